@@ -1,0 +1,49 @@
+package dev.outpost.server.data;
+
+import dev.outpost.protocol.ColumnSchema;
+import dev.outpost.protocol.TableSchema;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The SQL of one page: every column as PostgreSQL text, rows after the cursor's key in key order
+ * (a row-value comparison that the primary-key index answers), at most {@code limit} rows.
+ */
+final class PageQuery {
+  private PageQuery() {}
+
+  static String sql(String schema, TableSchema table, boolean afterCursor) {
+    String columns =
+        table.columns().stream().map(c -> quote(c.name()) + "::text").collect(Collectors.joining(", "));
+    String key = table.primaryKey().stream().map(PageQuery::quote).collect(Collectors.joining(", "));
+    StringBuilder sql =
+        new StringBuilder("select ").append(columns).append(" from ").append(quote(schema)).append('.').append(quote(table.name()));
+    if (afterCursor) {
+      String params =
+          table.primaryKey().stream()
+              .map(k -> "cast(cast(? as text) as " + quote(typeOf(table, k)) + ")")
+              .collect(Collectors.joining(", "));
+      sql.append(" where (").append(key).append(") > (").append(params).append(')');
+    }
+    return sql.append(" order by ").append(key).append(" limit ?").toString();
+  }
+
+  /** Positions (0-based) of the key columns among the selected columns. */
+  static int[] keyPositions(TableSchema table) {
+    List<String> names = table.columns().stream().map(ColumnSchema::name).toList();
+    return table.primaryKey().stream().mapToInt(names::indexOf).toArray();
+  }
+
+  private static String typeOf(TableSchema table, String column) {
+    return table.columns().stream()
+        .filter(c -> c.name().equals(column))
+        .findFirst()
+        .map(ColumnSchema::type)
+        .orElseThrow(() -> new IllegalStateException("key column " + column + " not in " + table.name()));
+  }
+
+  /** A PostgreSQL quoted identifier. */
+  static String quote(String identifier) {
+    return '"' + identifier.replace("\"", "\"\"") + '"';
+  }
+}

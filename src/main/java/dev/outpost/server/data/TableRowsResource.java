@@ -1,0 +1,106 @@
+package dev.outpost.server.data;
+
+import dev.outpost.protocol.MediaTypes;
+import dev.outpost.protocol.ProblemType;
+import dev.outpost.protocol.SyncPaths;
+import dev.outpost.protocol.TableSchema;
+import dev.outpost.server.config.OutpostSettings;
+import dev.outpost.server.http.Compress;
+import dev.outpost.server.problem.ProblemException;
+import dev.outpost.server.schema.SyncedSchema;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Response;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import javax.sql.DataSource;
+
+/**
+ * {@code GET /api/sync/tables/{table}/rows?after=&limit=}: one page of a table's rows, streamed.
+ * Everything that can be wrong with the request (table, cursor, limit) is checked and the query is
+ * started before the first byte is sent, so bad input is a 4xx problem, never a broken stream.
+ */
+@Path(SyncPaths.SYNC + "/" + SyncPaths.TABLE_ROWS)
+@RequestScoped
+public class TableRowsResource {
+  @Resource(lookup = OutpostSettings.DATASOURCE)
+  private DataSource dataSource;
+
+  @Inject private SyncedSchema syncedSchema;
+
+  @GET
+  @Compress
+  @Produces(MediaTypes.NDJSON)
+  public Response rows(
+      @PathParam(SyncPaths.TABLE_PARAM) String tableName,
+      @QueryParam(SyncPaths.AFTER_PARAM) String after,
+      @QueryParam(SyncPaths.LIMIT_PARAM) String limitParam)
+      throws SQLException {
+    int limit = limit(limitParam);
+    TableSchema table = syncedSchema.table(tableName);
+    if (table.primaryKey().isEmpty()) {
+      throw new ProblemException(
+          ProblemType.BAD_REQUEST, "table '" + tableName + "' has no primary key; it cannot be paged yet");
+    }
+    List<String> afterKey =
+        after == null || after.isEmpty() ? List.of() : PageCursor.decode(after, table.name(), table.primaryKey().size());
+    return Response.ok(start(table, afterKey, limit)).build();
+  }
+
+  private static int limit(String value) {
+    if (value == null || value.isEmpty()) {
+      return SyncPaths.DEFAULT_PAGE_ROWS;
+    }
+    try {
+      int limit = Integer.parseInt(value);
+      if (limit >= 1 && limit <= SyncPaths.MAX_PAGE_ROWS) {
+        return limit;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new ProblemException(
+        ProblemType.BAD_REQUEST, "'limit' must be a whole number from 1 to " + SyncPaths.MAX_PAGE_ROWS + ", was '" + value + "'");
+  }
+
+  private RowPageOutput start(TableSchema table, List<String> afterKey, int limit) throws SQLException {
+    Connection connection = dataSource.getConnection();
+    try {
+      connection.setAutoCommit(false);
+      try (Statement session = connection.createStatement()) {
+        session.execute("set local time zone 'UTC'");
+        session.execute("set local datestyle = 'ISO, YMD'");
+        session.execute("set local intervalstyle = 'postgres'");
+        session.execute("set local bytea_output = 'hex'");
+        session.execute("set local extra_float_digits = 1");
+      }
+      PreparedStatement ps =
+          connection.prepareStatement(PageQuery.sql(syncedSchema.schemaName(), table, !afterKey.isEmpty()));
+      ps.setFetchSize(RowPageOutput.FETCH_ROWS);
+      int p = 1;
+      for (String key : afterKey) {
+        ps.setString(p++, key);
+      }
+      ps.setInt(p, limit);
+      return new RowPageOutput(connection, ps, ps.executeQuery(), table, limit);
+    } catch (SQLException e) {
+      RowPageOutput.closeQuietly(connection);
+      if (!afterKey.isEmpty() && e.getSQLState() != null && e.getSQLState().startsWith("22")) {
+        throw PageCursor.malformed("its key values do not fit the key columns");
+      }
+      throw e;
+    } catch (RuntimeException e) {
+      RowPageOutput.closeQuietly(connection);
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,51 @@
+package dev.outpost.server.schema;
+
+import dev.outpost.protocol.ProblemType;
+import dev.outpost.protocol.SchemaInfo;
+import dev.outpost.protocol.TableSchema;
+import dev.outpost.server.config.OutpostSettings;
+import dev.outpost.server.problem.ProblemException;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import javax.sql.DataSource;
+
+/**
+ * The schema of the synced tables as it is in the database now. Read on every call: a changelog
+ * applied by a pipeline while the server runs is seen at once.
+ */
+@ApplicationScoped
+public class SyncedSchema {
+  @Resource(lookup = OutpostSettings.DATASOURCE)
+  private DataSource dataSource;
+
+  @Inject private OutpostSettings settings;
+
+  /** Every synced table, with the fingerprint of them all. */
+  public SchemaInfo read() throws SQLException {
+    List<TableSchema> tables;
+    try (Connection connection = dataSource.getConnection()) {
+      tables = new PostgresCatalogReader(settings.schema(), settings.tables()).read(connection);
+    }
+    return new SchemaInfo(
+        Fingerprints.of(tables.stream().map(t -> t.name() + "=" + t.fingerprint()).toArray(String[]::new)),
+        tables);
+  }
+
+  /** One synced table by its exact name, or an {@link ProblemType#UNKNOWN_TABLE} problem. */
+  public TableSchema table(String name) throws SQLException {
+    return read().tables().stream()
+        .filter(t -> t.name().equals(name))
+        .findFirst()
+        .orElseThrow(
+            () -> new ProblemException(ProblemType.UNKNOWN_TABLE, "no synced table named '" + name + "'"));
+  }
+
+  /** The PostgreSQL schema the tables live in. */
+  public String schemaName() {
+    return settings.schema();
+  }
+}

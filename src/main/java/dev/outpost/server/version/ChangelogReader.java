@@ -1,0 +1,77 @@
+package dev.outpost.server.version;
+
+import dev.outpost.protocol.ChangeSetInfo;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+
+/**
+ * Reads Liquibase's history table with plain JDBC. Works for any Liquibase-managed database: tags
+ * are optional, and a database Liquibase never touched reads as "no tag, no changeset".
+ *
+ * <p>Order is {@code orderexecuted}, Liquibase's monotonic counter across deployments; checksums are
+ * never used as a version (their format changed between Liquibase releases).
+ */
+public final class ChangelogReader {
+  /** What the history says: the latest tag ({@code null} if none) and the latest changeset. */
+  public record ChangelogState(String tag, ChangeSetInfo latestChangeSet) {}
+
+  private final String schema;
+
+  /** @param schema the schema holding {@code databasechangelog} */
+  public ChangelogReader(String schema) {
+    this.schema = schema;
+  }
+
+  public ChangelogState read(Connection connection) throws SQLException {
+    String table = historyTable(connection);
+    if (table == null) {
+      return new ChangelogState(null, null);
+    }
+    return new ChangelogState(latestTag(connection, table), latestChangeSet(connection, table));
+  }
+
+  private String historyTable(Connection connection) throws SQLException {
+    try (PreparedStatement ps =
+        connection.prepareStatement(
+            "select to_regclass(quote_ident(?) || '.databasechangelog')::text")) {
+      ps.setString(1, schema);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getString(1);
+      }
+    }
+  }
+
+  private static String latestTag(Connection connection, String table) throws SQLException {
+    try (PreparedStatement ps =
+            connection.prepareStatement(
+                "select tag from " + table + " where tag is not null order by orderexecuted desc limit 1");
+        ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? rs.getString(1) : null;
+    }
+  }
+
+  private static ChangeSetInfo latestChangeSet(Connection connection, String table)
+      throws SQLException {
+    try (PreparedStatement ps =
+            connection.prepareStatement(
+                "select id, author, filename, orderexecuted, dateexecuted from "
+                    + table
+                    + " order by orderexecuted desc limit 1");
+        ResultSet rs = ps.executeQuery()) {
+      if (!rs.next()) {
+        return null;
+      }
+      Timestamp executed = rs.getTimestamp(5);
+      return new ChangeSetInfo(
+          rs.getString(1),
+          rs.getString(2),
+          rs.getString(3),
+          rs.getLong(4),
+          executed == null ? null : executed.toLocalDateTime().toString());
+    }
+  }
+}

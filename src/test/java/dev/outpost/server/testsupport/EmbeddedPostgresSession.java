@@ -1,0 +1,62 @@
+package dev.outpost.server.testsupport;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import org.junit.platform.launcher.LauncherSession;
+import org.junit.platform.launcher.LauncherSessionListener;
+
+/**
+ * Starts one real PostgreSQL (zonky, binaries from Maven Central, on a free port) per integration
+ * test JVM, before Arquillian boots the app server, and writes the server properties file that the
+ * server is started with ({@code outpost.serverProperties}). Does nothing in unit-test JVMs, where
+ * that property is not set.
+ */
+public class EmbeddedPostgresSession implements LauncherSessionListener {
+  /** Token the test server accepts for the sync endpoints. */
+  public static final String SYNC_TOKEN = "it-sync-token";
+
+  /** Token the test server accepts for the write endpoints. */
+  public static final String WRITE_TOKEN = "it-write-token";
+
+  private static EmbeddedPostgres postgres;
+
+  @Override
+  public void launcherSessionOpened(LauncherSession session) {
+    String properties = System.getProperty("outpost.serverProperties");
+    if (properties == null || postgres != null) {
+      return;
+    }
+    try {
+      postgres = TestPostgres.start();
+      TestPostgres.createDatabase(postgres, "outpost", "outpost");
+      Files.writeString(
+          Path.of(properties),
+          TestPostgres.serverProperties(postgres.getPort(), "outpost", "outpost")
+              + "outpost.sync-tokens=" + SYNC_TOKEN + "\n"
+              + "outpost.write-tokens=" + WRITE_TOKEN + "\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (SQLException e) {
+      throw new IllegalStateException("embedded PostgreSQL failed to start", e);
+    }
+  }
+
+  @Override
+  public void launcherSessionClosed(LauncherSession session) {
+    TestPostgres.stop(postgres);
+    postgres = null;
+  }
+
+  /** A connection to the application's database as the application's user. */
+  public static Connection connect() throws SQLException {
+    if (postgres == null) {
+      throw new IllegalStateException("no embedded PostgreSQL: run this test with failsafe (mvn verify)");
+    }
+    return postgres.getDatabase("outpost", "outpost").getConnection();
+  }
+}
