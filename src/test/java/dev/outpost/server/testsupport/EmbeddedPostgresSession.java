@@ -52,11 +52,29 @@ public class EmbeddedPostgresSession implements LauncherSessionListener {
     postgres = null;
   }
 
-  /** A connection to the application's database as the application's user. */
-  public static Connection connect() throws SQLException {
+  /**
+   * A connection to a new, empty database of its own (owned by the superuser), for tests that need a
+   * history or schema nobody else touches.
+   */
+  public static Connection scratchDatabase(String name) throws SQLException {
+    running();
+    try (Connection c = postgres.getPostgresDatabase().getConnection();
+        java.sql.Statement st = c.createStatement()) {
+      st.execute("drop database if exists " + name);
+      st.execute("create database " + name);
+    }
+    return postgres.getDatabase("postgres", name).getConnection();
+  }
+
+  private static void running() {
     if (postgres == null) {
       throw new IllegalStateException("no embedded PostgreSQL: run this test with failsafe (mvn verify)");
     }
+  }
+
+  /** A connection to the application's database as the application's user. */
+  public static Connection connect() throws SQLException {
+    running();
     return postgres.getDatabase("outpost", "outpost").getConnection();
   }
 }

@@ -1,0 +1,44 @@
+package dev.outpost.server.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.outpost.protocol.ColumnSchema;
+import dev.outpost.protocol.TableSchema;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PageQueryTest {
+  private static final TableSchema TABLE =
+      new TableSchema(
+          "Odd \"name\"",
+          List.of(
+              new ColumnSchema("b", "text", null, null, null, false),
+              new ColumnSchema("x", "int4", null, null, null, true),
+              new ColumnSchema("a", "int8", null, null, null, false)),
+          List.of("a", "b"),
+          List.of(),
+          List.of(),
+          "f");
+
+  @Test
+  void firstPageOrdersByTheKeyAndQuotesEveryIdentifier() {
+    assertEquals(
+        "select \"b\"::text, \"x\"::text, \"a\"::text from \"public\".\"Odd \"\"name\"\"\" order by \"a\", \"b\" limit ?",
+        PageQuery.sql("public", TABLE, false));
+  }
+
+  @Test
+  void laterPagesCompareTheKeyAsARowValueWithTypedParameters() {
+    assertEquals(
+        "select \"b\"::text, \"x\"::text, \"a\"::text from \"s\".\"Odd \"\"name\"\"\""
+            + " where (\"a\", \"b\") > (cast(cast(? as text) as \"int8\"), cast(cast(? as text) as \"text\"))"
+            + " order by \"a\", \"b\" limit ?",
+        PageQuery.sql("s", TABLE, true));
+  }
+
+  @Test
+  void keyPositionsPointIntoTheSelectedColumns() {
+    assertArrayEquals(new int[] {2, 0}, PageQuery.keyPositions(TABLE));
+  }
+}
