@@ -7,17 +7,20 @@ import java.util.stream.Collectors;
 
 /**
  * The SQL of one page: every column as PostgreSQL text, rows after the cursor's key in key order
- * (a row-value comparison that the primary-key index answers), at most {@code limit} rows.
+ * (a row-value comparison that the primary-key index answers), at most {@code limit} rows. Key
+ * columns are qualified everywhere: an unqualified {@code ORDER BY id} would sort by the selected
+ * {@code id::text} output column, i.e. as text.
  */
 final class PageQuery {
   private PageQuery() {}
 
   static String sql(String schema, TableSchema table, boolean afterCursor) {
     String columns =
-        table.columns().stream().map(c -> quote(c.name()) + "::text").collect(Collectors.joining(", "));
-    String key = table.primaryKey().stream().map(PageQuery::quote).collect(Collectors.joining(", "));
+        table.columns().stream().map(c -> "t." + quote(c.name()) + "::text").collect(Collectors.joining(", "));
+    // qualified, so that ORDER BY sorts by the key column itself, not by the selected text of the same name
+    String key = table.primaryKey().stream().map(k -> "t." + quote(k)).collect(Collectors.joining(", "));
     StringBuilder sql =
-        new StringBuilder("select ").append(columns).append(" from ").append(quote(schema)).append('.').append(quote(table.name()));
+        new StringBuilder("select ").append(columns).append(" from ").append(quote(schema)).append('.').append(quote(table.name())).append(" t");
     if (afterCursor) {
       String params =
           table.primaryKey().stream()

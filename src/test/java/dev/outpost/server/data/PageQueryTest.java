@@ -24,16 +24,16 @@ class PageQueryTest {
   @Test
   void firstPageOrdersByTheKeyAndQuotesEveryIdentifier() {
     assertEquals(
-        "select \"b\"::text, \"x\"::text, \"a\"::text from \"public\".\"Odd \"\"name\"\"\" order by \"a\", \"b\" limit ?",
+        "select t.\"b\"::text, t.\"x\"::text, t.\"a\"::text from \"public\".\"Odd \"\"name\"\"\" t order by t.\"a\", t.\"b\" limit ?",
         PageQuery.sql("public", TABLE, false));
   }
 
   @Test
   void laterPagesCompareTheKeyAsARowValueWithTypedParameters() {
     assertEquals(
-        "select \"b\"::text, \"x\"::text, \"a\"::text from \"s\".\"Odd \"\"name\"\"\""
-            + " where (\"a\", \"b\") > (cast(cast(? as text) as \"int8\"), cast(cast(? as text) as \"text\"))"
-            + " order by \"a\", \"b\" limit ?",
+        "select t.\"b\"::text, t.\"x\"::text, t.\"a\"::text from \"s\".\"Odd \"\"name\"\"\" t"
+            + " where (t.\"a\", t.\"b\") > (cast(cast(? as text) as \"int8\"), cast(cast(? as text) as \"text\"))"
+            + " order by t.\"a\", t.\"b\" limit ?",
         PageQuery.sql("s", TABLE, true));
   }
 

@@ -18,8 +18,20 @@ public final class TestLiquibase {
 
   private TestLiquibase() {}
 
-  /** {@code liquibase update}, or {@code update-to-tag} when {@code tag} is not null. */
+  /**
+   * {@code liquibase update}, or {@code update-to-tag} when {@code tag} is not null. Liquibase turns
+   * auto-commit off; it is restored afterwards so that the caller's later writes are not lost.
+   */
   public static void update(Connection connection, String changelog, String tag) throws Exception {
+    boolean autoCommit = connection.getAutoCommit();
+    try {
+      apply(connection, changelog, tag);
+    } finally {
+      connection.setAutoCommit(autoCommit);
+    }
+  }
+
+  private static void apply(Connection connection, String changelog, String tag) throws Exception {
     Database database =
         DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(connection));
     Scope.child(

@@ -1,0 +1,16 @@
+/**
+ * The replica on disk: a directory of Derby databases of which exactly one is active. No
+ * compatibility promises.
+ *
+ * <p>Layout: {@code CURRENT} names the active database subdirectory ({@code db-<n>}); {@code LOCK} is
+ * held by the process that has the replica open; {@code derby.log} is Derby's own log. The replica's
+ * version, fingerprints and sync state live inside each database ({@link
+ * dev.outpost.client.internal.store.ReplicaMetadata}), never in a side file.
+ *
+ * <p><b>Invariant:</b> the database named by {@code CURRENT} is always complete and readable. A rebuild
+ * writes only into a new shadow database, and {@code CURRENT} is switched by one atomic rename after
+ * the shadow is complete and shut down cleanly; a failure or crash at any earlier point leaves the
+ * previous database exactly as it was, and the leftover shadow is deleted (at once, or on the next
+ * open).
+ */
+package dev.outpost.client.internal.store;
