@@ -124,6 +124,10 @@ public class DeploymentIT {
         api.postJson("api/companies", WRITE_TOKEN, "{\"name\":\"Acme " + System.nanoTime() + "\",\"creditLimit\":1200.50,\"country\":\"NL\"}");
     assertEquals(201, company.statusCode(), company.body());
     long companyId = JSON.fromJson(company.body(), CompanyId.class).id;
+    assertEquals(
+        200,
+        api.get(company.headers().firstValue("Location").orElseThrow(), WRITE_TOKEN).statusCode(),
+        "Location names the new company");
     for (int i = 0; i < 12; i++) {
       HttpResponse<String> user =
           api.postJson(
@@ -184,6 +188,9 @@ public class DeploymentIT {
     String forged = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("[\"users\",\"abc\"]".getBytes(StandardCharsets.UTF_8));
     problem(api.get(rows("users") + "?after=" + forged, SYNC_TOKEN), 400, ProblemType.MALFORMED_CURSOR);
     problem(api.get(rows("users") + "?limit=0", SYNC_TOKEN), 400, ProblemType.BAD_REQUEST);
+    problem(api.send(api.request(VERSION, SYNC_TOKEN).header("Accept", "text/html").GET().build()), 406, ProblemType.BAD_REQUEST);
+    HttpResponse<String> oddEtag = api.send(api.request(VERSION, SYNC_TOKEN).header("If-None-Match", "\"unterminated").GET().build());
+    assertTrue(oddEtag.statusCode() == 200 || oddEtag.statusCode() == 400, "a malformed If-None-Match is not a server error: " + oddEtag.statusCode());
     problem(api.get(rows("users") + "?limit=lots", SYNC_TOKEN), 400, ProblemType.BAD_REQUEST);
     problem(api.get("api/sync/nothing-here", SYNC_TOKEN), 404, ProblemType.NOT_FOUND);
     problem(api.postJson("api/companies", WRITE_TOKEN, "{\"creditLimit\":1}"), 400, ProblemType.BAD_REQUEST);

@@ -16,7 +16,12 @@ public final class Revalidated {
     EntityTag etag = new EntityTag(tag);
     CacheControl revalidate = new CacheControl();
     revalidate.setNoCache(true);
-    Response.ResponseBuilder notModified = request.evaluatePreconditions(etag);
+    Response.ResponseBuilder notModified;
+    try {
+      notModified = request.evaluatePreconditions(etag);
+    } catch (RuntimeException malformedIfNoneMatch) {
+      notModified = null; // a validator that cannot be parsed matches nothing: send the entity
+    }
     Response.ResponseBuilder builder = notModified != null ? notModified : Response.ok(entity);
     return builder.tag(etag).cacheControl(revalidate).build();
   }

@@ -28,14 +28,18 @@ final class SyncCommand implements Callable<Integer> {
     try (OutpostReplica replica = options.open()) {
       replica.addListener(event -> progress(err, event));
       SyncResult r = replica.sync();
-      out.printf("%s: tag %s -> %s, %d tables, %d rows, %d bytes, %.1f s%n", r.outcome(), r.previousTag(),
-          r.newTag(), r.tablesRebuilt().size(), r.rows(), r.bytes(), r.duration().toMillis() / 1000.0);
+      out.printf("%s: tag %s -> %s, %d tables, %d rows, %d bytes, %.1f s%n", r.outcome(), tag(r.previousTag()),
+          tag(r.newTag()), r.tablesRebuilt().size(), r.rows(), r.bytes(), r.duration().toMillis() / 1000.0);
       if (!r.tablesRebuilt().isEmpty()) {
         out.println("tables: " + String.join(", ", r.tablesRebuilt()));
       }
       out.flush();
       return ExitCodes.OK;
     }
+  }
+
+  private static String tag(String tag) {
+    return tag == null ? "(none)" : tag;
   }
 
   private void progress(PrintWriter err, SyncEvent event) {

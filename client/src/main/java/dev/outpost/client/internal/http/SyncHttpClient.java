@@ -30,7 +30,7 @@ import java.util.zip.GZIPInputStream;
 /**
  * The server's sync API. Sends {@code Authorization: Bearer} and {@code Accept-Encoding: gzip} on
  * every request and decodes gzip itself. Failures map to codes here, in one place: no connection,
- * timeouts and broken streams are {@link ErrorCode#SERVER_UNREACHABLE}; 401/403 {@link
+ * timeouts, broken streams and 503 (retry later) are {@link ErrorCode#SERVER_UNREACHABLE}; 401/403 {@link
  * ErrorCode#AUTHENTICATION_FAILED}; other problem responses {@link ErrorCode#SERVER_ERROR} with the
  * problem's detail; an unreadable document {@link ErrorCode#PROTOCOL_ERROR}.
  */
@@ -156,6 +156,10 @@ public final class SyncHttpClient implements ReplicaSource, AutoCloseable {
     if (status == 401 || status == 403 || type == ProblemType.UNAUTHORIZED || type == ProblemType.FORBIDDEN) {
       return new OutpostException(ErrorCode.AUTHENTICATION_FAILED,
           "The server refused the token (HTTP " + status + "): " + detail);
+    }
+    if (status == 503 || type == ProblemType.UNAVAILABLE) {
+      return new OutpostException(ErrorCode.SERVER_UNREACHABLE,
+          "The server is up but cannot serve right now (HTTP " + status + "): " + detail);
     }
     return new OutpostException(ErrorCode.SERVER_ERROR, "The server answered " + uri.getPath() + " with HTTP "
         + status + (type == null ? "" : " (" + type.uri() + ")") + ": " + detail);
