@@ -21,7 +21,6 @@ import dev.outpost.server.testsupport.ApiCalls;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import java.io.File;
-import java.net.URI;
 import java.net.URL;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
@@ -44,163 +43,222 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(ArquillianExtension.class)
 public class DeploymentIT {
-  private static final Jsonb JSON = JsonbBuilder.create();
-  private static final String VERSION = SyncPaths.API_ROOT + "/" + SyncPaths.SYNC + "/" + SyncPaths.VERSION;
-  private static final String SCHEMA = SyncPaths.API_ROOT + "/" + SyncPaths.SYNC + "/" + SyncPaths.SCHEMA;
+    private static final Jsonb JSON = JsonbBuilder.create();
+    private static final String VERSION = SyncPaths.API_ROOT + "/" + SyncPaths.SYNC + "/" + SyncPaths.VERSION;
+    private static final String SCHEMA = SyncPaths.API_ROOT + "/" + SyncPaths.SYNC + "/" + SyncPaths.SCHEMA;
 
-  @Deployment(testable = false)
-  public static WebArchive deployment() {
-    return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("outpost.war")));
-  }
-
-  @ArquillianResource private URL base;
-  private ApiCalls api;
-
-  @BeforeEach
-  void client() throws Exception {
-    api = new ApiCalls(base.toURI());
-  }
-
-  private static String rows(String table) {
-    return SyncPaths.API_ROOT + "/" + SyncPaths.tableRows(URLEncoder.encode(table, StandardCharsets.UTF_8));
-  }
-
-  private static Problem problem(HttpResponse<String> r, int status, ProblemType type) {
-    assertEquals(status, r.statusCode(), r.body());
-    assertEquals(MediaTypes.PROBLEM_JSON, r.headers().firstValue("Content-Type").orElse("").split(";")[0], r.body());
-    Problem p = JSON.fromJson(r.body(), Problem.class);
-    assertEquals(type.uri(), p.type(), r.body());
-    assertFalse(p.detail().isBlank());
-    assertFalse(r.body().contains("Exception"), "no stack traces or exception names: " + r.body());
-    return p;
-  }
-
-  @Test
-  void versionIsTheLatestTagAndChangesetThatTheServerApplied() {
-    HttpResponse<String> r = api.get(VERSION, SYNC_TOKEN);
-    assertEquals(200, r.statusCode(), r.body());
-    VersionInfo v = JSON.fromJson(r.body(), VersionInfo.class);
-    assertEquals("4.0", v.tag());
-    assertEquals("r4-tag", v.latestChangeSet().id());
-    assertEquals("liquibase/release-4.xml", v.latestChangeSet().file());
-    assertEquals(
-        Set.of("companies", "users", "workspaces", "data_tables", "data_table_columns", "user_preferences", "audit_notes"),
-        v.tableFingerprints().keySet());
-    assertNotNull(v.schemaFingerprint());
-  }
-
-  @Test
-  void unchangedVersionIsANotModified() {
-    HttpResponse<String> first = api.get(VERSION, SYNC_TOKEN);
-    String etag = first.headers().firstValue("ETag").orElseThrow();
-    HttpResponse<String> again = api.send(api.request(VERSION, SYNC_TOKEN).header("If-None-Match", etag).GET().build());
-    assertEquals(304, again.statusCode());
-    assertEquals("", again.body());
-  }
-
-  @Test
-  void schemaDescribesColumnsKeysAndForeignKeysFromTheCatalog() {
-    HttpResponse<String> r = api.get(SCHEMA, SYNC_TOKEN);
-    assertEquals(200, r.statusCode(), r.body());
-    SchemaInfo schema = JSON.fromJson(r.body(), SchemaInfo.class);
-    TableSchema users = schema.tables().stream().filter(t -> t.name().equals("users")).findFirst().orElseThrow();
-    assertEquals(
-        List.of("id", "company_id", "email", "display_name", "active", "birth_date", "avatar", "created_at", "phone"),
-        users.columns().stream().map(c -> c.name()).toList());
-    assertEquals("varchar", users.columns().get(2).type());
-    assertEquals(320, users.columns().get(2).length());
-    assertFalse(users.columns().get(2).nullable());
-    assertEquals(List.of("id"), users.primaryKey());
-    assertEquals(List.of(List.of("email")), users.uniqueConstraints());
-    assertEquals("companies", users.foreignKeys().get(0).referencedTable());
-    TableSchema companies = schema.tables().stream().filter(t -> t.name().equals("companies")).findFirst().orElseThrow();
-    assertEquals(12, companies.columns().get(2).precision());
-    assertEquals(2, companies.columns().get(2).scale());
-  }
-
-  @Test
-  void rowsWrittenThroughTheApiAreStreamedPageByPageWithGzip() throws Exception {
-    HttpResponse<String> company =
-        api.postJson("api/companies", WRITE_TOKEN, "{\"name\":\"Acme " + System.nanoTime() + "\",\"creditLimit\":1200.50,\"country\":\"NL\"}");
-    assertEquals(201, company.statusCode(), company.body());
-    long companyId = JSON.fromJson(company.body(), CompanyId.class).id;
-    assertEquals(
-        200,
-        api.get(company.headers().firstValue("Location").orElseThrow(), WRITE_TOKEN).statusCode(),
-        "Location names the new company");
-    for (int i = 0; i < 12; i++) {
-      HttpResponse<String> user =
-          api.postJson(
-              "api/users",
-              WRITE_TOKEN,
-              "{\"companyId\":" + companyId + ",\"email\":\"u" + i + "-" + System.nanoTime() + "@acme.test\",\"displayName\":\"Zoë \uD83D\uDE00\",\"birthDate\":\"1990-02-" + (10 + i) + "\"}");
-      assertEquals(201, user.statusCode(), user.body());
+    @Deployment(testable = false)
+    public static WebArchive deployment() {
+        return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("outpost.war")));
     }
-    List<String[]> all = new ArrayList<>();
-    String after = null;
-    int pages = 0;
-    do {
-      ApiCalls.Decoded page = api.getGzip(rows("users") + "?limit=2" + (after == null ? "" : "&after=" + after), SYNC_TOKEN);
-      assertEquals(200, page.response().statusCode(), page.body());
-      assertTrue(page.gzipped(), "rows are gzipped when the client accepts it");
-      String[] lines = page.body().split("\n");
-      RowLines.End end = assertInstanceOf(RowLines.End.class, RowLines.parse(lines[lines.length - 1]));
-      assertEquals(lines.length - 1, end.rows());
-      for (int i = 0; i < lines.length - 1; i++) {
-        all.add(assertInstanceOf(RowLines.Row.class, RowLines.parse(lines[i])).values());
-      }
-      after = end.next();
-      pages++;
-    } while (after != null);
-    assertTrue(pages >= 6);
-    List<String> expectedIds = new ArrayList<>();
-    try (java.sql.Connection c = dev.outpost.server.testsupport.EmbeddedPostgresSession.connect();
-        java.sql.ResultSet rs = c.createStatement().executeQuery("select id from users order by id")) {
-      while (rs.next()) {
-        expectedIds.add(rs.getString(1));
-      }
+
+    @ArquillianResource
+    private URL base;
+
+    private ApiCalls api;
+
+    @BeforeEach
+    void client() throws Exception {
+        api = new ApiCalls(base.toURI());
     }
-    assertEquals(expectedIds, all.stream().map(r -> r[0]).toList(), "every row once, in numeric key order across pages");
-    String[] last = all.get(all.size() - 1);
-    assertEquals(Long.toString(companyId), last[1]);
-    assertEquals("Zoë \uD83D\uDE00", last[3]);
-    assertEquals("true", last[4], "booleans as PostgreSQL casts them to text");
-    assertEquals("1990-02-21", last[5]);
-    assertNull(last[6]);
-    assertTrue(last[7].endsWith("+00"), "timestamptz in UTC: " + last[7]);
-  }
 
-  @Test
-  void missingWrongOrInsufficientTokensAreRefusedWithProblems() {
-    problem(api.get(VERSION, null), 401, ProblemType.UNAUTHORIZED);
-    problem(api.get(VERSION, "not-a-token"), 401, ProblemType.UNAUTHORIZED);
-    problem(api.send(api.request(VERSION, null).header("Authorization", "Basic Zm9vOmJhcg==").GET().build()), 401, ProblemType.UNAUTHORIZED);
-    problem(api.postJson("api/companies", SYNC_TOKEN, "{\"name\":\"x\"}"), 403, ProblemType.FORBIDDEN);
-  }
+    private static String rows(String table) {
+        return SyncPaths.API_ROOT + "/" + SyncPaths.tableRows(URLEncoder.encode(table, StandardCharsets.UTF_8));
+    }
 
-  @Test
-  void badInputIsAClientErrorNeverAServerError() {
-    problem(api.get(rows("no_such_table"), SYNC_TOKEN), 404, ProblemType.UNKNOWN_TABLE);
-    problem(api.get(rows("databasechangelog"), SYNC_TOKEN), 404, ProblemType.UNKNOWN_TABLE);
-    problem(api.get(rows("users") + "?after=***", SYNC_TOKEN), 400, ProblemType.MALFORMED_CURSOR);
-    problem(api.get(rows("users") + "?after=bm90LWEtY3Vyc29y", SYNC_TOKEN), 400, ProblemType.MALFORMED_CURSOR);
-    // a well-formed cursor for the table whose key value is not a bigint
-    String forged = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("[\"users\",\"abc\"]".getBytes(StandardCharsets.UTF_8));
-    problem(api.get(rows("users") + "?after=" + forged, SYNC_TOKEN), 400, ProblemType.MALFORMED_CURSOR);
-    problem(api.get(rows("users") + "?limit=0", SYNC_TOKEN), 400, ProblemType.BAD_REQUEST);
-    problem(api.send(api.request(VERSION, SYNC_TOKEN).header("Accept", "text/html").GET().build()), 406, ProblemType.BAD_REQUEST);
-    HttpResponse<String> oddEtag = api.send(api.request(VERSION, SYNC_TOKEN).header("If-None-Match", "\"unterminated").GET().build());
-    assertTrue(oddEtag.statusCode() == 200 || oddEtag.statusCode() == 400, "a malformed If-None-Match is not a server error: " + oddEtag.statusCode());
-    problem(api.get(rows("users") + "?limit=lots", SYNC_TOKEN), 400, ProblemType.BAD_REQUEST);
-    problem(api.get("api/sync/nothing-here", SYNC_TOKEN), 404, ProblemType.NOT_FOUND);
-    problem(api.postJson("api/companies", WRITE_TOKEN, "{\"creditLimit\":1}"), 400, ProblemType.BAD_REQUEST);
-    problem(api.postJson("api/companies", WRITE_TOKEN, "{not json"), 400, ProblemType.BAD_REQUEST);
-    problem(api.postJson("api/users", WRITE_TOKEN, "{\"companyId\":999999,\"email\":\"x@y.z\"}"), 409, ProblemType.CONFLICT);
-    problem(api.get("api/companies/999999", WRITE_TOKEN), 404, ProblemType.NOT_FOUND);
-  }
+    private static Problem problem(HttpResponse<String> r, int status, ProblemType type) {
+        assertEquals(status, r.statusCode(), r.body());
+        assertEquals(
+                MediaTypes.PROBLEM_JSON,
+                r.headers().firstValue("Content-Type").orElse("").split(";")[0],
+                r.body());
+        Problem p = JSON.fromJson(r.body(), Problem.class);
+        assertEquals(type.uri(), p.type(), r.body());
+        assertFalse(p.detail().isBlank());
+        assertFalse(r.body().contains("Exception"), "no stack traces or exception names: " + r.body());
+        return p;
+    }
 
-  /** The id of a created entity. */
-  public static class CompanyId {
-    public long id;
-  }
+    @Test
+    void versionIsTheLatestTagAndChangesetThatTheServerApplied() {
+        HttpResponse<String> r = api.get(VERSION, SYNC_TOKEN);
+        assertEquals(200, r.statusCode(), r.body());
+        VersionInfo v = JSON.fromJson(r.body(), VersionInfo.class);
+        assertEquals("4.0", v.tag());
+        assertEquals("r4-tag", v.latestChangeSet().id());
+        assertEquals("liquibase/release-4.xml", v.latestChangeSet().file());
+        assertEquals(
+                Set.of(
+                        "companies",
+                        "users",
+                        "workspaces",
+                        "data_tables",
+                        "data_table_columns",
+                        "user_preferences",
+                        "audit_notes"),
+                v.tableFingerprints().keySet());
+        assertNotNull(v.schemaFingerprint());
+    }
+
+    @Test
+    void unchangedVersionIsANotModified() {
+        HttpResponse<String> first = api.get(VERSION, SYNC_TOKEN);
+        String etag = first.headers().firstValue("ETag").orElseThrow();
+        HttpResponse<String> again = api.send(api.request(VERSION, SYNC_TOKEN)
+                .header("If-None-Match", etag)
+                .GET()
+                .build());
+        assertEquals(304, again.statusCode());
+        assertEquals("", again.body());
+    }
+
+    @Test
+    void schemaDescribesColumnsKeysAndForeignKeysFromTheCatalog() {
+        HttpResponse<String> r = api.get(SCHEMA, SYNC_TOKEN);
+        assertEquals(200, r.statusCode(), r.body());
+        SchemaInfo schema = JSON.fromJson(r.body(), SchemaInfo.class);
+        TableSchema users = schema.tables().stream()
+                .filter(t -> t.name().equals("users"))
+                .findFirst()
+                .orElseThrow();
+        assertEquals(
+                List.of(
+                        "id",
+                        "company_id",
+                        "email",
+                        "display_name",
+                        "active",
+                        "birth_date",
+                        "avatar",
+                        "created_at",
+                        "phone"),
+                users.columns().stream().map(c -> c.name()).toList());
+        assertEquals("varchar", users.columns().get(2).type());
+        assertEquals(320, users.columns().get(2).length());
+        assertFalse(users.columns().get(2).nullable());
+        assertEquals(List.of("id"), users.primaryKey());
+        assertEquals(List.of(List.of("email")), users.uniqueConstraints());
+        assertEquals("companies", users.foreignKeys().get(0).referencedTable());
+        TableSchema companies = schema.tables().stream()
+                .filter(t -> t.name().equals("companies"))
+                .findFirst()
+                .orElseThrow();
+        assertEquals(12, companies.columns().get(2).precision());
+        assertEquals(2, companies.columns().get(2).scale());
+    }
+
+    @Test
+    void rowsWrittenThroughTheApiAreStreamedPageByPageWithGzip() throws Exception {
+        HttpResponse<String> company = api.postJson(
+                "api/companies",
+                WRITE_TOKEN,
+                "{\"name\":\"Acme " + System.nanoTime() + "\",\"creditLimit\":1200.50,\"country\":\"NL\"}");
+        assertEquals(201, company.statusCode(), company.body());
+        long companyId = JSON.fromJson(company.body(), CompanyId.class).id;
+        assertEquals(
+                200,
+                api.get(company.headers().firstValue("Location").orElseThrow(), WRITE_TOKEN)
+                        .statusCode(),
+                "Location names the new company");
+        for (int i = 0; i < 12; i++) {
+            HttpResponse<String> user = api.postJson(
+                    "api/users",
+                    WRITE_TOKEN,
+                    "{\"companyId\":" + companyId + ",\"email\":\"u" + i + "-" + System.nanoTime()
+                            + "@acme.test\",\"displayName\":\"Zoë \uD83D\uDE00\",\"birthDate\":\"1990-02-" + (10 + i)
+                            + "\"}");
+            assertEquals(201, user.statusCode(), user.body());
+        }
+        List<String[]> all = new ArrayList<>();
+        String after = null;
+        int pages = 0;
+        do {
+            ApiCalls.Decoded page =
+                    api.getGzip(rows("users") + "?limit=2" + (after == null ? "" : "&after=" + after), SYNC_TOKEN);
+            assertEquals(200, page.response().statusCode(), page.body());
+            assertTrue(page.gzipped(), "rows are gzipped when the client accepts it");
+            String[] lines = page.body().split("\n");
+            RowLines.End end = assertInstanceOf(RowLines.End.class, RowLines.parse(lines[lines.length - 1]));
+            assertEquals(lines.length - 1, end.rows());
+            for (int i = 0; i < lines.length - 1; i++) {
+                all.add(assertInstanceOf(RowLines.Row.class, RowLines.parse(lines[i]))
+                        .values());
+            }
+            after = end.next();
+            pages++;
+        } while (after != null);
+        assertTrue(pages >= 6);
+        List<String> expectedIds = new ArrayList<>();
+        try (java.sql.Connection c = dev.outpost.server.testsupport.EmbeddedPostgresSession.connect();
+                java.sql.ResultSet rs = c.createStatement().executeQuery("select id from users order by id")) {
+            while (rs.next()) {
+                expectedIds.add(rs.getString(1));
+            }
+        }
+        assertEquals(
+                expectedIds, all.stream().map(r -> r[0]).toList(), "every row once, in numeric key order across pages");
+        String[] last = all.get(all.size() - 1);
+        assertEquals(Long.toString(companyId), last[1]);
+        assertEquals("Zoë \uD83D\uDE00", last[3]);
+        assertEquals("true", last[4], "booleans as PostgreSQL casts them to text");
+        assertEquals("1990-02-21", last[5]);
+        assertNull(last[6]);
+        assertTrue(last[7].endsWith("+00"), "timestamptz in UTC: " + last[7]);
+    }
+
+    @Test
+    void missingWrongOrInsufficientTokensAreRefusedWithProblems() {
+        problem(api.get(VERSION, null), 401, ProblemType.UNAUTHORIZED);
+        problem(api.get(VERSION, "not-a-token"), 401, ProblemType.UNAUTHORIZED);
+        problem(
+                api.send(api.request(VERSION, null)
+                        .header("Authorization", "Basic Zm9vOmJhcg==")
+                        .GET()
+                        .build()),
+                401,
+                ProblemType.UNAUTHORIZED);
+        problem(api.postJson("api/companies", SYNC_TOKEN, "{\"name\":\"x\"}"), 403, ProblemType.FORBIDDEN);
+    }
+
+    @Test
+    void badInputIsAClientErrorNeverAServerError() {
+        problem(api.get(rows("no_such_table"), SYNC_TOKEN), 404, ProblemType.UNKNOWN_TABLE);
+        problem(api.get(rows("databasechangelog"), SYNC_TOKEN), 404, ProblemType.UNKNOWN_TABLE);
+        problem(api.get(rows("users") + "?after=***", SYNC_TOKEN), 400, ProblemType.MALFORMED_CURSOR);
+        problem(api.get(rows("users") + "?after=bm90LWEtY3Vyc29y", SYNC_TOKEN), 400, ProblemType.MALFORMED_CURSOR);
+        // a well-formed cursor for the table whose key value is not a bigint
+        String forged = java.util.Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString("[\"users\",\"abc\"]".getBytes(StandardCharsets.UTF_8));
+        problem(api.get(rows("users") + "?after=" + forged, SYNC_TOKEN), 400, ProblemType.MALFORMED_CURSOR);
+        problem(api.get(rows("users") + "?limit=0", SYNC_TOKEN), 400, ProblemType.BAD_REQUEST);
+        problem(
+                api.send(api.request(VERSION, SYNC_TOKEN)
+                        .header("Accept", "text/html")
+                        .GET()
+                        .build()),
+                406,
+                ProblemType.BAD_REQUEST);
+        HttpResponse<String> oddEtag = api.send(api.request(VERSION, SYNC_TOKEN)
+                .header("If-None-Match", "\"unterminated")
+                .GET()
+                .build());
+        assertTrue(
+                oddEtag.statusCode() == 200 || oddEtag.statusCode() == 400,
+                "a malformed If-None-Match is not a server error: " + oddEtag.statusCode());
+        problem(api.get(rows("users") + "?limit=lots", SYNC_TOKEN), 400, ProblemType.BAD_REQUEST);
+        problem(api.get("api/sync/nothing-here", SYNC_TOKEN), 404, ProblemType.NOT_FOUND);
+        problem(api.postJson("api/companies", WRITE_TOKEN, "{\"creditLimit\":1}"), 400, ProblemType.BAD_REQUEST);
+        problem(api.postJson("api/companies", WRITE_TOKEN, "{not json"), 400, ProblemType.BAD_REQUEST);
+        problem(
+                api.postJson("api/users", WRITE_TOKEN, "{\"companyId\":999999,\"email\":\"x@y.z\"}"),
+                409,
+                ProblemType.CONFLICT);
+        problem(api.get("api/companies/999999", WRITE_TOKEN), 404, ProblemType.NOT_FOUND);
+    }
+
+    /** The id of a created entity. */
+    public static class CompanyId {
+        public long id;
+    }
 }

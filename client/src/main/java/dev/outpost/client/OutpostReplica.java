@@ -24,110 +24,115 @@ import org.slf4j.LoggerFactory;
  * time.
  */
 public final class OutpostReplica implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(OutpostReplica.class);
+    private static final Logger LOG = LoggerFactory.getLogger(OutpostReplica.class);
 
-  private final ReplicaConfig config;
-  private final DerbyReplicaStore store;
-  private final ReplicaSource source;
-  private final List<SyncListener> listeners = new CopyOnWriteArrayList<>();
+    private final ReplicaConfig config;
+    private final DerbyReplicaStore store;
+    private final ReplicaSource source;
+    private final List<SyncListener> listeners = new CopyOnWriteArrayList<>();
 
-  private OutpostReplica(ReplicaConfig config, DerbyReplicaStore store, ReplicaSource source) {
-    this.config = config;
-    this.store = store;
-    this.source = source;
-  }
-
-  /**
-   * Opens the replica directory (creating it when missing) and removes leftovers of an unfinished
-   * rebuild. Does not contact the server.
-   *
-   * @throws OutpostException {@link ErrorCode#REPLICA_ERROR} when the directory cannot be used
-   */
-  public static OutpostReplica open(ReplicaConfig config) {
-    ReplicaSource source = config.serverUrl() == null ? null
-        : new SyncHttpClient(config.serverUrl(), config.token(), config.connectTimeout(), config.requestTimeout());
-    return open(config, source);
-  }
-
-  /** Opens the replica with another source of data (tests). */
-  static OutpostReplica open(ReplicaConfig config, ReplicaSource source) {
-    return new OutpostReplica(config, DerbyReplicaStore.open(config.directory()), source);
-  }
-
-  /**
-   * Brings the replica up to date: nothing to do when its tag and schema fingerprint equal the
-   * server's, otherwise a full rebuild (see the class comment).
-   *
-   * @throws OutpostException on any failure, after telling the listeners ({@link SyncEvent.SyncFailed})
-   */
-  public synchronized SyncResult sync() {
-    try {
-      if (source == null) {
-        throw new OutpostException(ErrorCode.CONFIG_INVALID, "Cannot sync: serverUrl is not set");
-      }
-      return new ReplicaSync(source, store, config.pageRows(), this::fire).run();
-    } catch (RuntimeException e) {
-      OutpostException error = e instanceof OutpostException o ? o
-          : new OutpostException(ErrorCode.REPLICA_ERROR, "Sync failed: " + e, e);
-      fire(new SyncEvent.SyncFailed(error));
-      throw error;
+    private OutpostReplica(ReplicaConfig config, DerbyReplicaStore store, ReplicaSource source) {
+        this.config = config;
+        this.store = store;
+        this.source = source;
     }
-  }
 
-  /**
-   * The local replica's version and tables, and the server's version when it can be reached (never
-   * fails because of the server).
-   */
-  public ReplicaStatus status() {
-    ReplicaStatus.Local local = store.state().orElse(null);
-    if (source == null) {
-      return new ReplicaStatus(local, null,
-          new OutpostException(ErrorCode.CONFIG_INVALID, "No server configured (serverUrl is not set)"));
+    /**
+     * Opens the replica directory (creating it when missing) and removes leftovers of an unfinished
+     * rebuild. Does not contact the server.
+     *
+     * @throws OutpostException {@link ErrorCode#REPLICA_ERROR} when the directory cannot be used
+     */
+    public static OutpostReplica open(ReplicaConfig config) {
+        ReplicaSource source = config.serverUrl() == null
+                ? null
+                : new SyncHttpClient(
+                        config.serverUrl(), config.token(), config.connectTimeout(), config.requestTimeout());
+        return open(config, source);
     }
-    try {
-      VersionInfo server = source.version();
-      return new ReplicaStatus(local, server, null);
-    } catch (OutpostException e) {
-      return new ReplicaStatus(local, null, e);
+
+    /** Opens the replica with another source of data (tests). */
+    static OutpostReplica open(ReplicaConfig config, ReplicaSource source) {
+        return new OutpostReplica(config, DerbyReplicaStore.open(config.directory()), source);
     }
-  }
 
-  /**
-   * A new JDBC connection to the replica, for reading. Unquoted names work as in PostgreSQL for
-   * lower-case tables and columns ({@code select * from users}); other names are quoted exactly as
-   * on the server ({@code select "order" from "user"}).
-   *
-   * @throws OutpostException {@link ErrorCode#REPLICA_ERROR} when no replica was synced yet
-   */
-  public Connection openConnection() {
-    return store.connect();
-  }
-
-  /** Adds a listener for the events of future syncs. */
-  public void addListener(SyncListener listener) {
-    listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
-  }
-
-  /** Shuts the replica database down and releases the directory. */
-  @Override
-  public synchronized void close() {
-    if (source instanceof AutoCloseable closeable) {
-      try {
-        closeable.close();
-      } catch (Exception e) {
-        LOG.debug("Closing the HTTP client failed", e);
-      }
+    /**
+     * Brings the replica up to date: nothing to do when its tag and schema fingerprint equal the
+     * server's, otherwise a full rebuild (see the class comment).
+     *
+     * @throws OutpostException on any failure, after telling the listeners ({@link SyncEvent.SyncFailed})
+     */
+    public synchronized SyncResult sync() {
+        try {
+            if (source == null) {
+                throw new OutpostException(ErrorCode.CONFIG_INVALID, "Cannot sync: serverUrl is not set");
+            }
+            return new ReplicaSync(source, store, config.pageRows(), this::fire).run();
+        } catch (RuntimeException e) {
+            OutpostException error = e instanceof OutpostException o
+                    ? o
+                    : new OutpostException(ErrorCode.REPLICA_ERROR, "Sync failed: " + e, e);
+            fire(new SyncEvent.SyncFailed(error));
+            throw error;
+        }
     }
-    store.close();
-  }
 
-  private void fire(SyncEvent event) {
-    for (SyncListener listener : listeners) {
-      try {
-        listener.onEvent(event);
-      } catch (RuntimeException e) {
-        LOG.warn("A sync listener failed on {}", event, e);
-      }
+    /**
+     * The local replica's version and tables, and the server's version when it can be reached (never
+     * fails because of the server).
+     */
+    public ReplicaStatus status() {
+        ReplicaStatus.Local local = store.state().orElse(null);
+        if (source == null) {
+            return new ReplicaStatus(
+                    local,
+                    null,
+                    new OutpostException(ErrorCode.CONFIG_INVALID, "No server configured (serverUrl is not set)"));
+        }
+        try {
+            VersionInfo server = source.version();
+            return new ReplicaStatus(local, server, null);
+        } catch (OutpostException e) {
+            return new ReplicaStatus(local, null, e);
+        }
     }
-  }
+
+    /**
+     * A new JDBC connection to the replica, for reading. Unquoted names work as in PostgreSQL for
+     * lower-case tables and columns ({@code select * from users}); other names are quoted exactly as
+     * on the server ({@code select "order" from "user"}).
+     *
+     * @throws OutpostException {@link ErrorCode#REPLICA_ERROR} when no replica was synced yet
+     */
+    public Connection openConnection() {
+        return store.connect();
+    }
+
+    /** Adds a listener for the events of future syncs. */
+    public void addListener(SyncListener listener) {
+        listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** Shuts the replica database down and releases the directory. */
+    @Override
+    public synchronized void close() {
+        if (source instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                LOG.debug("Closing the HTTP client failed", e);
+            }
+        }
+        store.close();
+    }
+
+    private void fire(SyncEvent event) {
+        for (SyncListener listener : listeners) {
+            try {
+                listener.onEvent(event);
+            } catch (RuntimeException e) {
+                LOG.warn("A sync listener failed on {}", event, e);
+            }
+        }
+    }
 }

@@ -14,41 +14,37 @@ import java.util.Objects;
  */
 public record ReplicaStatus(Local local, VersionInfo server, OutpostException serverError) {
 
-  /** Whether a replica and the server's version are both known and agree (tag and fingerprint). */
-  public boolean upToDate() {
-    return local != null
-        && server != null
-        && Objects.equals(local.tag(), server.tag())
-        && Objects.equals(local.schemaFingerprint(), server.schemaFingerprint());
-  }
-
-  /**
-   * The active local replica.
-   *
-   * @param tag server tag it was built from ({@code null} for an untagged history)
-   * @param schemaFingerprint fingerprint of the schema it was built from
-   * @param latestChangeSet id of the server's latest changeset at that time, or {@code null}
-   * @param syncedAt when it was built
-   * @param tables its tables
-   */
-  public record Local(
-      String tag,
-      String schemaFingerprint,
-      String latestChangeSet,
-      Instant syncedAt,
-      List<Table> tables) {
-    /** Copies the table list. */
-    public Local {
-      tables = List.copyOf(tables);
+    /** Whether a replica and the server's version are both known and agree (tag and fingerprint). */
+    public boolean upToDate() {
+        return local != null
+                && server != null
+                && Objects.equals(local.tag(), server.tag())
+                && Objects.equals(local.schemaFingerprint(), server.schemaFingerprint());
     }
-  }
 
-  /**
-   * One table of the replica.
-   *
-   * @param name table name as on the server
-   * @param fingerprint the server's fingerprint of its definition
-   * @param rows rows loaded
-   */
-  public record Table(String name, String fingerprint, long rows) {}
+    /**
+     * The active local replica.
+     *
+     * @param tag server tag it was built from ({@code null} for an untagged history)
+     * @param schemaFingerprint fingerprint of the schema it was built from
+     * @param latestChangeSet id of the server's latest changeset at that time, or {@code null}
+     * @param syncedAt when it was built
+     * @param tables its tables
+     */
+    public record Local(
+            String tag, String schemaFingerprint, String latestChangeSet, Instant syncedAt, List<Table> tables) {
+        /** Copies the table list. */
+        public Local {
+            tables = List.copyOf(tables);
+        }
+    }
+
+    /**
+     * One table of the replica.
+     *
+     * @param name table name as on the server
+     * @param fingerprint the server's fingerprint of its definition
+     * @param rows rows loaded
+     */
+    public record Table(String name, String fingerprint, long rows) {}
 }

@@ -5,37 +5,37 @@ import java.util.List;
 /** What a running {@link OutpostReplica#sync()} reports to its {@link SyncListener}s, in order. */
 public sealed interface SyncEvent {
 
-  /** The sync started and asks the server for its version. */
-  record CheckStarted() implements SyncEvent {}
+    /** The sync started and asks the server for its version. */
+    record CheckStarted() implements SyncEvent {}
 
-  /**
-   * The replica is out of date and a new one is being built; the current one stays readable.
-   *
-   * @param reason why, for a person to read (e.g. {@code "tag v1 -> v2"})
-   * @param tables the tables that will be loaded
-   */
-  record RebuildStarted(String reason, List<String> tables) implements SyncEvent {
-    /** Copies the table list. */
-    public RebuildStarted {
-      tables = List.copyOf(tables);
+    /**
+     * The replica is out of date and a new one is being built; the current one stays readable.
+     *
+     * @param reason why, for a person to read (e.g. {@code "tag v1 -> v2"})
+     * @param tables the tables that will be loaded
+     */
+    record RebuildStarted(String reason, List<String> tables) implements SyncEvent {
+        /** Copies the table list. */
+        public RebuildStarted {
+            tables = List.copyOf(tables);
+        }
     }
-  }
 
-  /**
-   * A table is loading.
-   *
-   * @param table the table
-   * @param rowsSoFar rows of this table stored so far
-   * @param bytesSoFar bytes received on the wire by this sync so far
-   */
-  record TableProgress(String table, long rowsSoFar, long bytesSoFar) implements SyncEvent {}
+    /**
+     * A table is loading.
+     *
+     * @param table the table
+     * @param rowsSoFar rows of this table stored so far
+     * @param bytesSoFar bytes received on the wire by this sync so far
+     */
+    record TableProgress(String table, long rowsSoFar, long bytesSoFar) implements SyncEvent {}
 
-  /** A table was loaded completely with {@code rows} rows. */
-  record TableLoaded(String table, long rows) implements SyncEvent {}
+    /** A table was loaded completely with {@code rows} rows. */
+    record TableLoaded(String table, long rows) implements SyncEvent {}
 
-  /** The new replica is active. */
-  record RebuildCompleted(SyncResult result) implements SyncEvent {}
+    /** The new replica is active. */
+    record RebuildCompleted(SyncResult result) implements SyncEvent {}
 
-  /** The sync failed; the previous replica, if any, is unchanged. */
-  record SyncFailed(OutpostException error) implements SyncEvent {}
+    /** The sync failed; the previous replica, if any, is unchanged. */
+    record SyncFailed(OutpostException error) implements SyncEvent {}
 }

@@ -8,6 +8,6 @@ package dev.outpost.client;
  */
 @FunctionalInterface
 public interface SyncListener {
-  /** Called for each event; keep it quick, the sync waits for it. */
-  void onEvent(SyncEvent event);
+    /** Called for each event; keep it quick, the sync waits for it. */
+    void onEvent(SyncEvent event);
 }

@@ -15,26 +15,26 @@ import java.util.List;
  * @param duration wall-clock time of the whole sync
  */
 public record SyncResult(
-    Outcome outcome,
-    String previousTag,
-    String newTag,
-    List<String> tablesRebuilt,
-    long rows,
-    long bytes,
-    Duration duration) {
+        Outcome outcome,
+        String previousTag,
+        String newTag,
+        List<String> tablesRebuilt,
+        long rows,
+        long bytes,
+        Duration duration) {
 
-  /** Copies the table list. */
-  public SyncResult {
-    tablesRebuilt = List.copyOf(tablesRebuilt);
-  }
+    /** Copies the table list. */
+    public SyncResult {
+        tablesRebuilt = List.copyOf(tablesRebuilt);
+    }
 
-  /** What a sync did. */
-  public enum Outcome {
-    /** There was no replica; the first one was loaded. */
-    CREATED,
-    /** The replica was out of date and was rebuilt from scratch. */
-    REBUILT,
-    /** The replica already matched the server; nothing was touched. */
-    UP_TO_DATE
-  }
+    /** What a sync did. */
+    public enum Outcome {
+        /** There was no replica; the first one was loaded. */
+        CREATED,
+        /** The replica was out of date and was rebuilt from scratch. */
+        REBUILT,
+        /** The replica already matched the server; nothing was touched. */
+        UP_TO_DATE
+    }
 }

@@ -22,128 +22,154 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class OutpostReplicaTest {
-  @TempDir Path dir;
+    @TempDir
+    Path dir;
 
-  @Test
-  void firstSyncCreatesTheReplicaThenItIsUpToDateThenANewTagRebuildsIt() throws Exception {
-    InMemorySource source = source("v1");
-    List<SyncEvent> events = new ArrayList<>();
-    try (OutpostReplica replica = OutpostReplica.open(config(), source)) {
-      replica.addListener(events::add);
-      SyncResult created = replica.sync();
-      assertEquals(SyncResult.Outcome.CREATED, created.outcome());
-      assertEquals("v1", created.newTag());
-      assertEquals(2500 + 3 + 1 + 1, created.rows());
-      assertEquals(List.of("categories", "order_lines", "user", "users"), created.tablesRebuilt());
-      assertEquals("db-1", current());
-      assertInstanceOf(SyncEvent.CheckStarted.class, events.get(0));
-      assertInstanceOf(SyncEvent.RebuildStarted.class, events.get(1));
-      assertInstanceOf(SyncEvent.RebuildCompleted.class, events.get(events.size() - 1));
-      assertTrue(events.contains(new SyncEvent.TableLoaded("order_lines", 2500)));
-      assertValues(replica);
+    @Test
+    void firstSyncCreatesTheReplicaThenItIsUpToDateThenANewTagRebuildsIt() throws Exception {
+        InMemorySource source = source("v1");
+        List<SyncEvent> events = new ArrayList<>();
+        try (OutpostReplica replica = OutpostReplica.open(config(), source)) {
+            replica.addListener(events::add);
+            SyncResult created = replica.sync();
+            assertEquals(SyncResult.Outcome.CREATED, created.outcome());
+            assertEquals("v1", created.newTag());
+            assertEquals(2500 + 3 + 1 + 1, created.rows());
+            assertEquals(List.of("categories", "order_lines", "user", "users"), created.tablesRebuilt());
+            assertEquals("db-1", current());
+            assertInstanceOf(SyncEvent.CheckStarted.class, events.get(0));
+            assertInstanceOf(SyncEvent.RebuildStarted.class, events.get(1));
+            assertInstanceOf(SyncEvent.RebuildCompleted.class, events.get(events.size() - 1));
+            assertTrue(events.contains(new SyncEvent.TableLoaded("order_lines", 2500)));
+            assertValues(replica);
 
-      assertEquals(SyncResult.Outcome.UP_TO_DATE, replica.sync().outcome());
-      assertEquals("db-1", current());
+            assertEquals(SyncResult.Outcome.UP_TO_DATE, replica.sync().outcome());
+            assertEquals("db-1", current());
 
-      source.release("v2", Fixtures.schema());
-      SyncResult rebuilt = replica.sync();
-      assertEquals(SyncResult.Outcome.REBUILT, rebuilt.outcome());
-      assertEquals("v1", rebuilt.previousTag());
-      assertEquals("db-2", current());
-      assertFalse(Files.exists(dir.resolve("db-1")));
-      ReplicaStatus status = replica.status();
-      assertTrue(status.upToDate());
-      assertEquals(new ReplicaStatus.Table("order_lines", "order-lines-fp", 2500), status.local().tables().get(1));
+            source.release("v2", Fixtures.schema());
+            SyncResult rebuilt = replica.sync();
+            assertEquals(SyncResult.Outcome.REBUILT, rebuilt.outcome());
+            assertEquals("v1", rebuilt.previousTag());
+            assertEquals("db-2", current());
+            assertFalse(Files.exists(dir.resolve("db-1")));
+            ReplicaStatus status = replica.status();
+            assertTrue(status.upToDate());
+            assertEquals(
+                    new ReplicaStatus.Table("order_lines", "order-lines-fp", 2500),
+                    status.local().tables().get(1));
+        }
     }
-  }
 
-  @Test
-  void aTruncatedPageFailsTheSyncAndLeavesThePreviousReplicaUnchanged() throws Exception {
-    InMemorySource source = source("v1");
-    try (OutpostReplica replica = OutpostReplica.open(config(), source)) {
-      replica.sync();
-      List<SyncEvent> events = new ArrayList<>();
-      replica.addListener(events::add);
-      source.release("v2", Fixtures.schema());
-      source.truncate("order_lines");
-      OutpostException e = assertThrows(OutpostException.class, replica::sync);
-      assertEquals(ErrorCode.PROTOCOL_ERROR, e.code());
-      assertTrue(e.getMessage().contains("without its end marker"), e.getMessage());
-      assertEquals(new SyncEvent.SyncFailed(e), events.get(events.size() - 1));
-      assertEquals("db-1", current());
-      assertFalse(Files.exists(dir.resolve("db-2")));
-      assertEquals("v1", replica.status().local().tag());
-      assertValues(replica);
+    @Test
+    void aTruncatedPageFailsTheSyncAndLeavesThePreviousReplicaUnchanged() throws Exception {
+        InMemorySource source = source("v1");
+        try (OutpostReplica replica = OutpostReplica.open(config(), source)) {
+            replica.sync();
+            List<SyncEvent> events = new ArrayList<>();
+            replica.addListener(events::add);
+            source.release("v2", Fixtures.schema());
+            source.truncate("order_lines");
+            OutpostException e = assertThrows(OutpostException.class, replica::sync);
+            assertEquals(ErrorCode.PROTOCOL_ERROR, e.code());
+            assertTrue(e.getMessage().contains("without its end marker"), e.getMessage());
+            assertEquals(new SyncEvent.SyncFailed(e), events.get(events.size() - 1));
+            assertEquals("db-1", current());
+            assertFalse(Files.exists(dir.resolve("db-2")));
+            assertEquals("v1", replica.status().local().tag());
+            assertValues(replica);
+        }
     }
-  }
 
-  @Test
-  void leftoverDatabasesAreDeletedOnOpen() throws Exception {
-    try (OutpostReplica replica = OutpostReplica.open(config(), source("v1"))) {
-      replica.sync();
+    @Test
+    void leftoverDatabasesAreDeletedOnOpen() throws Exception {
+        try (OutpostReplica replica = OutpostReplica.open(config(), source("v1"))) {
+            replica.sync();
+        }
+        Files.createDirectories(dir.resolve("db-7/seg0"));
+        Files.writeString(dir.resolve("db-7/seg0/junk"), "x");
+        try (OutpostReplica replica = OutpostReplica.open(config(), source("v1"))) {
+            assertFalse(Files.exists(dir.resolve("db-7")));
+            assertEquals("db-1", current());
+            assertEquals(SyncResult.Outcome.UP_TO_DATE, replica.sync().outcome());
+        }
     }
-    Files.createDirectories(dir.resolve("db-7/seg0"));
-    Files.writeString(dir.resolve("db-7/seg0/junk"), "x");
-    try (OutpostReplica replica = OutpostReplica.open(config(), source("v1"))) {
-      assertFalse(Files.exists(dir.resolve("db-7")));
-      assertEquals("db-1", current());
-      assertEquals(SyncResult.Outcome.UP_TO_DATE, replica.sync().outcome());
+
+    @Test
+    void aSecondOpenOfTheSameDirectoryIsRefused() {
+        try (OutpostReplica replica = OutpostReplica.open(config(), source("v1"))) {
+            OutpostException e =
+                    assertThrows(OutpostException.class, () -> OutpostReplica.open(config(), source("v1")));
+            assertEquals(ErrorCode.REPLICA_ERROR, e.code());
+        }
     }
-  }
 
-  @Test
-  void aSecondOpenOfTheSameDirectoryIsRefused() {
-    try (OutpostReplica replica = OutpostReplica.open(config(), source("v1"))) {
-      OutpostException e = assertThrows(OutpostException.class, () -> OutpostReplica.open(config(), source("v1")));
-      assertEquals(ErrorCode.REPLICA_ERROR, e.code());
+    private void assertValues(OutpostReplica replica) throws Exception {
+        try (Connection c = replica.openConnection();
+                Statement s = c.createStatement()) {
+            try (ResultSet rs =
+                    s.executeQuery("select email, code, score, active, created_at, avatar, profile, external_id"
+                            + " from users where id = 1")) {
+                assertTrue(rs.next());
+                assertEquals("ann@example.com", rs.getString(1));
+                assertEquals("AB ", rs.getString(2));
+                assertEquals(new BigDecimal("12.50"), rs.getBigDecimal(3));
+                assertTrue(rs.getBoolean(4));
+                assertEquals(
+                        LocalDateTime.of(2024, 1, 31, 10, 0), rs.getTimestamp(5).toLocalDateTime());
+                assertArrayEquals(new byte[] {1, 2, (byte) 0xff}, rs.getBytes(6));
+                assertEquals("{\"a\": [1, 2]}", rs.getString(7));
+                assertEquals("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", rs.getString(8));
+            }
+            try (ResultSet rs = s.executeQuery("select count(*) from order_lines")) {
+                assertTrue(rs.next());
+                assertEquals(2500, rs.getInt(1));
+            }
+            try (ResultSet rs = s.executeQuery("select \"order\" from \"user\" where id = 1")) {
+                assertTrue(rs.next());
+                assertEquals("o-1", rs.getString(1));
+            }
+        }
     }
-  }
 
-  private void assertValues(OutpostReplica replica) throws Exception {
-    try (Connection c = replica.openConnection(); Statement s = c.createStatement()) {
-      try (ResultSet rs = s.executeQuery("select email, code, score, active, created_at, avatar, profile, external_id"
-          + " from users where id = 1")) {
-        assertTrue(rs.next());
-        assertEquals("ann@example.com", rs.getString(1));
-        assertEquals("AB ", rs.getString(2));
-        assertEquals(new BigDecimal("12.50"), rs.getBigDecimal(3));
-        assertTrue(rs.getBoolean(4));
-        assertEquals(LocalDateTime.of(2024, 1, 31, 10, 0), rs.getTimestamp(5).toLocalDateTime());
-        assertArrayEquals(new byte[] {1, 2, (byte) 0xff}, rs.getBytes(6));
-        assertEquals("{\"a\": [1, 2]}", rs.getString(7));
-        assertEquals("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", rs.getString(8));
-      }
-      try (ResultSet rs = s.executeQuery("select count(*) from order_lines")) {
-        assertTrue(rs.next());
-        assertEquals(2500, rs.getInt(1));
-      }
-      try (ResultSet rs = s.executeQuery("select \"order\" from \"user\" where id = 1")) {
-        assertTrue(rs.next());
-        assertEquals("o-1", rs.getString(1));
-      }
+    private String current() throws Exception {
+        return Files.readString(dir.resolve("CURRENT")).trim();
     }
-  }
 
-  private String current() throws Exception {
-    return Files.readString(dir.resolve("CURRENT")).trim();
-  }
-
-  private ReplicaConfig config() {
-    return ReplicaConfig.builder().directory(dir).pageRows(1000).build();
-  }
-
-  private static InMemorySource source(String tag) {
-    List<String[]> lines = new ArrayList<>();
-    for (int i = 1; i <= 2500; i++) {
-      lines.add(new String[] {Integer.toString(i / 10), Integer.toString(i), "sku-" + i, "1"});
+    private ReplicaConfig config() {
+        return ReplicaConfig.builder().directory(dir).pageRows(1000).build();
     }
-    return new InMemorySource(tag, Fixtures.schema())
-        .rows("categories", List.of(new String[] {"1", "3", "child"}, new String[] {"2", null, "root"},
-            new String[] {"3", "2", "middle"}))
-        .rows("order_lines", lines)
-        .rows("user", List.<String[]>of(new String[] {"1", "o-1", "Ann"}))
-        .rows("users", List.<String[]>of(new String[] {"1", "ann@example.com", "AB ", "3", "10", "12.50", "1.5",
-            "0.25", "t", "1990-05-17", "07:30:00", "2024-01-31 12:00:00.123456", "2024-01-31 12:00:00+02",
-            "\\x0102ff", "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", "line1\nline2", "{\"a\": [1, 2]}"}));
-  }
+
+    private static InMemorySource source(String tag) {
+        List<String[]> lines = new ArrayList<>();
+        for (int i = 1; i <= 2500; i++) {
+            lines.add(new String[] {Integer.toString(i / 10), Integer.toString(i), "sku-" + i, "1"});
+        }
+        return new InMemorySource(tag, Fixtures.schema())
+                .rows(
+                        "categories",
+                        List.of(new String[] {"1", "3", "child"}, new String[] {"2", null, "root"}, new String[] {
+                            "3", "2", "middle"
+                        }))
+                .rows("order_lines", lines)
+                .rows("user", List.<String[]>of(new String[] {"1", "o-1", "Ann"}))
+                .rows("users", List.<String[]>of(new String[] {
+                    "1",
+                    "ann@example.com",
+                    "AB ",
+                    "3",
+                    "10",
+                    "12.50",
+                    "1.5",
+                    "0.25",
+                    "t",
+                    "1990-05-17",
+                    "07:30:00",
+                    "2024-01-31 12:00:00.123456",
+                    "2024-01-31 12:00:00+02",
+                    "\\x0102ff",
+                    "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11",
+                    "line1\nline2",
+                    "{\"a\": [1, 2]}"
+                }));
+    }
 }

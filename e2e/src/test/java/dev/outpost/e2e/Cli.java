@@ -10,34 +10,36 @@ import java.util.concurrent.TimeUnit;
 
 /** Runs the client's command line ({@code outpost-client.jar}) as a user would, in its own JVM. */
 final class Cli {
-  private Cli() {}
+    private Cli() {}
 
-  /** What a command printed and how it exited. */
-  record Run(int exit, String out, String err) {
-    @Override
-    public String toString() {
-      return "exit " + exit + "\n--- stdout\n" + out + "\n--- stderr\n" + err;
+    /** What a command printed and how it exited. */
+    record Run(int exit, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit " + exit + "\n--- stdout\n" + out + "\n--- stderr\n" + err;
+        }
     }
-  }
 
-  static Run run(Path runDir, String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-jar");
-    command.add(runDir.resolve("outpost-client.jar").toString());
-    command.addAll(List.of(args));
-    Path out = Files.createTempFile(runDir, "cli-", ".out");
-    Path err = Files.createTempFile(runDir, "cli-", ".err");
-    Process p =
-        new ProcessBuilder(command)
-            .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-            .redirectOutput(out.toFile())
-            .redirectError(err.toFile())
-            .start();
-    if (!p.waitFor(5, TimeUnit.MINUTES)) {
-      p.destroyForcibly();
-      throw new IllegalStateException("the CLI did not finish: " + command);
+    static Run run(Path runDir, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-jar");
+        command.add(runDir.resolve("outpost-client.jar").toString());
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile(runDir, "cli-", ".out");
+        Path err = Files.createTempFile(runDir, "cli-", ".err");
+        Process p = new ProcessBuilder(command)
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
+        if (!p.waitFor(5, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("the CLI did not finish: " + command);
+        }
+        return new Run(
+                p.exitValue(),
+                Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
     }
-    return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
-  }
 }

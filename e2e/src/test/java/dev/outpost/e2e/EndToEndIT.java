@@ -41,230 +41,252 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EndToEndIT {
-  static final String SYNC_TOKEN = "e2e-sync-token";
-  static final List<String> RELEASE_1_TABLES = List.of("companies", "users", "workspaces", "data_tables", "data_table_columns");
-  static final List<String> RELEASE_4_TABLES =
-      Stream.concat(RELEASE_1_TABLES.stream(), Stream.of("user_preferences", "audit_notes")).toList();
+    static final String SYNC_TOKEN = "e2e-sync-token";
+    static final List<String> RELEASE_1_TABLES =
+            List.of("companies", "users", "workspaces", "data_tables", "data_table_columns");
+    static final List<String> RELEASE_4_TABLES = Stream.concat(
+                    RELEASE_1_TABLES.stream(), Stream.of("user_preferences", "audit_notes"))
+            .toList();
 
-  private final Path runDir = Path.of(System.getProperty("outpost.runDir", "target")).toAbsolutePath();
-  private EmbeddedPostgres postgres;
-  private Path serverProperties;
-  private PayaraMicroServer server;
-  private Path work;
+    private final Path runDir =
+            Path.of(System.getProperty("outpost.runDir", "target")).toAbsolutePath();
+    private EmbeddedPostgres postgres;
+    private Path serverProperties;
+    private PayaraMicroServer server;
+    private Path work;
 
-  @BeforeAll
-  void startServer() throws Exception {
-    postgres = TestPostgres.start();
-    TestPostgres.createDatabase(postgres, "outpost", "outpost");
-    try (Connection c = pg()) {
-      TestLiquibase.update(c, TestLiquibase.MASTER, "1.0");
-      DemoData.release1(c, 6, 150);
-    }
-    serverProperties = runDir.resolve("e2e-server.properties");
-    Files.writeString(
-        serverProperties,
-        TestPostgres.serverProperties(postgres.getPort(), "outpost", "outpost")
-            + "outpost.sync-tokens=" + SYNC_TOKEN + "\noutpost.liquibase.enabled=false\n");
-    server = PayaraMicroServer.start(runDir, serverProperties, "e2e");
-    work = Files.createTempDirectory(runDir, "replicas-");
-  }
-
-  @AfterAll
-  void stopServer() throws Exception {
-    if (server != null) {
-      server.close();
-    }
-    TestPostgres.stop(postgres);
-  }
-
-  private Connection pg() throws Exception {
-    return postgres.getDatabase("outpost", "outpost").getConnection();
-  }
-
-  private OutpostReplica open(String name, URI serverUri, String token, int pageRows) {
-    return OutpostReplica.open(
-        ReplicaConfig.builder()
-            .serverUrl(serverUri)
-            .token(token)
-            .directory(work.resolve(name))
-            .pageRows(pageRows)
-            .build());
-  }
-
-  private OutpostReplica open(String name) {
-    return open(name, server.baseUri(), SYNC_TOKEN, 100);
-  }
-
-  /** Every listed table equal row for row; returns the row count per table. */
-  private Map<String, Integer> assertReplicaEqualsPostgres(OutpostReplica replica, List<String> tables) throws Exception {
-    Map<String, Integer> counts = new TreeMap<>();
-    try (Connection pg = pg(); Connection derby = replica.openConnection()) {
-      for (String table : tables) {
-        counts.put(table, ReplicaComparison.assertSameRows(pg, derby, table));
-      }
-    }
-    return counts;
-  }
-
-  private static String currentDb(String replica, Path work) throws Exception {
-    return Files.readString(work.resolve(replica).resolve("CURRENT")).trim();
-  }
-
-  @Test
-  @Order(1)
-  void firstSyncCreatesTheReplicaWithEveryRow() throws Exception {
-    try (OutpostReplica a = open("a"); OutpostReplica b = open("b")) {
-      SyncResult result = a.sync();
-      assertEquals(SyncResult.Outcome.CREATED, result.outcome());
-      assertEquals("1.0", result.newTag());
-      Map<String, Integer> counts = assertReplicaEqualsPostgres(a, RELEASE_1_TABLES);
-      assertEquals(900, counts.get("users"));
-      assertEquals(counts.values().stream().mapToLong(Integer::longValue).sum(), result.rows());
-      assertTrue(result.bytes() > 0);
-      assertEquals(SyncResult.Outcome.CREATED, b.sync().outcome(), "replica b goes offline at release 1");
-    }
-  }
-
-  @Test
-  @Order(2)
-  void releaseTwoRebuildsTheReplicaWithTheNewColumnAndTable() throws Exception {
-    try (Connection c = pg()) {
-      TestLiquibase.update(c, TestLiquibase.MASTER, "2.0");
-      DemoData.release2(c);
-    }
-    try (OutpostReplica a = open("a")) {
-      SyncResult result = a.sync();
-      assertEquals(SyncResult.Outcome.REBUILT, result.outcome());
-      assertEquals("1.0", result.previousTag());
-      assertEquals("2.0", result.newTag());
-      assertReplicaEqualsPostgres(a, Stream.concat(RELEASE_1_TABLES.stream(), Stream.of("user_preferences")).toList());
-      try (Connection derby = a.openConnection();
-          Statement st = derby.createStatement();
-          ResultSet rs = st.executeQuery("select count(phone) from users")) {
-        rs.next();
-        assertEquals(450, rs.getInt(1), "the new column arrived with its values");
-      }
-    }
-  }
-
-  @Test
-  @Order(3)
-  void anUnchangedVersionRebuildsNothing() throws Exception {
-    String before = currentDb("a", work);
-    try (OutpostReplica a = open("a")) {
-      SyncResult result = a.sync();
-      assertEquals(SyncResult.Outcome.UP_TO_DATE, result.outcome());
-      assertEquals(0, result.rows());
-      assertEquals(List.of(), result.tablesRebuilt());
-    }
-    assertEquals(before, currentDb("a", work), "the same Derby database stays current");
-  }
-
-  @Test
-  @Order(4)
-  void skippedReleasesRebuildOnce() throws Exception {
-    try (Connection c = pg()) {
-      TestLiquibase.update(c, TestLiquibase.MASTER, null);
-      DemoData.release4(c);
-    }
-    for (String name : List.of("a", "b")) {
-      try (OutpostReplica replica = open(name)) {
-        List<SyncEvent> events = new CopyOnWriteArrayList<>();
-        replica.addListener(events::add);
-        SyncResult result = replica.sync();
-        assertEquals(SyncResult.Outcome.REBUILT, result.outcome(), name);
-        assertEquals(name.equals("a") ? "2.0" : "1.0", result.previousTag());
-        assertEquals("4.0", result.newTag());
-        assertEquals(1, events.stream().filter(SyncEvent.RebuildStarted.class::isInstance).count(), name + ": one rebuild");
-        assertReplicaEqualsPostgres(replica, RELEASE_4_TABLES);
-        assertEquals(SyncResult.Outcome.UP_TO_DATE, replica.sync().outcome(), name);
-      }
-    }
-  }
-
-  @Test
-  @Order(5)
-  void aWrongTokenIsRefusedAndTheReplicaIsUntouched() throws Exception {
-    String before = currentDb("a", work);
-    try (OutpostReplica a = open("a", server.baseUri(), "wrong-token", 100)) {
-      OutpostException e = assertThrows(OutpostException.class, a::sync);
-      assertEquals(ErrorCode.AUTHENTICATION_FAILED, e.code());
-      assertReplicaEqualsPostgres(a, RELEASE_4_TABLES);
-    }
-    assertEquals(before, currentDb("a", work));
-  }
-
-  @Test
-  @Order(6)
-  void aServerStoppedMidDownloadLeavesThePreviousCompleteReplica() throws Exception {
-    Map<String, Integer> before;
-    try (OutpostReplica a = open("a")) {
-      before = assertReplicaEqualsPostgres(a, RELEASE_4_TABLES);
-    }
-    String currentBefore = currentDb("a", work);
-    try (Connection c = pg(); Statement st = c.createStatement()) {
-      st.execute("alter table users add column nickname varchar(30)");
-      st.execute("update users set nickname = 'nick' || id");
-    }
-    PayaraMicroServer doomed = PayaraMicroServer.start(runDir, serverProperties, "e2e-doomed");
-    AtomicBoolean killed = new AtomicBoolean();
-    try (OutpostReplica a = open("a", doomed.baseUri(), SYNC_TOKEN, 50)) {
-      a.addListener(
-          event -> {
-            if (event instanceof SyncEvent.TableProgress && killed.compareAndSet(false, true)) {
-              try {
-                doomed.kill();
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-            }
-          });
-      OutpostException e = assertThrows(OutpostException.class, a::sync);
-      assertTrue(killed.get(), "the server was killed during the download");
-      assertTrue(
-          e.code() == ErrorCode.SERVER_UNREACHABLE || e.code() == ErrorCode.PROTOCOL_ERROR, "clear error: " + e.code() + " " + e.getMessage());
-      try (Connection derby = a.openConnection(); Statement st = derby.createStatement()) {
-        for (Map.Entry<String, Integer> table : before.entrySet()) {
-          try (ResultSet rs = st.executeQuery("select count(*) from " + table.getKey())) {
-            rs.next();
-            assertEquals(table.getValue(), rs.getInt(1), table.getKey() + " still complete");
-          }
+    @BeforeAll
+    void startServer() throws Exception {
+        postgres = TestPostgres.start();
+        TestPostgres.createDatabase(postgres, "outpost", "outpost");
+        try (Connection c = pg()) {
+            TestLiquibase.update(c, TestLiquibase.MASTER, "1.0");
+            DemoData.release1(c, 6, 150);
         }
-      }
-    } finally {
-      doomed.close();
+        serverProperties = runDir.resolve("e2e-server.properties");
+        Files.writeString(
+                serverProperties,
+                TestPostgres.serverProperties(postgres.getPort(), "outpost", "outpost") + "outpost.sync-tokens="
+                        + SYNC_TOKEN + "\noutpost.liquibase.enabled=false\n");
+        server = PayaraMicroServer.start(runDir, serverProperties, "e2e");
+        work = Files.createTempDirectory(runDir, "replicas-");
     }
-    assertEquals(currentBefore, currentDb("a", work), "the previous database is still the current one");
-    try (Stream<Path> dbs = Files.list(work.resolve("a"))) {
-      assertEquals(List.of(currentBefore), dbs.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("db-")).toList(), "no half-written database left");
-    }
-    try (OutpostReplica a = open("a")) {
-      assertEquals(SyncResult.Outcome.REBUILT, a.sync().outcome(), "schema drift without a new tag rebuilds too");
-      assertReplicaEqualsPostgres(a, RELEASE_4_TABLES);
-    }
-  }
 
-  @Test
-  @Order(7)
-  void theCommandLineSyncsQueriesAndExitsWithDistinctCodes() throws Exception {
-    String replica = work.resolve("cli").toString();
-    String url = server.baseUri().toString();
-    Cli.Run sync = Cli.run(runDir, "sync", "--server", url, "--token", SYNC_TOKEN, "--replica", replica);
-    assertEquals(0, sync.exit(), sync.toString());
-    Cli.Run count = Cli.run(runDir, "sql", "--replica", replica, "select count(*) from users");
-    assertEquals(0, count.exit(), count.toString());
-    assertTrue(count.out().contains("900"), count.toString());
-    Cli.Run status = Cli.run(runDir, "status", "--server", url, "--token", SYNC_TOKEN, "--replica", replica);
-    assertEquals(0, status.exit(), status.toString());
-    assertTrue(status.out().contains("4.0"), status.toString());
+    @AfterAll
+    void stopServer() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+        TestPostgres.stop(postgres);
+    }
 
-    Cli.Run wrongToken = Cli.run(runDir, "sync", "--server", url, "--token", "nope", "--replica", replica);
-    assertEquals(4, wrongToken.exit(), wrongToken.toString());
-    String nobody = "http://127.0.0.1:" + PayaraMicroServer.freePort() + "/outpost/";
-    Cli.Run unreachable = Cli.run(runDir, "sync", "--server", nobody, "--token", SYNC_TOKEN, "--replica", replica);
-    assertEquals(3, unreachable.exit(), unreachable.toString());
-    assertTrue(unreachable.err().length() > 0 && !unreachable.err().contains("\tat "), "one clear line, no stack trace: " + unreachable);
-    Cli.Run usage = Cli.run(runDir, "sync", "--no-such-option");
-    assertEquals(2, usage.exit(), usage.toString());
-  }
+    private Connection pg() throws Exception {
+        return postgres.getDatabase("outpost", "outpost").getConnection();
+    }
+
+    private OutpostReplica open(String name, URI serverUri, String token, int pageRows) {
+        return OutpostReplica.open(ReplicaConfig.builder()
+                .serverUrl(serverUri)
+                .token(token)
+                .directory(work.resolve(name))
+                .pageRows(pageRows)
+                .build());
+    }
+
+    private OutpostReplica open(String name) {
+        return open(name, server.baseUri(), SYNC_TOKEN, 100);
+    }
+
+    /** Every listed table equal row for row; returns the row count per table. */
+    private Map<String, Integer> assertReplicaEqualsPostgres(OutpostReplica replica, List<String> tables)
+            throws Exception {
+        Map<String, Integer> counts = new TreeMap<>();
+        try (Connection pg = pg();
+                Connection derby = replica.openConnection()) {
+            for (String table : tables) {
+                counts.put(table, ReplicaComparison.assertSameRows(pg, derby, table));
+            }
+        }
+        return counts;
+    }
+
+    private static String currentDb(String replica, Path work) throws Exception {
+        return Files.readString(work.resolve(replica).resolve("CURRENT")).trim();
+    }
+
+    @Test
+    @Order(1)
+    void firstSyncCreatesTheReplicaWithEveryRow() throws Exception {
+        try (OutpostReplica a = open("a");
+                OutpostReplica b = open("b")) {
+            SyncResult result = a.sync();
+            assertEquals(SyncResult.Outcome.CREATED, result.outcome());
+            assertEquals("1.0", result.newTag());
+            Map<String, Integer> counts = assertReplicaEqualsPostgres(a, RELEASE_1_TABLES);
+            assertEquals(900, counts.get("users"));
+            assertEquals(counts.values().stream().mapToLong(Integer::longValue).sum(), result.rows());
+            assertTrue(result.bytes() > 0);
+            assertEquals(SyncResult.Outcome.CREATED, b.sync().outcome(), "replica b goes offline at release 1");
+        }
+    }
+
+    @Test
+    @Order(2)
+    void releaseTwoRebuildsTheReplicaWithTheNewColumnAndTable() throws Exception {
+        try (Connection c = pg()) {
+            TestLiquibase.update(c, TestLiquibase.MASTER, "2.0");
+            DemoData.release2(c);
+        }
+        try (OutpostReplica a = open("a")) {
+            SyncResult result = a.sync();
+            assertEquals(SyncResult.Outcome.REBUILT, result.outcome());
+            assertEquals("1.0", result.previousTag());
+            assertEquals("2.0", result.newTag());
+            assertReplicaEqualsPostgres(
+                    a,
+                    Stream.concat(RELEASE_1_TABLES.stream(), Stream.of("user_preferences"))
+                            .toList());
+            try (Connection derby = a.openConnection();
+                    Statement st = derby.createStatement();
+                    ResultSet rs = st.executeQuery("select count(phone) from users")) {
+                rs.next();
+                assertEquals(450, rs.getInt(1), "the new column arrived with its values");
+            }
+        }
+    }
+
+    @Test
+    @Order(3)
+    void anUnchangedVersionRebuildsNothing() throws Exception {
+        String before = currentDb("a", work);
+        try (OutpostReplica a = open("a")) {
+            SyncResult result = a.sync();
+            assertEquals(SyncResult.Outcome.UP_TO_DATE, result.outcome());
+            assertEquals(0, result.rows());
+            assertEquals(List.of(), result.tablesRebuilt());
+        }
+        assertEquals(before, currentDb("a", work), "the same Derby database stays current");
+    }
+
+    @Test
+    @Order(4)
+    void skippedReleasesRebuildOnce() throws Exception {
+        try (Connection c = pg()) {
+            TestLiquibase.update(c, TestLiquibase.MASTER, null);
+            DemoData.release4(c);
+        }
+        for (String name : List.of("a", "b")) {
+            try (OutpostReplica replica = open(name)) {
+                List<SyncEvent> events = new CopyOnWriteArrayList<>();
+                replica.addListener(events::add);
+                SyncResult result = replica.sync();
+                assertEquals(SyncResult.Outcome.REBUILT, result.outcome(), name);
+                assertEquals(name.equals("a") ? "2.0" : "1.0", result.previousTag());
+                assertEquals("4.0", result.newTag());
+                assertEquals(
+                        1,
+                        events.stream()
+                                .filter(SyncEvent.RebuildStarted.class::isInstance)
+                                .count(),
+                        name + ": one rebuild");
+                assertReplicaEqualsPostgres(replica, RELEASE_4_TABLES);
+                assertEquals(SyncResult.Outcome.UP_TO_DATE, replica.sync().outcome(), name);
+            }
+        }
+    }
+
+    @Test
+    @Order(5)
+    void aWrongTokenIsRefusedAndTheReplicaIsUntouched() throws Exception {
+        String before = currentDb("a", work);
+        try (OutpostReplica a = open("a", server.baseUri(), "wrong-token", 100)) {
+            OutpostException e = assertThrows(OutpostException.class, a::sync);
+            assertEquals(ErrorCode.AUTHENTICATION_FAILED, e.code());
+            assertReplicaEqualsPostgres(a, RELEASE_4_TABLES);
+        }
+        assertEquals(before, currentDb("a", work));
+    }
+
+    @Test
+    @Order(6)
+    void aServerStoppedMidDownloadLeavesThePreviousCompleteReplica() throws Exception {
+        Map<String, Integer> before;
+        try (OutpostReplica a = open("a")) {
+            before = assertReplicaEqualsPostgres(a, RELEASE_4_TABLES);
+        }
+        String currentBefore = currentDb("a", work);
+        try (Connection c = pg();
+                Statement st = c.createStatement()) {
+            st.execute("alter table users add column nickname varchar(30)");
+            st.execute("update users set nickname = 'nick' || id");
+        }
+        PayaraMicroServer doomed = PayaraMicroServer.start(runDir, serverProperties, "e2e-doomed");
+        AtomicBoolean killed = new AtomicBoolean();
+        try (OutpostReplica a = open("a", doomed.baseUri(), SYNC_TOKEN, 50)) {
+            a.addListener(event -> {
+                if (event instanceof SyncEvent.TableProgress && killed.compareAndSet(false, true)) {
+                    try {
+                        doomed.kill();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            });
+            OutpostException e = assertThrows(OutpostException.class, a::sync);
+            assertTrue(killed.get(), "the server was killed during the download");
+            assertTrue(
+                    e.code() == ErrorCode.SERVER_UNREACHABLE || e.code() == ErrorCode.PROTOCOL_ERROR,
+                    "clear error: " + e.code() + " " + e.getMessage());
+            try (Connection derby = a.openConnection();
+                    Statement st = derby.createStatement()) {
+                for (Map.Entry<String, Integer> table : before.entrySet()) {
+                    try (ResultSet rs = st.executeQuery("select count(*) from " + table.getKey())) {
+                        rs.next();
+                        assertEquals(table.getValue(), rs.getInt(1), table.getKey() + " still complete");
+                    }
+                }
+            }
+        } finally {
+            doomed.close();
+        }
+        assertEquals(currentBefore, currentDb("a", work), "the previous database is still the current one");
+        try (Stream<Path> dbs = Files.list(work.resolve("a"))) {
+            assertEquals(
+                    List.of(currentBefore),
+                    dbs.map(p -> p.getFileName().toString())
+                            .filter(n -> n.startsWith("db-"))
+                            .toList(),
+                    "no half-written database left");
+        }
+        try (OutpostReplica a = open("a")) {
+            assertEquals(SyncResult.Outcome.REBUILT, a.sync().outcome(), "schema drift without a new tag rebuilds too");
+            assertReplicaEqualsPostgres(a, RELEASE_4_TABLES);
+        }
+    }
+
+    @Test
+    @Order(7)
+    void theCommandLineSyncsQueriesAndExitsWithDistinctCodes() throws Exception {
+        String replica = work.resolve("cli").toString();
+        String url = server.baseUri().toString();
+        Cli.Run sync = Cli.run(runDir, "sync", "--server", url, "--token", SYNC_TOKEN, "--replica", replica);
+        assertEquals(0, sync.exit(), sync.toString());
+        Cli.Run count = Cli.run(runDir, "sql", "--replica", replica, "select count(*) from users");
+        assertEquals(0, count.exit(), count.toString());
+        assertTrue(count.out().contains("900"), count.toString());
+        Cli.Run status = Cli.run(runDir, "status", "--server", url, "--token", SYNC_TOKEN, "--replica", replica);
+        assertEquals(0, status.exit(), status.toString());
+        assertTrue(status.out().contains("4.0"), status.toString());
+
+        Cli.Run wrongToken = Cli.run(runDir, "sync", "--server", url, "--token", "nope", "--replica", replica);
+        assertEquals(4, wrongToken.exit(), wrongToken.toString());
+        String nobody = "http://127.0.0.1:" + PayaraMicroServer.freePort() + "/outpost/";
+        Cli.Run unreachable = Cli.run(runDir, "sync", "--server", nobody, "--token", SYNC_TOKEN, "--replica", replica);
+        assertEquals(3, unreachable.exit(), unreachable.toString());
+        assertTrue(
+                unreachable.err().length() > 0 && !unreachable.err().contains("\tat "),
+                "one clear line, no stack trace: " + unreachable);
+        Cli.Run usage = Cli.run(runDir, "sync", "--no-such-option");
+        assertEquals(2, usage.exit(), usage.toString());
+    }
 }

@@ -17,107 +17,111 @@ import java.util.concurrent.TimeUnit;
  * test can stop at any moment.
  */
 public final class PayaraMicroServer implements AutoCloseable {
-  private static final Duration STARTUP = Duration.ofMinutes(4);
+    private static final Duration STARTUP = Duration.ofMinutes(4);
 
-  private final Process process;
-  private final int port;
-  private final Path log;
+    private final Process process;
+    private final int port;
+    private final Path log;
 
-  private PayaraMicroServer(Process process, int port, Path log) {
-    this.process = process;
-    this.port = port;
-    this.log = log;
-  }
+    private PayaraMicroServer(Process process, int port, Path log) {
+        this.process = process;
+        this.port = port;
+        this.log = log;
+    }
 
-  /**
-   * Starts Payara Micro with the WAR and the server properties file, and waits until the
-   * application answers.
-   *
-   * @param runDir directory holding {@code payara-micro.jar} and {@code outpost.war}
-   */
-  public static PayaraMicroServer start(Path runDir, Path properties, String name) throws IOException, InterruptedException {
-    return start(runDir, properties, name, freePort());
-  }
+    /**
+     * Starts Payara Micro with the WAR and the server properties file, and waits until the
+     * application answers.
+     *
+     * @param runDir directory holding {@code payara-micro.jar} and {@code outpost.war}
+     */
+    public static PayaraMicroServer start(Path runDir, Path properties, String name)
+            throws IOException, InterruptedException {
+        return start(runDir, properties, name, freePort());
+    }
 
-  /** As {@link #start(Path, Path, String)}, on the given HTTP port. */
-  public static PayaraMicroServer start(Path runDir, Path properties, String name, int port)
-      throws IOException, InterruptedException {
-    Path log = runDir.resolve("payara-" + name + ".log");
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process process =
-        new ProcessBuilder(
-                List.of(
-                    java,
-                    "-Xmx512m",
-                    "-jar",
-                    runDir.resolve("payara-micro.jar").toString(),
-                    "--deploy",
-                    runDir.resolve("outpost.war").toString(),
-                    "--contextroot",
-                    "outpost",
-                    "--nocluster",
-                    "--port",
-                    Integer.toString(port),
-                    "--systemproperties",
-                    properties.toString()))
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
-    PayaraMicroServer server = new PayaraMicroServer(process, port, log);
-    server.awaitDeployed();
-    return server;
-  }
+    /** As {@link #start(Path, Path, String)}, on the given HTTP port. */
+    public static PayaraMicroServer start(Path runDir, Path properties, String name, int port)
+            throws IOException, InterruptedException {
+        Path log = runDir.resolve("payara-" + name + ".log");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process process = new ProcessBuilder(List.of(
+                        java,
+                        "-Xmx512m",
+                        "-jar",
+                        runDir.resolve("payara-micro.jar").toString(),
+                        "--deploy",
+                        runDir.resolve("outpost.war").toString(),
+                        "--contextroot",
+                        "outpost",
+                        "--nocluster",
+                        "--port",
+                        Integer.toString(port),
+                        "--systemproperties",
+                        properties.toString()))
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        PayaraMicroServer server = new PayaraMicroServer(process, port, log);
+        server.awaitDeployed();
+        return server;
+    }
 
-  private void awaitDeployed() throws IOException, InterruptedException {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    HttpRequest probe = HttpRequest.newBuilder(baseUri().resolve("api/sync/version")).timeout(Duration.ofSeconds(5)).build();
-    long deadline = System.nanoTime() + STARTUP.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException("Payara Micro exited with " + process.exitValue() + "; log:\n" + tail());
-      }
-      try {
-        int status = http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode();
-        if (status == 401 || status == 200) {
-          return;
+    private void awaitDeployed() throws IOException, InterruptedException {
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest probe = HttpRequest.newBuilder(baseUri().resolve("api/sync/version"))
+                .timeout(Duration.ofSeconds(5))
+                .build();
+        long deadline = System.nanoTime() + STARTUP.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(
+                        "Payara Micro exited with " + process.exitValue() + "; log:\n" + tail());
+            }
+            try {
+                int status =
+                        http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode();
+                if (status == 401 || status == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(500);
         }
-      } catch (IOException notYet) {
-        // not listening yet
-      }
-      Thread.sleep(500);
+        close();
+        throw new IllegalStateException("Payara Micro did not deploy Outpost within " + STARTUP + "; log:\n" + tail());
     }
-    close();
-    throw new IllegalStateException("Payara Micro did not deploy Outpost within " + STARTUP + "; log:\n" + tail());
-  }
 
-  private String tail() throws IOException {
-    List<String> lines = Files.readAllLines(log);
-    return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-  }
-
-  /** The application's root URL, e.g. {@code http://127.0.0.1:PORT/outpost/}. */
-  public URI baseUri() {
-    return URI.create("http://127.0.0.1:" + port + "/outpost/");
-  }
-
-  /** Stops the server the hard way, as a crash or a pulled cable would. */
-  public void kill() throws InterruptedException {
-    process.destroyForcibly();
-    process.waitFor(60, TimeUnit.SECONDS);
-  }
-
-  @Override
-  public void close() throws InterruptedException {
-    process.destroy();
-    if (!process.waitFor(30, TimeUnit.SECONDS)) {
-      kill();
+    private String tail() throws IOException {
+        List<String> lines = Files.readAllLines(log);
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
     }
-  }
 
-  /** A port nobody listens on right now. */
-  public static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
+    /** The application's root URL, e.g. {@code http://127.0.0.1:PORT/outpost/}. */
+    public URI baseUri() {
+        return URI.create("http://127.0.0.1:" + port + "/outpost/");
     }
-  }
+
+    /** Stops the server the hard way, as a crash or a pulled cable would. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(60, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            kill();
+        }
+    }
+
+    /** A port nobody listens on right now. */
+    public static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
 }

@@ -9,5 +9,4 @@ package dev.outpost.protocol;
  * @param orderExecuted Liquibase's execution order counter
  * @param dateExecuted when it ran, ISO-8601 as stored (no zone: Liquibase writes local time)
  */
-public record ChangeSetInfo(
-    String id, String author, String file, long orderExecuted, String dateExecuted) {}
+public record ChangeSetInfo(String id, String author, String file, long orderExecuted, String dateExecuted) {}

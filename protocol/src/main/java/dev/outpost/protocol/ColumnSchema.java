@@ -13,4 +13,4 @@ package dev.outpost.protocol;
  * @param nullable whether the column accepts NULL
  */
 public record ColumnSchema(
-    String name, String type, Integer length, Integer precision, Integer scale, boolean nullable) {}
+        String name, String type, Integer length, Integer precision, Integer scale, boolean nullable) {}

@@ -11,4 +11,4 @@ import java.util.List;
  * @param referencedColumns referenced columns, in key order
  */
 public record ForeignKeySchema(
-    String name, List<String> columns, String referencedTable, List<String> referencedColumns) {}
+        String name, List<String> columns, String referencedTable, List<String> referencedColumns) {}

@@ -11,9 +11,10 @@ package dev.outpost.protocol;
  */
 public record Problem(String type, String title, int status, String detail) {
 
-  /** A problem of the given type with a human-readable detail. */
-  public static Problem of(ProblemType type, String detail) {
-    String title = type.name().charAt(0) + type.name().substring(1).toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
-    return new Problem(type.uri(), title, type.status(), detail);
-  }
+    /** A problem of the given type with a human-readable detail. */
+    public static Problem of(ProblemType type, String detail) {
+        String title = type.name().charAt(0)
+                + type.name().substring(1).toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+        return new Problem(type.uri(), title, type.status(), detail);
+    }
 }

@@ -5,49 +5,49 @@ package dev.outpost.protocol;
  * Problem#type()} so that clients decide by code, not by message.
  */
 public enum ProblemType {
-  /** No, malformed or unknown credentials (401). */
-  UNAUTHORIZED(401),
-  /** Valid credentials without the role the endpoint needs (403). */
-  FORBIDDEN(403),
-  /** No such endpoint or entity (404). */
-  NOT_FOUND(404),
-  /** The named table is not one of the synced tables (404). */
-  UNKNOWN_TABLE(404),
-  /** A page cursor that this server did not issue for this table (400). */
-  MALFORMED_CURSOR(400),
-  /** Any other invalid parameter, header or body (400). */
-  BAD_REQUEST(400),
-  /** The request conflicts with the current state, e.g. a duplicate key (409). */
-  CONFLICT(409),
-  /** The database cannot be reached right now; retrying later may succeed (503). */
-  UNAVAILABLE(503),
-  /** A fault of the server itself (500). */
-  SERVER_ERROR(500);
+    /** No, malformed or unknown credentials (401). */
+    UNAUTHORIZED(401),
+    /** Valid credentials without the role the endpoint needs (403). */
+    FORBIDDEN(403),
+    /** No such endpoint or entity (404). */
+    NOT_FOUND(404),
+    /** The named table is not one of the synced tables (404). */
+    UNKNOWN_TABLE(404),
+    /** A page cursor that this server did not issue for this table (400). */
+    MALFORMED_CURSOR(400),
+    /** Any other invalid parameter, header or body (400). */
+    BAD_REQUEST(400),
+    /** The request conflicts with the current state, e.g. a duplicate key (409). */
+    CONFLICT(409),
+    /** The database cannot be reached right now; retrying later may succeed (503). */
+    UNAVAILABLE(503),
+    /** A fault of the server itself (500). */
+    SERVER_ERROR(500);
 
-  private static final String PREFIX = "urn:outpost:problem:";
-  private final int status;
+    private static final String PREFIX = "urn:outpost:problem:";
+    private final int status;
 
-  ProblemType(int status) {
-    this.status = status;
-  }
-
-  /** HTTP status sent with this problem. */
-  public int status() {
-    return status;
-  }
-
-  /** The {@code type} URI, e.g. {@code urn:outpost:problem:unknown-table}. */
-  public String uri() {
-    return PREFIX + name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
-  }
-
-  /** The problem type for a {@code type} URI, or {@link #SERVER_ERROR} for one this client does not know. */
-  public static ProblemType fromUri(String uri) {
-    for (ProblemType t : values()) {
-      if (t.uri().equals(uri)) {
-        return t;
-      }
+    ProblemType(int status) {
+        this.status = status;
     }
-    return SERVER_ERROR;
-  }
+
+    /** HTTP status sent with this problem. */
+    public int status() {
+        return status;
+    }
+
+    /** The {@code type} URI, e.g. {@code urn:outpost:problem:unknown-table}. */
+    public String uri() {
+        return PREFIX + name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+
+    /** The problem type for a {@code type} URI, or {@link #SERVER_ERROR} for one this client does not know. */
+    public static ProblemType fromUri(String uri) {
+        for (ProblemType t : values()) {
+            if (t.uri().equals(uri)) {
+                return t;
+            }
+        }
+        return SERVER_ERROR;
+    }
 }

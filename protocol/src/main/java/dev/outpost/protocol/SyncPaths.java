@@ -5,40 +5,40 @@ package dev.outpost.protocol;
  * server's {@code @Path} annotations and the client's URI building both use these constants.
  */
 public final class SyncPaths {
-  /** Application path of the JAX-RS application inside the WAR. */
-  public static final String API_ROOT = "api";
+    /** Application path of the JAX-RS application inside the WAR. */
+    public static final String API_ROOT = "api";
 
-  /** Root of every endpoint a replica reads; protected by a bearer token. */
-  public static final String SYNC = "sync";
+    /** Root of every endpoint a replica reads; protected by a bearer token. */
+    public static final String SYNC = "sync";
 
-  /** {@code GET sync/version}: {@link VersionInfo}, with an ETag. */
-  public static final String VERSION = "version";
+    /** {@code GET sync/version}: {@link VersionInfo}, with an ETag. */
+    public static final String VERSION = "version";
 
-  /** {@code GET sync/schema}: {@link SchemaInfo}, with an ETag. */
-  public static final String SCHEMA = "schema";
+    /** {@code GET sync/schema}: {@link SchemaInfo}, with an ETag. */
+    public static final String SCHEMA = "schema";
 
-  /** Path parameter naming a synced table. */
-  public static final String TABLE_PARAM = "table";
+    /** Path parameter naming a synced table. */
+    public static final String TABLE_PARAM = "table";
 
-  /** {@code GET sync/tables/{table}/rows?after=&limit=}: one page of rows as {@link RowLines}. */
-  public static final String TABLE_ROWS = "tables/{" + TABLE_PARAM + "}/rows";
+    /** {@code GET sync/tables/{table}/rows?after=&limit=}: one page of rows as {@link RowLines}. */
+    public static final String TABLE_ROWS = "tables/{" + TABLE_PARAM + "}/rows";
 
-  /** Opaque page cursor: absent for the first page, then the {@code next} of the previous page. */
-  public static final String AFTER_PARAM = "after";
+    /** Opaque page cursor: absent for the first page, then the {@code next} of the previous page. */
+    public static final String AFTER_PARAM = "after";
 
-  /** Maximum number of rows in one page. */
-  public static final String LIMIT_PARAM = "limit";
+    /** Maximum number of rows in one page. */
+    public static final String LIMIT_PARAM = "limit";
 
-  /** Page size used when the client names none. */
-  public static final int DEFAULT_PAGE_ROWS = 50_000;
+    /** Page size used when the client names none. */
+    public static final int DEFAULT_PAGE_ROWS = 50_000;
 
-  /** Largest page the server serves; larger requests are refused as bad input. */
-  public static final int MAX_PAGE_ROWS = 1_000_000;
+    /** Largest page the server serves; larger requests are refused as bad input. */
+    public static final int MAX_PAGE_ROWS = 1_000_000;
 
-  private SyncPaths() {}
+    private SyncPaths() {}
 
-  /** The path of a table's rows below the application root, e.g. {@code sync/tables/users/rows}. */
-  public static String tableRows(String table) {
-    return SYNC + "/" + TABLE_ROWS.replace("{" + TABLE_PARAM + "}", table);
-  }
+    /** The path of a table's rows below the application root, e.g. {@code sync/tables/users/rows}. */
+    public static String tableRows(String table) {
+        return SYNC + "/" + TABLE_ROWS.replace("{" + TABLE_PARAM + "}", table);
+    }
 }

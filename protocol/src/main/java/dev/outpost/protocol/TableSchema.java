@@ -13,9 +13,9 @@ import java.util.List;
  * @param fingerprint changes whenever anything above changes
  */
 public record TableSchema(
-    String name,
-    List<ColumnSchema> columns,
-    List<String> primaryKey,
-    List<List<String>> uniqueConstraints,
-    List<ForeignKeySchema> foreignKeys,
-    String fingerprint) {}
+        String name,
+        List<ColumnSchema> columns,
+        List<String> primaryKey,
+        List<List<String>> uniqueConstraints,
+        List<ForeignKeySchema> foreignKeys,
+        String fingerprint) {}

@@ -16,7 +16,4 @@ import java.util.Map;
  * @param tableFingerprints fingerprint of each synced table, by table name
  */
 public record VersionInfo(
-    String tag,
-    ChangeSetInfo latestChangeSet,
-    String schemaFingerprint,
-    Map<String, String> tableFingerprints) {}
+        String tag, ChangeSetInfo latestChangeSet, String schemaFingerprint, Map<String, String> tableFingerprints) {}

@@ -14,65 +14,63 @@ import org.junit.jupiter.api.Test;
 
 /** Pins the JSON shapes of the protocol documents with golden files in {@code fixtures/}. */
 class ProtocolJsonTest {
-  private static final Jsonb JSONB = JsonbBuilder.create();
+    private static final Jsonb JSONB = JsonbBuilder.create();
 
-  @AfterAll
-  static void close() throws Exception {
-    JSONB.close();
-  }
-
-  private static String golden(String name) throws Exception {
-    try (InputStream in = ProtocolJsonTest.class.getResourceAsStream("/fixtures/" + name)) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+    @AfterAll
+    static void close() throws Exception {
+        JSONB.close();
     }
-  }
 
-  private static <T> void assertPinned(String fixture, T value, Class<T> type) throws Exception {
-    assertEquals(golden(fixture), JSONB.toJson(value), fixture + " serialised");
-    assertEquals(value, JSONB.fromJson(golden(fixture), type), fixture + " parsed");
-  }
+    private static String golden(String name) throws Exception {
+        try (InputStream in = ProtocolJsonTest.class.getResourceAsStream("/fixtures/" + name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+        }
+    }
 
-  @Test
-  void versionInfoShapeIsPinned() throws Exception {
-    Map<String, String> tables = new LinkedHashMap<>();
-    tables.put("companies", "c1");
-    tables.put("users", "u1");
-    VersionInfo v =
-        new VersionInfo(
-            "2.0",
-            new ChangeSetInfo("r2-tag", "outpost", "liquibase/r2.xml", 9, "2026-11-24T10:15:30"),
-            "s1",
-            tables);
-    assertPinned("version.json", v, VersionInfo.class);
-  }
+    private static <T> void assertPinned(String fixture, T value, Class<T> type) throws Exception {
+        assertEquals(golden(fixture), JSONB.toJson(value), fixture + " serialised");
+        assertEquals(value, JSONB.fromJson(golden(fixture), type), fixture + " parsed");
+    }
 
-  @Test
-  void untaggedVersionOmitsTheTag() throws Exception {
-    VersionInfo v = new VersionInfo(null, null, "s0", Map.of());
-    assertPinned("version-untagged.json", v, VersionInfo.class);
-  }
+    @Test
+    void versionInfoShapeIsPinned() throws Exception {
+        Map<String, String> tables = new LinkedHashMap<>();
+        tables.put("companies", "c1");
+        tables.put("users", "u1");
+        VersionInfo v = new VersionInfo(
+                "2.0",
+                new ChangeSetInfo("r2-tag", "outpost", "liquibase/r2.xml", 9, "2026-11-24T10:15:30"),
+                "s1",
+                tables);
+        assertPinned("version.json", v, VersionInfo.class);
+    }
 
-  @Test
-  void schemaInfoShapeIsPinned() throws Exception {
-    TableSchema users =
-        new TableSchema(
-            "users",
-            List.of(
-                new ColumnSchema("id", "int8", null, null, null, false),
-                new ColumnSchema("email", "varchar", 320, null, null, false),
-                new ColumnSchema("balance", "numeric", null, 12, 2, true)),
-            List.of("id"),
-            List.of(List.of("email")),
-            List.of(new ForeignKeySchema("fk_users_company", List.of("company_id"), "companies", List.of("id"))),
-            "u1");
-    assertPinned("schema.json", new SchemaInfo("s1", List.of(users)), SchemaInfo.class);
-  }
+    @Test
+    void untaggedVersionOmitsTheTag() throws Exception {
+        VersionInfo v = new VersionInfo(null, null, "s0", Map.of());
+        assertPinned("version-untagged.json", v, VersionInfo.class);
+    }
 
-  @Test
-  void problemShapeIsPinned() throws Exception {
-    Problem p = Problem.of(ProblemType.UNKNOWN_TABLE, "no synced table named 'nope'");
-    assertPinned("problem.json", p, Problem.class);
-    assertEquals(ProblemType.UNKNOWN_TABLE, ProblemType.fromUri(p.type()));
-    assertEquals(ProblemType.SERVER_ERROR, ProblemType.fromUri("urn:somebody:else"));
-  }
+    @Test
+    void schemaInfoShapeIsPinned() throws Exception {
+        TableSchema users = new TableSchema(
+                "users",
+                List.of(
+                        new ColumnSchema("id", "int8", null, null, null, false),
+                        new ColumnSchema("email", "varchar", 320, null, null, false),
+                        new ColumnSchema("balance", "numeric", null, 12, 2, true)),
+                List.of("id"),
+                List.of(List.of("email")),
+                List.of(new ForeignKeySchema("fk_users_company", List.of("company_id"), "companies", List.of("id"))),
+                "u1");
+        assertPinned("schema.json", new SchemaInfo("s1", List.of(users)), SchemaInfo.class);
+    }
+
+    @Test
+    void problemShapeIsPinned() throws Exception {
+        Problem p = Problem.of(ProblemType.UNKNOWN_TABLE, "no synced table named 'nope'");
+        assertPinned("problem.json", p, Problem.class);
+        assertEquals(ProblemType.UNKNOWN_TABLE, ProblemType.fromUri(p.type()));
+        assertEquals(ProblemType.SERVER_ERROR, ProblemType.fromUri("urn:somebody:else"));
+    }
 }

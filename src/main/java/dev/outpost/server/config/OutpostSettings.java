@@ -12,80 +12,80 @@ import java.util.stream.Collectors;
  */
 @ApplicationScoped
 public class OutpostSettings {
-  /** JNDI name of the datasource; the WAR's {@code web.xml} defines it from {@code db.*} properties. */
-  public static final String DATASOURCE = "java:app/jdbc/outpost";
+    /** JNDI name of the datasource; the WAR's {@code web.xml} defines it from {@code db.*} properties. */
+    public static final String DATASOURCE = "java:app/jdbc/outpost";
 
-  public static final String LIQUIBASE_ENABLED = "outpost.liquibase.enabled";
-  public static final String LIQUIBASE_CHANGELOG = "outpost.liquibase.changelog";
-  public static final String SCHEMA = "outpost.schema";
-  public static final String TABLES = "outpost.tables";
-  public static final String SYNC_TOKENS = "outpost.sync-tokens";
-  public static final String WRITE_TOKENS = "outpost.write-tokens";
+    public static final String LIQUIBASE_ENABLED = "outpost.liquibase.enabled";
+    public static final String LIQUIBASE_CHANGELOG = "outpost.liquibase.changelog";
+    public static final String SCHEMA = "outpost.schema";
+    public static final String TABLES = "outpost.tables";
+    public static final String SYNC_TOKENS = "outpost.sync-tokens";
+    public static final String WRITE_TOKENS = "outpost.write-tokens";
 
-  public static final String DEFAULT_CHANGELOG = "liquibase/changelog-master.xml";
-  public static final String DEFAULT_SCHEMA = "public";
+    public static final String DEFAULT_CHANGELOG = "liquibase/changelog-master.xml";
+    public static final String DEFAULT_SCHEMA = "public";
 
-  private final boolean liquibaseEnabled;
-  private final String changelog;
-  private final String schema;
-  private final Set<String> tables;
-  private final Set<String> syncTokens;
-  private final Set<String> writeTokens;
+    private final boolean liquibaseEnabled;
+    private final String changelog;
+    private final String schema;
+    private final Set<String> tables;
+    private final Set<String> syncTokens;
+    private final Set<String> writeTokens;
 
-  public OutpostSettings() {
-    this.liquibaseEnabled = bool(LIQUIBASE_ENABLED, true);
-    this.changelog = System.getProperty(LIQUIBASE_CHANGELOG, DEFAULT_CHANGELOG);
-    this.schema = System.getProperty(SCHEMA, DEFAULT_SCHEMA);
-    this.tables = list(TABLES);
-    this.syncTokens = list(SYNC_TOKENS);
-    this.writeTokens = list(WRITE_TOKENS);
-  }
-
-  private static boolean bool(String key, boolean fallback) {
-    String v = System.getProperty(key);
-    if (v == null || v.isBlank()) {
-      return fallback;
+    public OutpostSettings() {
+        this.liquibaseEnabled = bool(LIQUIBASE_ENABLED, true);
+        this.changelog = System.getProperty(LIQUIBASE_CHANGELOG, DEFAULT_CHANGELOG);
+        this.schema = System.getProperty(SCHEMA, DEFAULT_SCHEMA);
+        this.tables = list(TABLES);
+        this.syncTokens = list(SYNC_TOKENS);
+        this.writeTokens = list(WRITE_TOKENS);
     }
-    if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
-      throw new IllegalStateException("setting " + key + " must be true or false, was '" + v + "'");
+
+    private static boolean bool(String key, boolean fallback) {
+        String v = System.getProperty(key);
+        if (v == null || v.isBlank()) {
+            return fallback;
+        }
+        if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
+            throw new IllegalStateException("setting " + key + " must be true or false, was '" + v + "'");
+        }
+        return Boolean.parseBoolean(v);
     }
-    return Boolean.parseBoolean(v);
-  }
 
-  private static Set<String> list(String key) {
-    return Arrays.stream(System.getProperty(key, "").split(","))
-        .map(String::trim)
-        .filter(s -> !s.isEmpty())
-        .collect(Collectors.toUnmodifiableSet());
-  }
+    private static Set<String> list(String key) {
+        return Arrays.stream(System.getProperty(key, "").split(","))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .collect(Collectors.toUnmodifiableSet());
+    }
 
-  /** Whether the server applies the changelog itself at start-up ({@value #LIQUIBASE_ENABLED}). */
-  public boolean liquibaseEnabled() {
-    return liquibaseEnabled;
-  }
+    /** Whether the server applies the changelog itself at start-up ({@value #LIQUIBASE_ENABLED}). */
+    public boolean liquibaseEnabled() {
+        return liquibaseEnabled;
+    }
 
-  /** Classpath location of the master changelog ({@value #LIQUIBASE_CHANGELOG}). */
-  public String changelog() {
-    return changelog;
-  }
+    /** Classpath location of the master changelog ({@value #LIQUIBASE_CHANGELOG}). */
+    public String changelog() {
+        return changelog;
+    }
 
-  /** The PostgreSQL schema whose tables are synced ({@value #SCHEMA}). */
-  public String schema() {
-    return schema;
-  }
+    /** The PostgreSQL schema whose tables are synced ({@value #SCHEMA}). */
+    public String schema() {
+        return schema;
+    }
 
-  /** Names of the synced tables ({@value #TABLES}); empty means every base table of the schema. */
-  public Set<String> tables() {
-    return tables;
-  }
+    /** Names of the synced tables ({@value #TABLES}); empty means every base table of the schema. */
+    public Set<String> tables() {
+        return tables;
+    }
 
-  /** Bearer tokens that may read the sync endpoints ({@value #SYNC_TOKENS}). */
-  public Set<String> syncTokens() {
-    return syncTokens;
-  }
+    /** Bearer tokens that may read the sync endpoints ({@value #SYNC_TOKENS}). */
+    public Set<String> syncTokens() {
+        return syncTokens;
+    }
 
-  /** Bearer tokens that may also call the write endpoints ({@value #WRITE_TOKENS}). */
-  public Set<String> writeTokens() {
-    return writeTokens;
-  }
+    /** Bearer tokens that may also call the write endpoints ({@value #WRITE_TOKENS}). */
+    public Set<String> writeTokens() {
+        return writeTokens;
+    }
 }

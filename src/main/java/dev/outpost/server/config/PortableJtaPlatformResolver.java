@@ -15,23 +15,23 @@ import org.hibernate.service.spi.ServiceRegistryImplementor;
  * one {@code persistence.xml} works on Payara and on WildFly.
  */
 public class PortableJtaPlatformResolver implements JtaPlatformResolver {
-  @Override
-  public JtaPlatform resolveJtaPlatform(
-      @SuppressWarnings("rawtypes") Map settings, ServiceRegistryImplementor registry) {
-    if (bound("java:appserver/TransactionManager")) {
-      return new SunOneJtaPlatform();
+    @Override
+    public JtaPlatform resolveJtaPlatform(
+            @SuppressWarnings("rawtypes") Map settings, ServiceRegistryImplementor registry) {
+        if (bound("java:appserver/TransactionManager")) {
+            return new SunOneJtaPlatform();
+        }
+        if (bound("java:jboss/TransactionManager")) {
+            return new JBossAppServerJtaPlatform();
+        }
+        return StandardJtaPlatformResolver.INSTANCE.resolveJtaPlatform(settings, registry);
     }
-    if (bound("java:jboss/TransactionManager")) {
-      return new JBossAppServerJtaPlatform();
-    }
-    return StandardJtaPlatformResolver.INSTANCE.resolveJtaPlatform(settings, registry);
-  }
 
-  private static boolean bound(String name) {
-    try {
-      return new InitialContext().lookup(name) != null;
-    } catch (NamingException e) {
-      return false;
+    private static boolean bound(String name) {
+        try {
+            return new InitialContext().lookup(name) != null;
+        } catch (NamingException e) {
+            return false;
+        }
     }
-  }
 }

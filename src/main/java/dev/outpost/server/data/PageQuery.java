@@ -12,41 +12,46 @@ import java.util.stream.Collectors;
  * {@code id::text} output column, i.e. as text.
  */
 final class PageQuery {
-  private PageQuery() {}
+    private PageQuery() {}
 
-  static String sql(String schema, TableSchema table, boolean afterCursor) {
-    String columns =
-        table.columns().stream().map(c -> "t." + quote(c.name()) + "::text").collect(Collectors.joining(", "));
-    // qualified, so that ORDER BY sorts by the key column itself, not by the selected text of the same name
-    String key = table.primaryKey().stream().map(k -> "t." + quote(k)).collect(Collectors.joining(", "));
-    StringBuilder sql =
-        new StringBuilder("select ").append(columns).append(" from ").append(quote(schema)).append('.').append(quote(table.name())).append(" t");
-    if (afterCursor) {
-      String params =
-          table.primaryKey().stream()
-              .map(k -> "cast(cast(? as text) as " + quote(typeOf(table, k)) + ")")
-              .collect(Collectors.joining(", "));
-      sql.append(" where (").append(key).append(") > (").append(params).append(')');
+    static String sql(String schema, TableSchema table, boolean afterCursor) {
+        String columns = table.columns().stream()
+                .map(c -> "t." + quote(c.name()) + "::text")
+                .collect(Collectors.joining(", "));
+        // qualified, so that ORDER BY sorts by the key column itself, not by the selected text of the same name
+        String key = table.primaryKey().stream().map(k -> "t." + quote(k)).collect(Collectors.joining(", "));
+        StringBuilder sql = new StringBuilder("select ")
+                .append(columns)
+                .append(" from ")
+                .append(quote(schema))
+                .append('.')
+                .append(quote(table.name()))
+                .append(" t");
+        if (afterCursor) {
+            String params = table.primaryKey().stream()
+                    .map(k -> "cast(cast(? as text) as " + quote(typeOf(table, k)) + ")")
+                    .collect(Collectors.joining(", "));
+            sql.append(" where (").append(key).append(") > (").append(params).append(')');
+        }
+        return sql.append(" order by ").append(key).append(" limit ?").toString();
     }
-    return sql.append(" order by ").append(key).append(" limit ?").toString();
-  }
 
-  /** Positions (0-based) of the key columns among the selected columns. */
-  static int[] keyPositions(TableSchema table) {
-    List<String> names = table.columns().stream().map(ColumnSchema::name).toList();
-    return table.primaryKey().stream().mapToInt(names::indexOf).toArray();
-  }
+    /** Positions (0-based) of the key columns among the selected columns. */
+    static int[] keyPositions(TableSchema table) {
+        List<String> names = table.columns().stream().map(ColumnSchema::name).toList();
+        return table.primaryKey().stream().mapToInt(names::indexOf).toArray();
+    }
 
-  private static String typeOf(TableSchema table, String column) {
-    return table.columns().stream()
-        .filter(c -> c.name().equals(column))
-        .findFirst()
-        .map(ColumnSchema::type)
-        .orElseThrow(() -> new IllegalStateException("key column " + column + " not in " + table.name()));
-  }
+    private static String typeOf(TableSchema table, String column) {
+        return table.columns().stream()
+                .filter(c -> c.name().equals(column))
+                .findFirst()
+                .map(ColumnSchema::type)
+                .orElseThrow(() -> new IllegalStateException("key column " + column + " not in " + table.name()));
+    }
 
-  /** A PostgreSQL quoted identifier. */
-  static String quote(String identifier) {
-    return '"' + identifier.replace("\"", "\"\"") + '"';
-  }
+    /** A PostgreSQL quoted identifier. */
+    static String quote(String identifier) {
+        return '"' + identifier.replace("\"", "\"\"") + '"';
+    }
 }

@@ -22,73 +22,73 @@ import java.util.List;
  * stream without its end marker, which the client treats as a truncated page.
  */
 final class RowPageOutput implements StreamingOutput {
-  static final int FETCH_ROWS = 1_000;
-  private static final int BUFFER = 64 * 1024;
+    static final int FETCH_ROWS = 1_000;
+    private static final int BUFFER = 64 * 1024;
 
-  private final Connection connection;
-  private final PreparedStatement statement;
-  private final ResultSet rows;
-  private final TableSchema table;
-  private final int limit;
+    private final Connection connection;
+    private final PreparedStatement statement;
+    private final ResultSet rows;
+    private final TableSchema table;
+    private final int limit;
 
-  RowPageOutput(Connection connection, PreparedStatement statement, ResultSet rows, TableSchema table, int limit) {
-    this.connection = connection;
-    this.statement = statement;
-    this.rows = rows;
-    this.table = table;
-    this.limit = limit;
-  }
+    RowPageOutput(Connection connection, PreparedStatement statement, ResultSet rows, TableSchema table, int limit) {
+        this.connection = connection;
+        this.statement = statement;
+        this.rows = rows;
+        this.table = table;
+        this.limit = limit;
+    }
 
-  @Override
-  public void write(OutputStream output) throws IOException {
-    try {
-      BufferedWriter out = new BufferedWriter(new OutputStreamWriter(output, StandardCharsets.UTF_8), BUFFER);
-      int width = table.columns().size();
-      int[] keys = PageQuery.keyPositions(table);
-      String[] values = new String[width];
-      long count = 0;
-      while (rows.next()) {
-        for (int i = 0; i < width; i++) {
-          values[i] = rows.getString(i + 1);
+    @Override
+    public void write(OutputStream output) throws IOException {
+        try {
+            BufferedWriter out = new BufferedWriter(new OutputStreamWriter(output, StandardCharsets.UTF_8), BUFFER);
+            int width = table.columns().size();
+            int[] keys = PageQuery.keyPositions(table);
+            String[] values = new String[width];
+            long count = 0;
+            while (rows.next()) {
+                for (int i = 0; i < width; i++) {
+                    values[i] = rows.getString(i + 1);
+                }
+                RowLines.appendRow(out, values);
+                count++;
+            }
+            String next = count < limit ? null : PageCursor.encode(table.name(), keyValues(values, keys));
+            RowLines.appendEnd(out, count, next);
+            out.flush();
+        } catch (SQLException e) {
+            throw new UncheckedIOException(new IOException("reading table " + table.name() + " failed", e));
+        } finally {
+            try {
+                rows.close();
+                statement.close();
+            } catch (SQLException ignored) {
+                // the connection is closed below either way
+            }
+            closeQuietly(connection);
         }
-        RowLines.appendRow(out, values);
-        count++;
-      }
-      String next = count < limit ? null : PageCursor.encode(table.name(), keyValues(values, keys));
-      RowLines.appendEnd(out, count, next);
-      out.flush();
-    } catch (SQLException e) {
-      throw new UncheckedIOException(new IOException("reading table " + table.name() + " failed", e));
-    } finally {
-      try {
-        rows.close();
-        statement.close();
-      } catch (SQLException ignored) {
-        // the connection is closed below either way
-      }
-      closeQuietly(connection);
     }
-  }
 
-  private static List<String> keyValues(String[] values, int[] keys) {
-    List<String> key = new ArrayList<>(keys.length);
-    for (int k : keys) {
-      key.add(values[k]);
+    private static List<String> keyValues(String[] values, int[] keys) {
+        List<String> key = new ArrayList<>(keys.length);
+        for (int k : keys) {
+            key.add(values[k]);
+        }
+        return key;
     }
-    return key;
-  }
 
-  static void closeQuietly(Connection connection) {
-    try {
-      connection.rollback();
-      connection.setAutoCommit(true);
-    } catch (SQLException ignored) {
-      // closing is what matters
+    static void closeQuietly(Connection connection) {
+        try {
+            connection.rollback();
+            connection.setAutoCommit(true);
+        } catch (SQLException ignored) {
+            // closing is what matters
+        }
+        try {
+            connection.close();
+        } catch (SQLException ignored) {
+            // nothing more to release
+        }
     }
-    try {
-      connection.close();
-    } catch (SQLException ignored) {
-      // nothing more to release
-    }
-  }
 }

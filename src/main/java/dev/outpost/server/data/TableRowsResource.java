@@ -32,75 +32,80 @@ import javax.sql.DataSource;
 @Path(SyncPaths.SYNC + "/" + SyncPaths.TABLE_ROWS)
 @RequestScoped
 public class TableRowsResource {
-  @Resource(lookup = OutpostSettings.DATASOURCE)
-  private DataSource dataSource;
+    @Resource(lookup = OutpostSettings.DATASOURCE)
+    private DataSource dataSource;
 
-  @Inject private SyncedSchema syncedSchema;
+    @Inject
+    private SyncedSchema syncedSchema;
 
-  @GET
-  @Compress
-  @Produces(MediaTypes.NDJSON)
-  public Response rows(
-      @PathParam(SyncPaths.TABLE_PARAM) String tableName,
-      @QueryParam(SyncPaths.AFTER_PARAM) String after,
-      @QueryParam(SyncPaths.LIMIT_PARAM) String limitParam)
-      throws SQLException {
-    int limit = limit(limitParam);
-    TableSchema table = syncedSchema.table(tableName);
-    if (table.primaryKey().isEmpty()) {
-      throw new ProblemException(
-          ProblemType.BAD_REQUEST, "table '" + tableName + "' has no primary key; it cannot be paged yet");
+    @GET
+    @Compress
+    @Produces(MediaTypes.NDJSON)
+    public Response rows(
+            @PathParam(SyncPaths.TABLE_PARAM) String tableName,
+            @QueryParam(SyncPaths.AFTER_PARAM) String after,
+            @QueryParam(SyncPaths.LIMIT_PARAM) String limitParam)
+            throws SQLException {
+        int limit = limit(limitParam);
+        TableSchema table = syncedSchema.table(tableName);
+        if (table.primaryKey().isEmpty()) {
+            throw new ProblemException(
+                    ProblemType.BAD_REQUEST, "table '" + tableName + "' has no primary key; it cannot be paged yet");
+        }
+        List<String> afterKey = after == null || after.isEmpty()
+                ? List.of()
+                : PageCursor.decode(after, table.name(), table.primaryKey().size());
+        return Response.ok(start(table, afterKey, limit)).build();
     }
-    List<String> afterKey =
-        after == null || after.isEmpty() ? List.of() : PageCursor.decode(after, table.name(), table.primaryKey().size());
-    return Response.ok(start(table, afterKey, limit)).build();
-  }
 
-  private static int limit(String value) {
-    if (value == null || value.isEmpty()) {
-      return SyncPaths.DEFAULT_PAGE_ROWS;
+    private static int limit(String value) {
+        if (value == null || value.isEmpty()) {
+            return SyncPaths.DEFAULT_PAGE_ROWS;
+        }
+        try {
+            int limit = Integer.parseInt(value);
+            if (limit >= 1 && limit <= SyncPaths.MAX_PAGE_ROWS) {
+                return limit;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ProblemException(
+                ProblemType.BAD_REQUEST,
+                "'limit' must be a whole number from 1 to " + SyncPaths.MAX_PAGE_ROWS + ", was '" + value + "'");
     }
-    try {
-      int limit = Integer.parseInt(value);
-      if (limit >= 1 && limit <= SyncPaths.MAX_PAGE_ROWS) {
-        return limit;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new ProblemException(
-        ProblemType.BAD_REQUEST, "'limit' must be a whole number from 1 to " + SyncPaths.MAX_PAGE_ROWS + ", was '" + value + "'");
-  }
 
-  private RowPageOutput start(TableSchema table, List<String> afterKey, int limit) throws SQLException {
-    Connection connection = dataSource.getConnection();
-    try {
-      connection.setAutoCommit(false);
-      try (Statement session = connection.createStatement()) {
-        session.execute("set local time zone 'UTC'");
-        session.execute("set local datestyle = 'ISO, YMD'");
-        session.execute("set local intervalstyle = 'postgres'");
-        session.execute("set local bytea_output = 'hex'");
-        session.execute("set local extra_float_digits = 1");
-      }
-      PreparedStatement ps =
-          connection.prepareStatement(PageQuery.sql(syncedSchema.schemaName(), table, !afterKey.isEmpty()));
-      ps.setFetchSize(RowPageOutput.FETCH_ROWS);
-      int p = 1;
-      for (String key : afterKey) {
-        ps.setString(p++, key);
-      }
-      ps.setInt(p, limit);
-      return new RowPageOutput(connection, ps, ps.executeQuery(), table, limit);
-    } catch (SQLException e) {
-      RowPageOutput.closeQuietly(connection);
-      if (!afterKey.isEmpty() && e.getSQLState() != null && e.getSQLState().startsWith("22")) {
-        throw PageCursor.malformed("its key values do not fit the key columns");
-      }
-      throw e;
-    } catch (RuntimeException e) {
-      RowPageOutput.closeQuietly(connection);
-      throw e;
+    private RowPageOutput start(TableSchema table, List<String> afterKey, int limit) throws SQLException {
+        Connection connection = dataSource.getConnection();
+        try {
+            connection.setAutoCommit(false);
+            try (Statement session = connection.createStatement()) {
+                session.execute("set local time zone 'UTC'");
+                session.execute("set local datestyle = 'ISO, YMD'");
+                session.execute("set local intervalstyle = 'postgres'");
+                session.execute("set local bytea_output = 'hex'");
+                session.execute("set local extra_float_digits = 1");
+            }
+            PreparedStatement ps =
+                    connection.prepareStatement(PageQuery.sql(syncedSchema.schemaName(), table, !afterKey.isEmpty()));
+            ps.setFetchSize(RowPageOutput.FETCH_ROWS);
+            int p = 1;
+            for (String key : afterKey) {
+                ps.setString(p++, key);
+            }
+            ps.setInt(p, limit);
+            return new RowPageOutput(connection, ps, ps.executeQuery(), table, limit);
+        } catch (SQLException e) {
+            RowPageOutput.closeQuietly(connection);
+            if (!afterKey.isEmpty()
+                    && e.getSQLState() != null
+                    && e.getSQLState().startsWith("22")) {
+                throw PageCursor.malformed("its key values do not fit the key columns");
+            }
+            throw e;
+        } catch (RuntimeException e) {
+            RowPageOutput.closeQuietly(connection);
+            throw e;
+        }
     }
-  }
 }

@@ -13,19 +13,19 @@ import java.time.OffsetDateTime;
 @Entity
 @Table(name = "companies")
 public class Company {
-  @Id
-  @GeneratedValue(strategy = GenerationType.IDENTITY)
-  Long id;
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    Long id;
 
-  @Column(nullable = false, length = 200)
-  String name;
+    @Column(nullable = false, length = 200)
+    String name;
 
-  @Column(name = "credit_limit", precision = 12, scale = 2)
-  BigDecimal creditLimit;
+    @Column(name = "credit_limit", precision = 12, scale = 2)
+    BigDecimal creditLimit;
 
-  @Column(length = 2, columnDefinition = "char(2)")
-  String country;
+    @Column(length = 2, columnDefinition = "char(2)")
+    String country;
 
-  @Column(name = "created_at", nullable = false)
-  OffsetDateTime createdAt;
+    @Column(name = "created_at", nullable = false)
+    OffsetDateTime createdAt;
 }

@@ -12,19 +12,19 @@ import java.time.LocalDateTime;
 @Entity
 @Table(name = "data_tables")
 public class DataTable {
-  @Id
-  @GeneratedValue(strategy = GenerationType.IDENTITY)
-  Long id;
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    Long id;
 
-  @Column(name = "workspace_id", nullable = false)
-  Long workspaceId;
+    @Column(name = "workspace_id", nullable = false)
+    Long workspaceId;
 
-  @Column(nullable = false, length = 200)
-  String name;
+    @Column(nullable = false, length = 200)
+    String name;
 
-  @Column(name = "row_estimate")
-  Long rowEstimate;
+    @Column(name = "row_estimate")
+    Long rowEstimate;
 
-  @Column(name = "updated_at")
-  LocalDateTime updatedAt;
+    @Column(name = "updated_at")
+    LocalDateTime updatedAt;
 }

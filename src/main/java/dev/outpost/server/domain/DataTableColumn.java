@@ -11,25 +11,25 @@ import jakarta.persistence.Table;
 @Entity
 @Table(name = "data_table_columns")
 public class DataTableColumn {
-  @Id
-  @GeneratedValue(strategy = GenerationType.IDENTITY)
-  Long id;
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    Long id;
 
-  @Column(name = "data_table_id", nullable = false)
-  Long dataTableId;
+    @Column(name = "data_table_id", nullable = false)
+    Long dataTableId;
 
-  @Column(nullable = false, length = 200)
-  String name;
+    @Column(nullable = false, length = 200)
+    String name;
 
-  @Column(name = "data_type", nullable = false, length = 50)
-  String dataType;
+    @Column(name = "data_type", nullable = false, length = 50)
+    String dataType;
 
-  @Column(nullable = false)
-  int position;
+    @Column(nullable = false)
+    int position;
 
-  @Column(nullable = false)
-  boolean nullable;
+    @Column(nullable = false)
+    boolean nullable;
 
-  @Column(name = "max_length")
-  Integer maxLength;
+    @Column(name = "max_length")
+    Integer maxLength;
 }

@@ -29,57 +29,58 @@ import java.net.URI;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public abstract class EntityResource<E, I, V> {
-  private final Class<E> type;
+    private final Class<E> type;
 
-  @PersistenceContext(unitName = "outpost")
-  private EntityManager em;
+    @PersistenceContext(unitName = "outpost")
+    private EntityManager em;
 
-  EntityResource(Class<E> type) {
-    this.type = type;
-  }
+    EntityResource(Class<E> type) {
+        this.type = type;
+    }
 
-  /** A new entity holding the input (and whatever the server sets on creation). */
-  abstract E newEntity(I input);
+    /** A new entity holding the input (and whatever the server sets on creation). */
+    abstract E newEntity(I input);
 
-  /** Copies the input onto an existing entity, checking it. */
-  abstract void apply(I input, E entity);
+    /** Copies the input onto an existing entity, checking it. */
+    abstract void apply(I input, E entity);
 
-  abstract V view(E entity);
+    abstract V view(E entity);
 
-  abstract long id(E entity);
+    abstract long id(E entity);
 
-  @POST
-  @Transactional
-  public Response create(I input, @Context UriInfo request) {
-    E entity = newEntity(input);
-    em.persist(entity);
-    em.flush();
-    URI location = request.getAbsolutePathBuilder().path(Long.toString(id(entity))).build();
-    return Response.created(location).entity(view(entity)).build();
-  }
+    @POST
+    @Transactional
+    public Response create(I input, @Context UriInfo request) {
+        E entity = newEntity(input);
+        em.persist(entity);
+        em.flush();
+        URI location =
+                request.getAbsolutePathBuilder().path(Long.toString(id(entity))).build();
+        return Response.created(location).entity(view(entity)).build();
+    }
 
-  @GET
-  @Path("{id}")
-  public V get(@PathParam("id") long id) {
-    return view(Entities.find(em, type, id));
-  }
+    @GET
+    @Path("{id}")
+    public V get(@PathParam("id") long id) {
+        return view(Entities.find(em, type, id));
+    }
 
-  @PUT
-  @Path("{id}")
-  @Transactional
-  public V update(@PathParam("id") long id, I input) {
-    E entity = Entities.find(em, type, id);
-    apply(input, entity);
-    em.flush();
-    return view(entity);
-  }
+    @PUT
+    @Path("{id}")
+    @Transactional
+    public V update(@PathParam("id") long id, I input) {
+        E entity = Entities.find(em, type, id);
+        apply(input, entity);
+        em.flush();
+        return view(entity);
+    }
 
-  @DELETE
-  @Path("{id}")
-  @Transactional
-  public Response delete(@PathParam("id") long id) {
-    em.remove(Entities.find(em, type, id));
-    em.flush();
-    return Response.noContent().build();
-  }
+    @DELETE
+    @Path("{id}")
+    @Transactional
+    public Response delete(@PathParam("id") long id) {
+        em.remove(Entities.find(em, type, id));
+        em.flush();
+        return Response.noContent().build();
+    }
 }

@@ -13,28 +13,28 @@ import java.time.OffsetDateTime;
 @Entity
 @Table(name = "users")
 public class User {
-  @Id
-  @GeneratedValue(strategy = GenerationType.IDENTITY)
-  Long id;
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    Long id;
 
-  @Column(name = "company_id", nullable = false)
-  Long companyId;
+    @Column(name = "company_id", nullable = false)
+    Long companyId;
 
-  @Column(nullable = false, length = 320)
-  String email;
+    @Column(nullable = false, length = 320)
+    String email;
 
-  @Column(name = "display_name", length = 200)
-  String displayName;
+    @Column(name = "display_name", length = 200)
+    String displayName;
 
-  @Column(nullable = false)
-  boolean active;
+    @Column(nullable = false)
+    boolean active;
 
-  @Column(name = "birth_date")
-  LocalDate birthDate;
+    @Column(name = "birth_date")
+    LocalDate birthDate;
 
-  @Column(length = 40)
-  String phone;
+    @Column(length = 40)
+    String phone;
 
-  @Column(name = "created_at", nullable = false)
-  OffsetDateTime createdAt;
+    @Column(name = "created_at", nullable = false)
+    OffsetDateTime createdAt;
 }

@@ -12,19 +12,19 @@ import java.util.UUID;
 @Entity
 @Table(name = "workspaces")
 public class Workspace {
-  @Id
-  @GeneratedValue(strategy = GenerationType.IDENTITY)
-  Long id;
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    Long id;
 
-  @Column(name = "company_id", nullable = false)
-  Long companyId;
+    @Column(name = "company_id", nullable = false)
+    Long companyId;
 
-  @Column(name = "external_id", nullable = false)
-  UUID externalId;
+    @Column(name = "external_id", nullable = false)
+    UUID externalId;
 
-  @Column(nullable = false, length = 200)
-  String name;
+    @Column(nullable = false, length = 200)
+    String name;
 
-  @Column(columnDefinition = "text")
-  String description;
+    @Column(columnDefinition = "text")
+    String description;
 }

@@ -17,25 +17,26 @@ import java.util.zip.GZIPOutputStream;
 @Provider
 @Compress
 public class GzipWriterInterceptor implements WriterInterceptor {
-  private static final int BUFFER = 64 * 1024;
+    private static final int BUFFER = 64 * 1024;
 
-  @Context private HttpHeaders requestHeaders;
+    @Context
+    private HttpHeaders requestHeaders;
 
-  @Override
-  public void aroundWriteTo(WriterInterceptorContext context) throws IOException {
-    String accepted = requestHeaders.getHeaderString(HttpHeaders.ACCEPT_ENCODING);
-    context.getHeaders().add(HttpHeaders.VARY, HttpHeaders.ACCEPT_ENCODING);
-    if (accepted == null || !accepted.toLowerCase(Locale.ROOT).contains("gzip")) {
-      context.proceed();
-      return;
+    @Override
+    public void aroundWriteTo(WriterInterceptorContext context) throws IOException {
+        String accepted = requestHeaders.getHeaderString(HttpHeaders.ACCEPT_ENCODING);
+        context.getHeaders().add(HttpHeaders.VARY, HttpHeaders.ACCEPT_ENCODING);
+        if (accepted == null || !accepted.toLowerCase(Locale.ROOT).contains("gzip")) {
+            context.proceed();
+            return;
+        }
+        context.getHeaders().putSingle(HttpHeaders.CONTENT_ENCODING, "gzip");
+        GZIPOutputStream gzip = new GZIPOutputStream(context.getOutputStream(), BUFFER);
+        context.setOutputStream(gzip);
+        try {
+            context.proceed();
+        } finally {
+            gzip.finish();
+        }
     }
-    context.getHeaders().putSingle(HttpHeaders.CONTENT_ENCODING, "gzip");
-    GZIPOutputStream gzip = new GZIPOutputStream(context.getOutputStream(), BUFFER);
-    context.setOutputStream(gzip);
-    try {
-      context.proceed();
-    } finally {
-      gzip.finish();
-    }
-  }
 }

@@ -10,19 +10,19 @@ import jakarta.ws.rs.core.Response;
  * {@code If-None-Match} matches the entity tag, else {@code 200} with the entity.
  */
 public final class Revalidated {
-  private Revalidated() {}
+    private Revalidated() {}
 
-  public static Response response(Request request, String tag, Object entity) {
-    EntityTag etag = new EntityTag(tag);
-    CacheControl revalidate = new CacheControl();
-    revalidate.setNoCache(true);
-    Response.ResponseBuilder notModified;
-    try {
-      notModified = request.evaluatePreconditions(etag);
-    } catch (RuntimeException malformedIfNoneMatch) {
-      notModified = null; // a validator that cannot be parsed matches nothing: send the entity
+    public static Response response(Request request, String tag, Object entity) {
+        EntityTag etag = new EntityTag(tag);
+        CacheControl revalidate = new CacheControl();
+        revalidate.setNoCache(true);
+        Response.ResponseBuilder notModified;
+        try {
+            notModified = request.evaluatePreconditions(etag);
+        } catch (RuntimeException malformedIfNoneMatch) {
+            notModified = null; // a validator that cannot be parsed matches nothing: send the entity
+        }
+        Response.ResponseBuilder builder = notModified != null ? notModified : Response.ok(entity);
+        return builder.tag(etag).cacheControl(revalidate).build();
     }
-    Response.ResponseBuilder builder = notModified != null ? notModified : Response.ok(entity);
-    return builder.tag(etag).cacheControl(revalidate).build();
-  }
 }

@@ -29,38 +29,36 @@ import liquibase.resource.ClassLoaderResourceAccessor;
 @Startup
 @TransactionManagement(TransactionManagementType.BEAN)
 public class LiquibaseMigrator {
-  private static final Logger LOG = Logger.getLogger(LiquibaseMigrator.class.getName());
+    private static final Logger LOG = Logger.getLogger(LiquibaseMigrator.class.getName());
 
-  @Resource(lookup = OutpostSettings.DATASOURCE)
-  private DataSource dataSource;
+    @Resource(lookup = OutpostSettings.DATASOURCE)
+    private DataSource dataSource;
 
-  @Inject private OutpostSettings settings;
+    @Inject
+    private OutpostSettings settings;
 
-  @PostConstruct
-  void migrate() {
-    if (!settings.liquibaseEnabled()) {
-      LOG.info("Liquibase at start-up is off (" + OutpostSettings.LIQUIBASE_ENABLED + "=false)");
-      return;
+    @PostConstruct
+    void migrate() {
+        if (!settings.liquibaseEnabled()) {
+            LOG.info("Liquibase at start-up is off (" + OutpostSettings.LIQUIBASE_ENABLED + "=false)");
+            return;
+        }
+        long start = System.nanoTime();
+        try (Connection connection = dataSource.getConnection()) {
+            Database database =
+                    DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(connection));
+            ClassLoaderResourceAccessor resources =
+                    new ClassLoaderResourceAccessor(LiquibaseMigrator.class.getClassLoader());
+            Scope.child(Scope.Attr.resourceAccessor.name(), resources, () -> new CommandScope(
+                            UpdateCommandStep.COMMAND_NAME)
+                    .addArgumentValue(DbUrlConnectionArgumentsCommandStep.DATABASE_ARG, database)
+                    .addArgumentValue(UpdateCommandStep.CHANGELOG_FILE_ARG, settings.changelog())
+                    .execute());
+        } catch (Exception e) {
+            throw new IllegalStateException(
+                    "Liquibase update of " + settings.changelog() + " failed: " + e.getMessage(), e);
+        }
+        LOG.info(
+                "Liquibase applied " + settings.changelog() + " in " + (System.nanoTime() - start) / 1_000_000 + " ms");
     }
-    long start = System.nanoTime();
-    try (Connection connection = dataSource.getConnection()) {
-      Database database =
-          DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(connection));
-      ClassLoaderResourceAccessor resources =
-          new ClassLoaderResourceAccessor(LiquibaseMigrator.class.getClassLoader());
-      Scope.child(
-          Scope.Attr.resourceAccessor.name(),
-          resources,
-          () ->
-              new CommandScope(UpdateCommandStep.COMMAND_NAME)
-                  .addArgumentValue(DbUrlConnectionArgumentsCommandStep.DATABASE_ARG, database)
-                  .addArgumentValue(UpdateCommandStep.CHANGELOG_FILE_ARG, settings.changelog())
-                  .execute());
-    } catch (Exception e) {
-      throw new IllegalStateException(
-          "Liquibase update of " + settings.changelog() + " failed: " + e.getMessage(), e);
-    }
-    LOG.info(
-        "Liquibase applied " + settings.changelog() + " in " + (System.nanoTime() - start) / 1_000_000 + " ms");
-  }
 }

@@ -18,33 +18,33 @@ import java.nio.charset.StandardCharsets;
  */
 @WebServlet(ErrorPageServlet.PATH)
 public class ErrorPageServlet extends HttpServlet {
-  public static final String PATH = "/problem";
+    public static final String PATH = "/problem";
 
-  /** Request attribute carrying a specific detail for the error, set by whoever raised it. */
-  public static final String DETAIL_ATTRIBUTE = "dev.outpost.problem.detail";
+    /** Request attribute carrying a specific detail for the error, set by whoever raised it. */
+    public static final String DETAIL_ATTRIBUTE = "dev.outpost.problem.detail";
 
-  private static final long serialVersionUID = 1L;
-  private static final Jsonb JSONB = JsonbBuilder.create();
+    private static final long serialVersionUID = 1L;
+    private static final Jsonb JSONB = JsonbBuilder.create();
 
-  @Override
-  protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
-    Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
-    int status = code instanceof Integer i ? i : HttpServletResponse.SC_NOT_FOUND;
-    Object detail = request.getAttribute(DETAIL_ATTRIBUTE);
-    Problem problem = Problems.forStatus(status, detail != null ? detail.toString() : defaultDetail(status));
-    response.setStatus(status);
-    response.setContentType(MediaTypes.PROBLEM_JSON);
-    response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-    response.getWriter().write(JSONB.toJson(problem));
-  }
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
+        int status = code instanceof Integer i ? i : HttpServletResponse.SC_NOT_FOUND;
+        Object detail = request.getAttribute(DETAIL_ATTRIBUTE);
+        Problem problem = Problems.forStatus(status, detail != null ? detail.toString() : defaultDetail(status));
+        response.setStatus(status);
+        response.setContentType(MediaTypes.PROBLEM_JSON);
+        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+        response.getWriter().write(JSONB.toJson(problem));
+    }
 
-  private static String defaultDetail(int status) {
-    return switch (status) {
-      case 401 -> "a valid bearer token is required";
-      case 403 -> "the token does not allow this request";
-      case 404 -> "no such resource";
-      case 405 -> "method not allowed here";
-      default -> status >= 500 ? "the server failed to answer this request; see its log" : "bad request";
-    };
-  }
+    private static String defaultDetail(int status) {
+        return switch (status) {
+            case 401 -> "a valid bearer token is required";
+            case 403 -> "the token does not allow this request";
+            case 404 -> "no such resource";
+            case 405 -> "method not allowed here";
+            default -> status >= 500 ? "the server failed to answer this request; see its log" : "bad request";
+        };
+    }
 }

@@ -11,25 +11,28 @@ import jakarta.ws.rs.ext.Provider;
 @Provider
 public class ProblemExceptionMapper implements ExceptionMapper<Throwable> {
 
-  @Override
-  public Response toResponse(Throwable failure) {
-    Problem problem;
-    if (failure instanceof WebApplicationException web && web.getResponse().getStatus() < 500) {
-      problem = Problems.forStatus(web.getResponse().getStatus(), detailOf(web));
-    } else {
-      problem = Problems.forException(failure);
+    @Override
+    public Response toResponse(Throwable failure) {
+        Problem problem;
+        if (failure instanceof WebApplicationException web && web.getResponse().getStatus() < 500) {
+            problem = Problems.forStatus(web.getResponse().getStatus(), detailOf(web));
+        } else {
+            problem = Problems.forException(failure);
+        }
+        return Response.status(problem.status())
+                .type(MediaTypes.PROBLEM_JSON)
+                .entity(problem)
+                .build();
     }
-    return Response.status(problem.status()).type(MediaTypes.PROBLEM_JSON).entity(problem).build();
-  }
 
-  private static String detailOf(WebApplicationException web) {
-    int status = web.getResponse().getStatus();
-    return switch (status) {
-      case 404 -> "no such resource";
-      case 405 -> "method not allowed here";
-      case 406 -> "cannot produce the requested media type";
-      case 415 -> "unsupported request media type";
-      default -> web.getMessage() == null ? "bad request" : web.getMessage();
-    };
-  }
+    private static String detailOf(WebApplicationException web) {
+        int status = web.getResponse().getStatus();
+        return switch (status) {
+            case 404 -> "no such resource";
+            case 405 -> "method not allowed here";
+            case 406 -> "cannot produce the requested media type";
+            case 415 -> "unsupported request media type";
+            default -> web.getMessage() == null ? "bad request" : web.getMessage();
+        };
+    }
 }

@@ -20,139 +20,149 @@ import java.util.Set;
  * type. Tables are returned sorted by name, columns in ordinal order.
  */
 public final class PostgresCatalogReader {
-  /** Liquibase's own tables are never synced. */
-  public static final Set<String> LIQUIBASE_TABLES = Set.of("databasechangelog", "databasechangeloglock");
+    /** Liquibase's own tables are never synced. */
+    public static final Set<String> LIQUIBASE_TABLES = Set.of("databasechangelog", "databasechangeloglock");
 
-  private static final String TABLES =
-      "select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace"
-          + " where n.nspname = ? and c.relkind in ('r', 'p') and not c.relispartition"
-          + " order by c.relname";
+    private static final String TABLES =
+            "select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace"
+                    + " where n.nspname = ? and c.relkind in ('r', 'p') and not c.relispartition"
+                    + " order by c.relname";
 
-  private static final String COLUMNS =
-      "select c.relname, a.attname, coalesce(bt.typname, t.typname),"
-          + " case when t.typtype = 'd' then t.typtypmod else a.atttypmod end,"
-          + " a.attnotnull or t.typnotnull"
-          + " from pg_attribute a"
-          + " join pg_class c on c.oid = a.attrelid"
-          + " join pg_namespace n on n.oid = c.relnamespace"
-          + " join pg_type t on t.oid = a.atttypid"
-          + " left join pg_type bt on t.typtype = 'd' and bt.oid = t.typbasetype"
-          + " where n.nspname = ? and c.relkind in ('r', 'p') and not c.relispartition"
-          + " and a.attnum > 0 and not a.attisdropped"
-          + " order by c.relname, a.attnum";
+    private static final String COLUMNS = "select c.relname, a.attname, coalesce(bt.typname, t.typname),"
+            + " case when t.typtype = 'd' then t.typtypmod else a.atttypmod end,"
+            + " a.attnotnull or t.typnotnull"
+            + " from pg_attribute a"
+            + " join pg_class c on c.oid = a.attrelid"
+            + " join pg_namespace n on n.oid = c.relnamespace"
+            + " join pg_type t on t.oid = a.atttypid"
+            + " left join pg_type bt on t.typtype = 'd' and bt.oid = t.typbasetype"
+            + " where n.nspname = ? and c.relkind in ('r', 'p') and not c.relispartition"
+            + " and a.attnum > 0 and not a.attisdropped"
+            + " order by c.relname, a.attnum";
 
-  private static final String CONSTRAINTS =
-      "select c.relname, con.contype, con.conname,"
-          + " array(select a.attname::text from unnest(con.conkey) with ordinality k(num, ord)"
-          + "   join pg_attribute a on a.attrelid = con.conrelid and a.attnum = k.num order by k.ord),"
-          + " f.relname,"
-          + " array(select a.attname::text from unnest(con.confkey) with ordinality k(num, ord)"
-          + "   join pg_attribute a on a.attrelid = con.confrelid and a.attnum = k.num order by k.ord)"
-          + " from pg_constraint con"
-          + " join pg_class c on c.oid = con.conrelid"
-          + " join pg_namespace n on n.oid = c.relnamespace"
-          + " left join pg_class f on f.oid = con.confrelid"
-          + " where n.nspname = ? and con.contype in ('p', 'u', 'f') and not c.relispartition"
-          + " order by c.relname, con.conname";
+    private static final String CONSTRAINTS = "select c.relname, con.contype, con.conname,"
+            + " array(select a.attname::text from unnest(con.conkey) with ordinality k(num, ord)"
+            + "   join pg_attribute a on a.attrelid = con.conrelid and a.attnum = k.num order by k.ord),"
+            + " f.relname,"
+            + " array(select a.attname::text from unnest(con.confkey) with ordinality k(num, ord)"
+            + "   join pg_attribute a on a.attrelid = con.confrelid and a.attnum = k.num order by k.ord)"
+            + " from pg_constraint con"
+            + " join pg_class c on c.oid = con.conrelid"
+            + " join pg_namespace n on n.oid = c.relnamespace"
+            + " left join pg_class f on f.oid = con.confrelid"
+            + " where n.nspname = ? and con.contype in ('p', 'u', 'f') and not c.relispartition"
+            + " order by c.relname, con.conname";
 
-  private final String schema;
-  private final Set<String> only;
+    private final String schema;
+    private final Set<String> only;
 
-  /**
-   * @param schema the PostgreSQL schema
-   * @param only table names to sync; empty for every table except Liquibase's
-   */
-  public PostgresCatalogReader(String schema, Set<String> only) {
-    this.schema = schema;
-    this.only = only;
-  }
+    /**
+     * @param schema the PostgreSQL schema
+     * @param only table names to sync; empty for every table except Liquibase's
+     */
+    public PostgresCatalogReader(String schema, Set<String> only) {
+        this.schema = schema;
+        this.only = only;
+    }
 
-  public List<TableSchema> read(Connection connection) throws SQLException {
-    Map<String, TableBuilder> tables = new LinkedHashMap<>();
-    try (ResultSet rs = query(connection, TABLES)) {
-      while (rs.next()) {
-        String name = rs.getString(1);
-        if (only.isEmpty() ? !LIQUIBASE_TABLES.contains(name) : only.contains(name)) {
-          tables.put(name, new TableBuilder(name));
+    public List<TableSchema> read(Connection connection) throws SQLException {
+        Map<String, TableBuilder> tables = new LinkedHashMap<>();
+        try (ResultSet rs = query(connection, TABLES)) {
+            while (rs.next()) {
+                String name = rs.getString(1);
+                if (only.isEmpty() ? !LIQUIBASE_TABLES.contains(name) : only.contains(name)) {
+                    tables.put(name, new TableBuilder(name));
+                }
+            }
         }
-      }
-    }
-    try (ResultSet rs = query(connection, COLUMNS)) {
-      while (rs.next()) {
-        TableBuilder table = tables.get(rs.getString(1));
-        if (table != null) {
-          table.columns.add(column(rs.getString(2), rs.getString(3), rs.getInt(4), !rs.getBoolean(5)));
+        try (ResultSet rs = query(connection, COLUMNS)) {
+            while (rs.next()) {
+                TableBuilder table = tables.get(rs.getString(1));
+                if (table != null) {
+                    table.columns.add(column(rs.getString(2), rs.getString(3), rs.getInt(4), !rs.getBoolean(5)));
+                }
+            }
         }
-      }
-    }
-    try (ResultSet rs = query(connection, CONSTRAINTS)) {
-      while (rs.next()) {
-        TableBuilder table = tables.get(rs.getString(1));
-        if (table != null) {
-          table.addConstraint(rs.getString(2), rs.getString(3), names(rs.getArray(4)), rs.getString(5), names(rs.getArray(6)));
+        try (ResultSet rs = query(connection, CONSTRAINTS)) {
+            while (rs.next()) {
+                TableBuilder table = tables.get(rs.getString(1));
+                if (table != null) {
+                    table.addConstraint(
+                            rs.getString(2),
+                            rs.getString(3),
+                            names(rs.getArray(4)),
+                            rs.getString(5),
+                            names(rs.getArray(6)));
+                }
+            }
         }
-      }
-    }
-    return tables.values().stream().map(TableBuilder::build).toList();
-  }
-
-  private ResultSet query(Connection connection, String sql) throws SQLException {
-    PreparedStatement ps = connection.prepareStatement(sql);
-    ps.closeOnCompletion();
-    ps.setString(1, schema);
-    return ps.executeQuery();
-  }
-
-  private static List<String> names(Array array) throws SQLException {
-    return array == null ? List.of() : Arrays.asList((String[]) array.getArray());
-  }
-
-  /** Decodes {@code atttypmod}: character length, or numeric precision and scale. */
-  static ColumnSchema column(String name, String type, int typmod, boolean nullable) {
-    Integer length = null;
-    Integer precision = null;
-    Integer scale = null;
-    if (typmod >= 4 && (type.equals("varchar") || type.equals("bpchar"))) {
-      length = typmod - 4;
-    } else if (typmod >= 4 && type.equals("numeric")) {
-      precision = ((typmod - 4) >> 16) & 0xffff;
-      scale = (typmod - 4) & 0xffff;
-    }
-    return new ColumnSchema(name, type, length, precision, scale, nullable);
-  }
-
-  private static final class TableBuilder {
-    private final String name;
-    private final List<ColumnSchema> columns = new ArrayList<>();
-    private List<String> primaryKey = List.of();
-    private final List<List<String>> uniques = new ArrayList<>();
-    private final List<ForeignKeySchema> foreignKeys = new ArrayList<>();
-
-    TableBuilder(String name) {
-      this.name = name;
+        return tables.values().stream().map(TableBuilder::build).toList();
     }
 
-    void addConstraint(String type, String conName, List<String> cols, String refTable, List<String> refCols) {
-      switch (type) {
-        case "p" -> primaryKey = cols;
-        case "u" -> uniques.add(cols);
-        case "f" -> foreignKeys.add(new ForeignKeySchema(conName, cols, refTable, refCols));
-        default -> throw new IllegalArgumentException("constraint type " + type);
-      }
+    private ResultSet query(Connection connection, String sql) throws SQLException {
+        PreparedStatement ps = connection.prepareStatement(sql);
+        ps.closeOnCompletion();
+        ps.setString(1, schema);
+        return ps.executeQuery();
     }
 
-    TableSchema build() {
-      List<String> parts = new ArrayList<>();
-      parts.add(name);
-      for (ColumnSchema c : columns) {
-        parts.add("col " + c.name() + " " + c.type() + " " + c.length() + " " + c.precision() + " " + c.scale() + " " + c.nullable());
-      }
-      parts.add("pk " + primaryKey);
-      uniques.forEach(u -> parts.add("uq " + u));
-      foreignKeys.forEach(f -> parts.add("fk " + f.columns() + " " + f.referencedTable() + " " + f.referencedColumns()));
-      String fingerprint = Fingerprints.of(parts.toArray(String[]::new));
-      return new TableSchema(
-          name, List.copyOf(columns), primaryKey, List.copyOf(uniques), List.copyOf(foreignKeys), fingerprint);
+    private static List<String> names(Array array) throws SQLException {
+        return array == null ? List.of() : Arrays.asList((String[]) array.getArray());
     }
-  }
+
+    /** Decodes {@code atttypmod}: character length, or numeric precision and scale. */
+    static ColumnSchema column(String name, String type, int typmod, boolean nullable) {
+        Integer length = null;
+        Integer precision = null;
+        Integer scale = null;
+        if (typmod >= 4 && (type.equals("varchar") || type.equals("bpchar"))) {
+            length = typmod - 4;
+        } else if (typmod >= 4 && type.equals("numeric")) {
+            precision = ((typmod - 4) >> 16) & 0xffff;
+            scale = (typmod - 4) & 0xffff;
+        }
+        return new ColumnSchema(name, type, length, precision, scale, nullable);
+    }
+
+    private static final class TableBuilder {
+        private final String name;
+        private final List<ColumnSchema> columns = new ArrayList<>();
+        private List<String> primaryKey = List.of();
+        private final List<List<String>> uniques = new ArrayList<>();
+        private final List<ForeignKeySchema> foreignKeys = new ArrayList<>();
+
+        TableBuilder(String name) {
+            this.name = name;
+        }
+
+        void addConstraint(String type, String conName, List<String> cols, String refTable, List<String> refCols) {
+            switch (type) {
+                case "p" -> primaryKey = cols;
+                case "u" -> uniques.add(cols);
+                case "f" -> foreignKeys.add(new ForeignKeySchema(conName, cols, refTable, refCols));
+                default -> throw new IllegalArgumentException("constraint type " + type);
+            }
+        }
+
+        TableSchema build() {
+            List<String> parts = new ArrayList<>();
+            parts.add(name);
+            for (ColumnSchema c : columns) {
+                parts.add("col " + c.name() + " " + c.type() + " " + c.length() + " " + c.precision() + " " + c.scale()
+                        + " " + c.nullable());
+            }
+            parts.add("pk " + primaryKey);
+            uniques.forEach(u -> parts.add("uq " + u));
+            foreignKeys.forEach(
+                    f -> parts.add("fk " + f.columns() + " " + f.referencedTable() + " " + f.referencedColumns()));
+            String fingerprint = Fingerprints.of(parts.toArray(String[]::new));
+            return new TableSchema(
+                    name,
+                    List.copyOf(columns),
+                    primaryKey,
+                    List.copyOf(uniques),
+                    List.copyOf(foreignKeys),
+                    fingerprint);
+        }
+    }
 }

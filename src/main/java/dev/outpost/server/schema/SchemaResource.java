@@ -18,12 +18,13 @@ import java.sql.SQLException;
 @Path(SyncPaths.SYNC + "/" + SyncPaths.SCHEMA)
 @RequestScoped
 public class SchemaResource {
-  @Inject private SyncedSchema syncedSchema;
+    @Inject
+    private SyncedSchema syncedSchema;
 
-  @GET
-  @Produces(MediaType.APPLICATION_JSON)
-  public Response schema(@Context Request request) throws SQLException {
-    SchemaInfo schema = syncedSchema.read();
-    return Revalidated.response(request, schema.fingerprint(), schema);
-  }
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response schema(@Context Request request) throws SQLException {
+        SchemaInfo schema = syncedSchema.read();
+        return Revalidated.response(request, schema.fingerprint(), schema);
+    }
 }

@@ -19,33 +19,36 @@ import javax.sql.DataSource;
  */
 @ApplicationScoped
 public class SyncedSchema {
-  @Resource(lookup = OutpostSettings.DATASOURCE)
-  private DataSource dataSource;
+    @Resource(lookup = OutpostSettings.DATASOURCE)
+    private DataSource dataSource;
 
-  @Inject private OutpostSettings settings;
+    @Inject
+    private OutpostSettings settings;
 
-  /** Every synced table, with the fingerprint of them all. */
-  public SchemaInfo read() throws SQLException {
-    List<TableSchema> tables;
-    try (Connection connection = dataSource.getConnection()) {
-      tables = new PostgresCatalogReader(settings.schema(), settings.tables()).read(connection);
+    /** Every synced table, with the fingerprint of them all. */
+    public SchemaInfo read() throws SQLException {
+        List<TableSchema> tables;
+        try (Connection connection = dataSource.getConnection()) {
+            tables = new PostgresCatalogReader(settings.schema(), settings.tables()).read(connection);
+        }
+        return new SchemaInfo(
+                Fingerprints.of(tables.stream()
+                        .map(t -> t.name() + "=" + t.fingerprint())
+                        .toArray(String[]::new)),
+                tables);
     }
-    return new SchemaInfo(
-        Fingerprints.of(tables.stream().map(t -> t.name() + "=" + t.fingerprint()).toArray(String[]::new)),
-        tables);
-  }
 
-  /** One synced table by its exact name, or an {@link ProblemType#UNKNOWN_TABLE} problem. */
-  public TableSchema table(String name) throws SQLException {
-    return read().tables().stream()
-        .filter(t -> t.name().equals(name))
-        .findFirst()
-        .orElseThrow(
-            () -> new ProblemException(ProblemType.UNKNOWN_TABLE, "no synced table named '" + name + "'"));
-  }
+    /** One synced table by its exact name, or an {@link ProblemType#UNKNOWN_TABLE} problem. */
+    public TableSchema table(String name) throws SQLException {
+        return read().tables().stream()
+                .filter(t -> t.name().equals(name))
+                .findFirst()
+                .orElseThrow(
+                        () -> new ProblemException(ProblemType.UNKNOWN_TABLE, "no synced table named '" + name + "'"));
+    }
 
-  /** The PostgreSQL schema the tables live in. */
-  public String schemaName() {
-    return settings.schema();
-  }
+    /** The PostgreSQL schema the tables live in. */
+    public String schemaName() {
+        return settings.schema();
+    }
 }

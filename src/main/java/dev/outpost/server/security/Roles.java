@@ -2,11 +2,11 @@ package dev.outpost.server.security;
 
 /** The application's roles, as named in {@code web.xml}. */
 public final class Roles {
-  /** May read versions, schemas and data. */
-  public static final String SYNC = "sync";
+    /** May read versions, schemas and data. */
+    public static final String SYNC = "sync";
 
-  /** May also create, update and delete through the write endpoints. */
-  public static final String WRITE = "write";
+    /** May also create, update and delete through the write endpoints. */
+    public static final String WRITE = "write";
 
-  private Roles() {}
+    private Roles() {}
 }

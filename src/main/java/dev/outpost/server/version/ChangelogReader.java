@@ -15,63 +15,59 @@ import java.sql.Timestamp;
  * never used as a version (their format changed between Liquibase releases).
  */
 public final class ChangelogReader {
-  /** What the history says: the latest tag ({@code null} if none) and the latest changeset. */
-  public record ChangelogState(String tag, ChangeSetInfo latestChangeSet) {}
+    /** What the history says: the latest tag ({@code null} if none) and the latest changeset. */
+    public record ChangelogState(String tag, ChangeSetInfo latestChangeSet) {}
 
-  private final String schema;
+    private final String schema;
 
-  /** @param schema the schema holding {@code databasechangelog} */
-  public ChangelogReader(String schema) {
-    this.schema = schema;
-  }
-
-  public ChangelogState read(Connection connection) throws SQLException {
-    String table = historyTable(connection);
-    if (table == null) {
-      return new ChangelogState(null, null);
+    /** @param schema the schema holding {@code databasechangelog} */
+    public ChangelogReader(String schema) {
+        this.schema = schema;
     }
-    return new ChangelogState(latestTag(connection, table), latestChangeSet(connection, table));
-  }
 
-  private String historyTable(Connection connection) throws SQLException {
-    try (PreparedStatement ps =
-        connection.prepareStatement(
-            "select to_regclass(quote_ident(?) || '.databasechangelog')::text")) {
-      ps.setString(1, schema);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getString(1);
-      }
+    public ChangelogState read(Connection connection) throws SQLException {
+        String table = historyTable(connection);
+        if (table == null) {
+            return new ChangelogState(null, null);
+        }
+        return new ChangelogState(latestTag(connection, table), latestChangeSet(connection, table));
     }
-  }
 
-  private static String latestTag(Connection connection, String table) throws SQLException {
-    try (PreparedStatement ps =
-            connection.prepareStatement(
-                "select tag from " + table + " where tag is not null order by orderexecuted desc limit 1");
-        ResultSet rs = ps.executeQuery()) {
-      return rs.next() ? rs.getString(1) : null;
+    private String historyTable(Connection connection) throws SQLException {
+        try (PreparedStatement ps =
+                connection.prepareStatement("select to_regclass(quote_ident(?) || '.databasechangelog')::text")) {
+            ps.setString(1, schema);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        }
     }
-  }
 
-  private static ChangeSetInfo latestChangeSet(Connection connection, String table)
-      throws SQLException {
-    try (PreparedStatement ps =
-            connection.prepareStatement(
-                "select id, author, filename, orderexecuted, dateexecuted from "
-                    + table
-                    + " order by orderexecuted desc limit 1");
-        ResultSet rs = ps.executeQuery()) {
-      if (!rs.next()) {
-        return null;
-      }
-      Timestamp executed = rs.getTimestamp(5);
-      return new ChangeSetInfo(
-          rs.getString(1),
-          rs.getString(2),
-          rs.getString(3),
-          rs.getLong(4),
-          executed == null ? null : executed.toLocalDateTime().toString());
+    private static String latestTag(Connection connection, String table) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                        "select tag from " + table + " where tag is not null order by orderexecuted desc limit 1");
+                ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getString(1) : null;
+        }
     }
-  }
+
+    private static ChangeSetInfo latestChangeSet(Connection connection, String table) throws SQLException {
+        try (PreparedStatement ps =
+                        connection.prepareStatement("select id, author, filename, orderexecuted, dateexecuted from "
+                                + table
+                                + " order by orderexecuted desc limit 1");
+                ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                return null;
+            }
+            Timestamp executed = rs.getTimestamp(5);
+            return new ChangeSetInfo(
+                    rs.getString(1),
+                    rs.getString(2),
+                    rs.getString(3),
+                    rs.getLong(4),
+                    executed == null ? null : executed.toLocalDateTime().toString());
+        }
+    }
 }

@@ -29,36 +29,38 @@ import javax.sql.DataSource;
 @Path(SyncPaths.SYNC + "/" + SyncPaths.VERSION)
 @RequestScoped
 public class VersionResource {
-  @Resource(lookup = OutpostSettings.DATASOURCE)
-  private DataSource dataSource;
+    @Resource(lookup = OutpostSettings.DATASOURCE)
+    private DataSource dataSource;
 
-  @Inject private OutpostSettings settings;
-  @Inject private SyncedSchema syncedSchema;
+    @Inject
+    private OutpostSettings settings;
 
-  @GET
-  @Produces(MediaType.APPLICATION_JSON)
-  public Response version(@Context Request request) throws SQLException {
-    VersionInfo version = current();
-    ChangeSetInfo last = version.latestChangeSet();
-    String tag =
-        Fingerprints.of(
-            version.tag(),
-            last == null ? null : last.id(),
-            last == null ? null : Long.toString(last.orderExecuted()),
-            version.schemaFingerprint());
-    return Revalidated.response(request, tag, version);
-  }
+    @Inject
+    private SyncedSchema syncedSchema;
 
-  private VersionInfo current() throws SQLException {
-    ChangelogReader.ChangelogState history;
-    try (Connection connection = dataSource.getConnection()) {
-      history = new ChangelogReader(settings.schema()).read(connection);
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response version(@Context Request request) throws SQLException {
+        VersionInfo version = current();
+        ChangeSetInfo last = version.latestChangeSet();
+        String tag = Fingerprints.of(
+                version.tag(),
+                last == null ? null : last.id(),
+                last == null ? null : Long.toString(last.orderExecuted()),
+                version.schemaFingerprint());
+        return Revalidated.response(request, tag, version);
     }
-    SchemaInfo schema = syncedSchema.read();
-    Map<String, String> tables = new LinkedHashMap<>();
-    for (TableSchema table : schema.tables()) {
-      tables.put(table.name(), table.fingerprint());
+
+    private VersionInfo current() throws SQLException {
+        ChangelogReader.ChangelogState history;
+        try (Connection connection = dataSource.getConnection()) {
+            history = new ChangelogReader(settings.schema()).read(connection);
+        }
+        SchemaInfo schema = syncedSchema.read();
+        Map<String, String> tables = new LinkedHashMap<>();
+        for (TableSchema table : schema.tables()) {
+            tables.put(table.name(), table.fingerprint());
+        }
+        return new VersionInfo(history.tag(), history.latestChangeSet(), schema.fingerprint(), tables);
     }
-    return new VersionInfo(history.tag(), history.latestChangeSet(), schema.fingerprint(), tables);
-  }
 }

@@ -9,36 +9,35 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class PageQueryTest {
-  private static final TableSchema TABLE =
-      new TableSchema(
-          "Odd \"name\"",
-          List.of(
-              new ColumnSchema("b", "text", null, null, null, false),
-              new ColumnSchema("x", "int4", null, null, null, true),
-              new ColumnSchema("a", "int8", null, null, null, false)),
-          List.of("a", "b"),
-          List.of(),
-          List.of(),
-          "f");
+    private static final TableSchema TABLE = new TableSchema(
+            "Odd \"name\"",
+            List.of(
+                    new ColumnSchema("b", "text", null, null, null, false),
+                    new ColumnSchema("x", "int4", null, null, null, true),
+                    new ColumnSchema("a", "int8", null, null, null, false)),
+            List.of("a", "b"),
+            List.of(),
+            List.of(),
+            "f");
 
-  @Test
-  void firstPageOrdersByTheKeyAndQuotesEveryIdentifier() {
-    assertEquals(
-        "select t.\"b\"::text, t.\"x\"::text, t.\"a\"::text from \"public\".\"Odd \"\"name\"\"\" t order by t.\"a\", t.\"b\" limit ?",
-        PageQuery.sql("public", TABLE, false));
-  }
+    @Test
+    void firstPageOrdersByTheKeyAndQuotesEveryIdentifier() {
+        assertEquals(
+                "select t.\"b\"::text, t.\"x\"::text, t.\"a\"::text from \"public\".\"Odd \"\"name\"\"\" t order by t.\"a\", t.\"b\" limit ?",
+                PageQuery.sql("public", TABLE, false));
+    }
 
-  @Test
-  void laterPagesCompareTheKeyAsARowValueWithTypedParameters() {
-    assertEquals(
-        "select t.\"b\"::text, t.\"x\"::text, t.\"a\"::text from \"s\".\"Odd \"\"name\"\"\" t"
-            + " where (t.\"a\", t.\"b\") > (cast(cast(? as text) as \"int8\"), cast(cast(? as text) as \"text\"))"
-            + " order by t.\"a\", t.\"b\" limit ?",
-        PageQuery.sql("s", TABLE, true));
-  }
+    @Test
+    void laterPagesCompareTheKeyAsARowValueWithTypedParameters() {
+        assertEquals(
+                "select t.\"b\"::text, t.\"x\"::text, t.\"a\"::text from \"s\".\"Odd \"\"name\"\"\" t"
+                        + " where (t.\"a\", t.\"b\") > (cast(cast(? as text) as \"int8\"), cast(cast(? as text) as \"text\"))"
+                        + " order by t.\"a\", t.\"b\" limit ?",
+                PageQuery.sql("s", TABLE, true));
+    }
 
-  @Test
-  void keyPositionsPointIntoTheSelectedColumns() {
-    assertArrayEquals(new int[] {2, 0}, PageQuery.keyPositions(TABLE));
-  }
+    @Test
+    void keyPositionsPointIntoTheSelectedColumns() {
+        assertArrayEquals(new int[] {2, 0}, PageQuery.keyPositions(TABLE));
+    }
 }

@@ -22,86 +22,110 @@ import org.junit.jupiter.api.Test;
 /** The schema reader against a real catalog: the example schema plus shapes we did not design. */
 class PostgresCatalogReaderIT {
 
-  private static Map<String, TableSchema> byName(List<TableSchema> tables) {
-    return tables.stream().collect(Collectors.toMap(TableSchema::name, Function.identity()));
-  }
-
-  private static void exec(Connection c, String... sql) throws Exception {
-    try (Statement st = c.createStatement()) {
-      for (String s : sql) {
-        st.execute(s);
-      }
+    private static Map<String, TableSchema> byName(List<TableSchema> tables) {
+        return tables.stream().collect(Collectors.toMap(TableSchema::name, Function.identity()));
     }
-  }
 
-  @Test
-  void readsTheExampleSchemaWithoutLiquibaseTables() throws Exception {
-    try (Connection c = EmbeddedPostgresSession.scratchDatabase("catalog_example")) {
-      TestLiquibase.update(c, TestLiquibase.MASTER, null);
-      Map<String, TableSchema> tables = byName(new PostgresCatalogReader("public", Set.of()).read(c));
-      assertEquals(
-          Set.of("companies", "users", "workspaces", "data_tables", "data_table_columns", "user_preferences", "audit_notes"),
-          tables.keySet());
-      TableSchema dataTables = tables.get("data_tables");
-      assertEquals(List.of(List.of("workspace_id", "name")), dataTables.uniqueConstraints());
-      assertEquals(
-          List.of(new ForeignKeySchema("fk_data_tables_workspace", List.of("workspace_id"), "workspaces", List.of("id"))),
-          dataTables.foreignKeys());
-      assertEquals(new ColumnSchema("external_id", "uuid", null, null, null, false), tables.get("workspaces").columns().get(2));
-      assertEquals(new ColumnSchema("country", "bpchar", 2, null, null, true), tables.get("companies").columns().get(4));
-      assertEquals("jsonb", tables.get("user_preferences").columns().get(3).type());
+    private static void exec(Connection c, String... sql) throws Exception {
+        try (Statement st = c.createStatement()) {
+            for (String s : sql) {
+                st.execute(s);
+            }
+        }
     }
-  }
 
-  @Test
-  void handlesQuotedNamesCompositeKeysDomainsPartitionsViewsAndOtherSchemas() throws Exception {
-    try (Connection c = EmbeddedPostgresSession.scratchDatabase("catalog_shapes")) {
-      exec(
-          c,
-          "create domain email as varchar(100) not null",
-          "create table \"MixedCase\" (\"Id\" int primary key, \"order\" text, amount numeric)",
-          "create table parent (a int, b text, primary key (a, b))",
-          "create table child (id int primary key, pa int, pb text, contact email,"
-              + " foreign key (pa, pb) references parent (a, b))",
-          "create table measurements (id bigint, at date, primary key (id, at)) partition by range (at)",
-          "create table measurements_2024 partition of measurements for values from ('2024-01-01') to ('2025-01-01')",
-          "create view child_view as select * from child",
-          "create materialized view child_mat as select * from child",
-          "create schema other",
-          "create table other.elsewhere (id int primary key)");
-      Map<String, TableSchema> tables = byName(new PostgresCatalogReader("public", Set.of()).read(c));
-      assertEquals(Set.of("MixedCase", "parent", "child", "measurements"), tables.keySet());
-      TableSchema mixed = tables.get("MixedCase");
-      assertEquals(List.of("Id"), mixed.primaryKey());
-      assertEquals("order", mixed.columns().get(1).name());
-      assertNull(mixed.columns().get(2).precision(), "numeric without precision");
-      assertEquals(List.of("a", "b"), tables.get("parent").primaryKey());
-      ForeignKeySchema fk = tables.get("child").foreignKeys().get(0);
-      assertEquals(List.of("pa", "pb"), fk.columns());
-      assertEquals(List.of("a", "b"), fk.referencedColumns());
-      assertEquals(new ColumnSchema("contact", "varchar", 100, null, null, false), tables.get("child").columns().get(3));
-      assertEquals(List.of("id", "at"), tables.get("measurements").primaryKey());
-
-      Map<String, TableSchema> only = byName(new PostgresCatalogReader("public", Set.of("parent", "nope")).read(c));
-      assertEquals(Set.of("parent"), only.keySet());
-      assertEquals(Set.of("elsewhere"), byName(new PostgresCatalogReader("other", Set.of()).read(c)).keySet());
+    @Test
+    void readsTheExampleSchemaWithoutLiquibaseTables() throws Exception {
+        try (Connection c = EmbeddedPostgresSession.scratchDatabase("catalog_example")) {
+            TestLiquibase.update(c, TestLiquibase.MASTER, null);
+            Map<String, TableSchema> tables = byName(new PostgresCatalogReader("public", Set.of()).read(c));
+            assertEquals(
+                    Set.of(
+                            "companies",
+                            "users",
+                            "workspaces",
+                            "data_tables",
+                            "data_table_columns",
+                            "user_preferences",
+                            "audit_notes"),
+                    tables.keySet());
+            TableSchema dataTables = tables.get("data_tables");
+            assertEquals(List.of(List.of("workspace_id", "name")), dataTables.uniqueConstraints());
+            assertEquals(
+                    List.of(new ForeignKeySchema(
+                            "fk_data_tables_workspace", List.of("workspace_id"), "workspaces", List.of("id"))),
+                    dataTables.foreignKeys());
+            assertEquals(
+                    new ColumnSchema("external_id", "uuid", null, null, null, false),
+                    tables.get("workspaces").columns().get(2));
+            assertEquals(
+                    new ColumnSchema("country", "bpchar", 2, null, null, true),
+                    tables.get("companies").columns().get(4));
+            assertEquals(
+                    "jsonb", tables.get("user_preferences").columns().get(3).type());
+        }
     }
-  }
 
-  @Test
-  void aTableFingerprintChangesOnlyWhenThatTableChanges() throws Exception {
-    try (Connection c = EmbeddedPostgresSession.scratchDatabase("catalog_fingerprints")) {
-      exec(c, "create table a (id int primary key)", "create table b (id int primary key)");
-      PostgresCatalogReader reader = new PostgresCatalogReader("public", Set.of());
-      Map<String, TableSchema> before = byName(reader.read(c));
-      assertEquals(before.get("a").fingerprint(), byName(reader.read(c)).get("a").fingerprint(), "stable");
-      exec(c, "alter table b add column note varchar(20)");
-      Map<String, TableSchema> after = byName(reader.read(c));
-      assertEquals(before.get("a").fingerprint(), after.get("a").fingerprint());
-      assertNotEquals(before.get("b").fingerprint(), after.get("b").fingerprint());
-      exec(c, "alter table b alter column note type varchar(30)");
-      assertNotEquals(after.get("b").fingerprint(), byName(reader.read(c)).get("b").fingerprint(), "a length change counts");
-      assertFalse(before.get("a").fingerprint().isEmpty());
+    @Test
+    void handlesQuotedNamesCompositeKeysDomainsPartitionsViewsAndOtherSchemas() throws Exception {
+        try (Connection c = EmbeddedPostgresSession.scratchDatabase("catalog_shapes")) {
+            exec(
+                    c,
+                    "create domain email as varchar(100) not null",
+                    "create table \"MixedCase\" (\"Id\" int primary key, \"order\" text, amount numeric)",
+                    "create table parent (a int, b text, primary key (a, b))",
+                    "create table child (id int primary key, pa int, pb text, contact email,"
+                            + " foreign key (pa, pb) references parent (a, b))",
+                    "create table measurements (id bigint, at date, primary key (id, at)) partition by range (at)",
+                    "create table measurements_2024 partition of measurements for values from ('2024-01-01') to ('2025-01-01')",
+                    "create view child_view as select * from child",
+                    "create materialized view child_mat as select * from child",
+                    "create schema other",
+                    "create table other.elsewhere (id int primary key)");
+            Map<String, TableSchema> tables = byName(new PostgresCatalogReader("public", Set.of()).read(c));
+            assertEquals(Set.of("MixedCase", "parent", "child", "measurements"), tables.keySet());
+            TableSchema mixed = tables.get("MixedCase");
+            assertEquals(List.of("Id"), mixed.primaryKey());
+            assertEquals("order", mixed.columns().get(1).name());
+            assertNull(mixed.columns().get(2).precision(), "numeric without precision");
+            assertEquals(List.of("a", "b"), tables.get("parent").primaryKey());
+            ForeignKeySchema fk = tables.get("child").foreignKeys().get(0);
+            assertEquals(List.of("pa", "pb"), fk.columns());
+            assertEquals(List.of("a", "b"), fk.referencedColumns());
+            assertEquals(
+                    new ColumnSchema("contact", "varchar", 100, null, null, false),
+                    tables.get("child").columns().get(3));
+            assertEquals(List.of("id", "at"), tables.get("measurements").primaryKey());
+
+            Map<String, TableSchema> only =
+                    byName(new PostgresCatalogReader("public", Set.of("parent", "nope")).read(c));
+            assertEquals(Set.of("parent"), only.keySet());
+            assertEquals(
+                    Set.of("elsewhere"),
+                    byName(new PostgresCatalogReader("other", Set.of()).read(c)).keySet());
+        }
     }
-  }
+
+    @Test
+    void aTableFingerprintChangesOnlyWhenThatTableChanges() throws Exception {
+        try (Connection c = EmbeddedPostgresSession.scratchDatabase("catalog_fingerprints")) {
+            exec(c, "create table a (id int primary key)", "create table b (id int primary key)");
+            PostgresCatalogReader reader = new PostgresCatalogReader("public", Set.of());
+            Map<String, TableSchema> before = byName(reader.read(c));
+            assertEquals(
+                    before.get("a").fingerprint(),
+                    byName(reader.read(c)).get("a").fingerprint(),
+                    "stable");
+            exec(c, "alter table b add column note varchar(20)");
+            Map<String, TableSchema> after = byName(reader.read(c));
+            assertEquals(before.get("a").fingerprint(), after.get("a").fingerprint());
+            assertNotEquals(before.get("b").fingerprint(), after.get("b").fingerprint());
+            exec(c, "alter table b alter column note type varchar(30)");
+            assertNotEquals(
+                    after.get("b").fingerprint(),
+                    byName(reader.read(c)).get("b").fingerprint(),
+                    "a length change counts");
+            assertFalse(before.get("a").fingerprint().isEmpty());
+        }
+    }
 }

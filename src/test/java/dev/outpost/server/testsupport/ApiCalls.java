@@ -12,58 +12,65 @@ import java.util.zip.GZIPInputStream;
 
 /** Plain HTTP calls against a running server, as any client would make them. */
 public final class ApiCalls {
-  private final HttpClient http = HttpClient.newHttpClient();
-  private final URI base;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final URI base;
 
-  /** @param base the application's root URL, e.g. {@code http://127.0.0.1:8080/outpost/} */
-  public ApiCalls(URI base) {
-    this.base = base.toString().endsWith("/") ? base : URI.create(base + "/");
-  }
-
-  public HttpRequest.Builder request(String path, String token) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path));
-    if (token != null) {
-      b.header("Authorization", "Bearer " + token);
+    /** @param base the application's root URL, e.g. {@code http://127.0.0.1:8080/outpost/} */
+    public ApiCalls(URI base) {
+        this.base = base.toString().endsWith("/") ? base : URI.create(base + "/");
     }
-    return b;
-  }
 
-  public HttpResponse<String> get(String path, String token) {
-    return send(request(path, token).GET().build());
-  }
-
-  public HttpResponse<String> postJson(String path, String token, String json) {
-    return send(request(path, token).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build());
-  }
-
-  public HttpResponse<String> send(HttpRequest request) {
-    try {
-      return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
+    public HttpRequest.Builder request(String path, String token) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return b;
     }
-  }
 
-  /** GET with {@code Accept-Encoding: gzip}; returns the decoded body and the response. */
-  public Decoded getGzip(String path, String token) {
-    try {
-      HttpResponse<InputStream> r =
-          http.send(request(path, token).header("Accept-Encoding", "gzip").GET().build(), HttpResponse.BodyHandlers.ofInputStream());
-      boolean gzip = r.headers().firstValue("Content-Encoding").map("gzip"::equalsIgnoreCase).orElse(false);
-      try (InputStream in = gzip ? new GZIPInputStream(r.body()) : r.body()) {
-        return new Decoded(r, gzip, new String(in.readAllBytes(), StandardCharsets.UTF_8));
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
+    public HttpResponse<String> get(String path, String token) {
+        return send(request(path, token).GET().build());
     }
-  }
 
-  /** A response whose body was read and, if it was gzipped, decompressed. */
-  public record Decoded(HttpResponse<InputStream> response, boolean gzipped, String body) {}
+    public HttpResponse<String> postJson(String path, String token, String json) {
+        return send(request(path, token)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build());
+    }
+
+    public HttpResponse<String> send(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** GET with {@code Accept-Encoding: gzip}; returns the decoded body and the response. */
+    public Decoded getGzip(String path, String token) {
+        try {
+            HttpResponse<InputStream> r = http.send(
+                    request(path, token).header("Accept-Encoding", "gzip").GET().build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            boolean gzip = r.headers()
+                    .firstValue("Content-Encoding")
+                    .map("gzip"::equalsIgnoreCase)
+                    .orElse(false);
+            try (InputStream in = gzip ? new GZIPInputStream(r.body()) : r.body()) {
+                return new Decoded(r, gzip, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A response whose body was read and, if it was gzipped, decompressed. */
+    public record Decoded(HttpResponse<InputStream> response, boolean gzipped, String body) {}
 }

@@ -17,64 +17,64 @@ import org.junit.platform.launcher.LauncherSessionListener;
  * that property is not set.
  */
 public class EmbeddedPostgresSession implements LauncherSessionListener {
-  /** Token the test server accepts for the sync endpoints. */
-  public static final String SYNC_TOKEN = "it-sync-token";
+    /** Token the test server accepts for the sync endpoints. */
+    public static final String SYNC_TOKEN = "it-sync-token";
 
-  /** Token the test server accepts for the write endpoints. */
-  public static final String WRITE_TOKEN = "it-write-token";
+    /** Token the test server accepts for the write endpoints. */
+    public static final String WRITE_TOKEN = "it-write-token";
 
-  private static EmbeddedPostgres postgres;
+    private static EmbeddedPostgres postgres;
 
-  @Override
-  public void launcherSessionOpened(LauncherSession session) {
-    String properties = System.getProperty("outpost.serverProperties");
-    if (properties == null || postgres != null) {
-      return;
+    @Override
+    public void launcherSessionOpened(LauncherSession session) {
+        String properties = System.getProperty("outpost.serverProperties");
+        if (properties == null || postgres != null) {
+            return;
+        }
+        try {
+            postgres = TestPostgres.start();
+            TestPostgres.createDatabase(postgres, "outpost", "outpost");
+            Files.writeString(
+                    Path.of(properties),
+                    TestPostgres.serverProperties(postgres.getPort(), "outpost", "outpost")
+                            + "outpost.sync-tokens=" + SYNC_TOKEN + "\n"
+                            + "outpost.write-tokens=" + WRITE_TOKEN + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (SQLException e) {
+            throw new IllegalStateException("embedded PostgreSQL failed to start", e);
+        }
     }
-    try {
-      postgres = TestPostgres.start();
-      TestPostgres.createDatabase(postgres, "outpost", "outpost");
-      Files.writeString(
-          Path.of(properties),
-          TestPostgres.serverProperties(postgres.getPort(), "outpost", "outpost")
-              + "outpost.sync-tokens=" + SYNC_TOKEN + "\n"
-              + "outpost.write-tokens=" + WRITE_TOKEN + "\n");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (SQLException e) {
-      throw new IllegalStateException("embedded PostgreSQL failed to start", e);
+
+    @Override
+    public void launcherSessionClosed(LauncherSession session) {
+        TestPostgres.stop(postgres);
+        postgres = null;
     }
-  }
 
-  @Override
-  public void launcherSessionClosed(LauncherSession session) {
-    TestPostgres.stop(postgres);
-    postgres = null;
-  }
-
-  /**
-   * A connection to a new, empty database of its own (owned by the superuser), for tests that need a
-   * history or schema nobody else touches.
-   */
-  public static Connection scratchDatabase(String name) throws SQLException {
-    running();
-    try (Connection c = postgres.getPostgresDatabase().getConnection();
-        java.sql.Statement st = c.createStatement()) {
-      st.execute("drop database if exists " + name);
-      st.execute("create database " + name);
+    /**
+     * A connection to a new, empty database of its own (owned by the superuser), for tests that need a
+     * history or schema nobody else touches.
+     */
+    public static Connection scratchDatabase(String name) throws SQLException {
+        running();
+        try (Connection c = postgres.getPostgresDatabase().getConnection();
+                java.sql.Statement st = c.createStatement()) {
+            st.execute("drop database if exists " + name);
+            st.execute("create database " + name);
+        }
+        return postgres.getDatabase("postgres", name).getConnection();
     }
-    return postgres.getDatabase("postgres", name).getConnection();
-  }
 
-  private static void running() {
-    if (postgres == null) {
-      throw new IllegalStateException("no embedded PostgreSQL: run this test with failsafe (mvn verify)");
+    private static void running() {
+        if (postgres == null) {
+            throw new IllegalStateException("no embedded PostgreSQL: run this test with failsafe (mvn verify)");
+        }
     }
-  }
 
-  /** A connection to the application's database as the application's user. */
-  public static Connection connect() throws SQLException {
-    running();
-    return postgres.getDatabase("outpost", "outpost").getConnection();
-  }
+    /** A connection to the application's database as the application's user. */
+    public static Connection connect() throws SQLException {
+        running();
+        return postgres.getDatabase("outpost", "outpost").getConnection();
+    }
 }

@@ -8,44 +8,44 @@ import java.sql.Statement;
 
 /** Starting, preparing and stopping an embedded PostgreSQL for tests and the demo run. */
 public final class TestPostgres {
-  private TestPostgres() {}
+    private TestPostgres() {}
 
-  /** A PostgreSQL on a free port, configured as a production server would be for Outpost. */
-  public static EmbeddedPostgres start() throws IOException {
-    return EmbeddedPostgres.builder()
-        .setServerConfig("wal_level", "logical")
-        .setServerConfig("max_replication_slots", "4")
-        .setServerConfig("max_wal_senders", "4")
-        .setServerConfig("synchronous_commit", "on")
-        .start();
-  }
-
-  /** Creates a login role and a database it owns (the application's, as ops would). */
-  public static void createDatabase(EmbeddedPostgres postgres, String name, String password) throws SQLException {
-    try (Connection c = postgres.getPostgresDatabase().getConnection();
-        Statement st = c.createStatement()) {
-      st.execute("create user " + name + " password '" + password + "'");
-      st.execute("create database " + name + " owner " + name);
+    /** A PostgreSQL on a free port, configured as a production server would be for Outpost. */
+    public static EmbeddedPostgres start() throws IOException {
+        return EmbeddedPostgres.builder()
+                .setServerConfig("wal_level", "logical")
+                .setServerConfig("max_replication_slots", "4")
+                .setServerConfig("max_wal_senders", "4")
+                .setServerConfig("synchronous_commit", "on")
+                .start();
     }
-  }
 
-  /** The {@code db.*} lines of a server properties file for a database created above. */
-  public static String serverProperties(int port, String name, String password) {
-    return "db.host=127.0.0.1\n"
-        + "db.port=" + port + "\n"
-        + "db.name=" + name + "\n"
-        + "db.user=" + name + "\n"
-        + "db.password=" + password + "\n";
-  }
+    /** Creates a login role and a database it owns (the application's, as ops would). */
+    public static void createDatabase(EmbeddedPostgres postgres, String name, String password) throws SQLException {
+        try (Connection c = postgres.getPostgresDatabase().getConnection();
+                Statement st = c.createStatement()) {
+            st.execute("create user " + name + " password '" + password + "'");
+            st.execute("create database " + name + " owner " + name);
+        }
+    }
 
-  public static void stop(EmbeddedPostgres postgres) {
-    if (postgres == null) {
-      return;
+    /** The {@code db.*} lines of a server properties file for a database created above. */
+    public static String serverProperties(int port, String name, String password) {
+        return "db.host=127.0.0.1\n"
+                + "db.port=" + port + "\n"
+                + "db.name=" + name + "\n"
+                + "db.user=" + name + "\n"
+                + "db.password=" + password + "\n";
     }
-    try {
-      postgres.close();
-    } catch (IOException e) {
-      System.err.println("embedded PostgreSQL did not stop cleanly: " + e.getMessage());
+
+    public static void stop(EmbeddedPostgres postgres) {
+        if (postgres == null) {
+            return;
+        }
+        try {
+            postgres.close();
+        } catch (IOException e) {
+            System.err.println("embedded PostgreSQL did not stop cleanly: " + e.getMessage());
+        }
     }
-  }
 }

@@ -8,29 +8,33 @@ import picocli.CommandLine.Option;
 
 /** Options every subcommand shares; turned into a {@link ReplicaConfig}. */
 final class ReplicaOptions {
-  @Option(names = "--server", defaultValue = "${env:OUTPOST_SERVER}",
-      description = "Server application root, e.g. http://127.0.0.1:8080/outpost/ (env OUTPOST_SERVER)")
-  URI server;
+    @Option(
+            names = "--server",
+            defaultValue = "${env:OUTPOST_SERVER}",
+            description = "Server application root, e.g. http://127.0.0.1:8080/outpost/ (env OUTPOST_SERVER)")
+    URI server;
 
-  @Option(names = "--token", defaultValue = "${env:OUTPOST_TOKEN}",
-      description = "Bearer token (env OUTPOST_TOKEN)")
-  String token;
+    @Option(names = "--token", defaultValue = "${env:OUTPOST_TOKEN}", description = "Bearer token (env OUTPOST_TOKEN)")
+    String token;
 
-  @Option(names = "--replica", defaultValue = "./outpost-replica",
-      description = "Replica directory (default: ${DEFAULT-VALUE})")
-  Path replica;
+    @Option(
+            names = "--replica",
+            defaultValue = "./outpost-replica",
+            description = "Replica directory (default: ${DEFAULT-VALUE})")
+    Path replica;
 
-  @Option(names = "--page-rows", description = "Rows per page (default: " + ReplicaConfig.DEFAULT_PAGE_ROWS + ")")
-  Integer pageRows;
+    @Option(names = "--page-rows", description = "Rows per page (default: " + ReplicaConfig.DEFAULT_PAGE_ROWS + ")")
+    Integer pageRows;
 
-  @Option(names = "--verbose", description = "Log progress details and print stack traces")
-  boolean verbose;
+    @Option(names = "--verbose", description = "Log progress details and print stack traces")
+    boolean verbose;
 
-  OutpostReplica open() {
-    ReplicaConfig.Builder b = ReplicaConfig.builder().serverUrl(server).token(token).directory(replica);
-    if (pageRows != null) {
-      b.pageRows(pageRows);
+    OutpostReplica open() {
+        ReplicaConfig.Builder b =
+                ReplicaConfig.builder().serverUrl(server).token(token).directory(replica);
+        if (pageRows != null) {
+            b.pageRows(pageRows);
+        }
+        return OutpostReplica.open(b.build());
     }
-    return OutpostReplica.open(b.build());
-  }
 }

@@ -23,65 +23,68 @@ import picocli.CommandLine.Spec;
 /** {@code outpost sql "select ..."}: runs a query on the replica (read-only) and prints a table. */
 @Command(name = "sql", mixinStandardHelpOptions = true, description = "Run a read-only SQL query on the replica.")
 final class SqlCommand implements Callable<Integer> {
-  private static final int MAX_CELL = 60;
+    private static final int MAX_CELL = 60;
 
-  @Mixin ReplicaOptions options;
-  @Spec CommandSpec spec;
+    @Mixin
+    ReplicaOptions options;
 
-  @Parameters(index = "0", paramLabel = "QUERY", description = "The SQL query, e.g. \"select * from users\"")
-  String query;
+    @Spec
+    CommandSpec spec;
 
-  @Override
-  public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
-    try (OutpostReplica replica = options.open();
-        Connection c = replica.openConnection()) {
-      c.setReadOnly(true);
-      try (Statement s = c.createStatement()) {
-        if (!s.execute(query)) {
-          throw new OutpostException(ErrorCode.REPLICA_ERROR, "Not a query: " + query);
-        }
-        try (ResultSet rs = s.getResultSet()) {
-          ResultSetMetaData md = rs.getMetaData();
-          List<String> header = new ArrayList<>();
-          for (int i = 1; i <= md.getColumnCount(); i++) {
-            header.add(md.getColumnLabel(i));
-          }
-          TextTable table = new TextTable(header);
-          long rows = 0;
-          while (rs.next()) {
-            List<String> row = new ArrayList<>();
-            for (int i = 1; i <= header.size(); i++) {
-              row.add(cell(rs.getObject(i)));
+    @Parameters(index = "0", paramLabel = "QUERY", description = "The SQL query, e.g. \"select * from users\"")
+    String query;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        try (OutpostReplica replica = options.open();
+                Connection c = replica.openConnection()) {
+            c.setReadOnly(true);
+            try (Statement s = c.createStatement()) {
+                if (!s.execute(query)) {
+                    throw new OutpostException(ErrorCode.REPLICA_ERROR, "Not a query: " + query);
+                }
+                try (ResultSet rs = s.getResultSet()) {
+                    ResultSetMetaData md = rs.getMetaData();
+                    List<String> header = new ArrayList<>();
+                    for (int i = 1; i <= md.getColumnCount(); i++) {
+                        header.add(md.getColumnLabel(i));
+                    }
+                    TextTable table = new TextTable(header);
+                    long rows = 0;
+                    while (rs.next()) {
+                        List<String> row = new ArrayList<>();
+                        for (int i = 1; i <= header.size(); i++) {
+                            row.add(cell(rs.getObject(i)));
+                        }
+                        table.add(row);
+                        rows++;
+                    }
+                    table.print(out);
+                    out.printf("(%d row%s)%n", rows, rows == 1 ? "" : "s");
+                }
             }
-            table.add(row);
-            rows++;
-          }
-          table.print(out);
-          out.printf("(%d row%s)%n", rows, rows == 1 ? "" : "s");
+            out.flush();
+            return ExitCodes.OK;
+        } catch (SQLException e) {
+            throw new OutpostException(ErrorCode.REPLICA_ERROR, "SQL failed: " + e.getMessage(), e);
         }
-      }
-      out.flush();
-      return ExitCodes.OK;
-    } catch (SQLException e) {
-      throw new OutpostException(ErrorCode.REPLICA_ERROR, "SQL failed: " + e.getMessage(), e);
     }
-  }
 
-  private static String cell(Object value) throws SQLException {
-    String s;
-    if (value == null) {
-      s = "NULL";
-    } else if (value instanceof Blob b) {
-      s = "<" + b.length() + " bytes>";
-    } else if (value instanceof byte[] b) {
-      s = "<" + b.length + " bytes>";
-    } else if (value instanceof Clob c) {
-      s = c.getSubString(1, (int) Math.min(c.length(), MAX_CELL + 1));
-    } else {
-      s = value.toString();
+    private static String cell(Object value) throws SQLException {
+        String s;
+        if (value == null) {
+            s = "NULL";
+        } else if (value instanceof Blob b) {
+            s = "<" + b.length() + " bytes>";
+        } else if (value instanceof byte[] b) {
+            s = "<" + b.length + " bytes>";
+        } else if (value instanceof Clob c) {
+            s = c.getSubString(1, (int) Math.min(c.length(), MAX_CELL + 1));
+        } else {
+            s = value.toString();
+        }
+        s = s.replace('\n', ' ').replace('\r', ' ').replace('\t', ' ');
+        return s.length() > MAX_CELL ? s.substring(0, MAX_CELL - 3) + "..." : s;
     }
-    s = s.replace('\n', ' ').replace('\r', ' ').replace('\t', ' ');
-    return s.length() > MAX_CELL ? s.substring(0, MAX_CELL - 3) + "..." : s;
-  }
 }

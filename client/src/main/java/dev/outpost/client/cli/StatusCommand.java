@@ -14,36 +14,47 @@ import picocli.CommandLine.Spec;
  * {@code outpost status}: the local replica next to the server's version. Works offline; exits with
  * the server's error code (e.g. 3) after printing the local part when the server cannot be asked.
  */
-@Command(name = "status", mixinStandardHelpOptions = true,
-    description = "Show the local replica's version and tables next to the server's version.")
+@Command(
+        name = "status",
+        mixinStandardHelpOptions = true,
+        description = "Show the local replica's version and tables next to the server's version.")
 final class StatusCommand implements Callable<Integer> {
-  @Mixin ReplicaOptions options;
-  @Spec CommandSpec spec;
+    @Mixin
+    ReplicaOptions options;
 
-  @Override
-  public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
-    try (OutpostReplica replica = options.open()) {
-      ReplicaStatus status = replica.status();
-      ReplicaStatus.Local local = status.local();
-      if (local == null) {
-        out.println("local:  no replica in " + options.replica.toAbsolutePath().normalize());
-      } else {
-        out.printf("local:  tag %s, schema %s, synced %s%n", local.tag(), local.schemaFingerprint(), local.syncedAt());
-        TextTable table = new TextTable(java.util.List.of("table", "rows"));
-        local.tables().forEach(t -> table.add(java.util.List.of(t.name(), Long.toString(t.rows()))));
-        table.print(out);
-      }
-      VersionInfo server = status.server();
-      if (server != null) {
-        out.printf("server: tag %s, schema %s (%s)%n", server.tag(), server.schemaFingerprint(),
-            status.upToDate() ? "replica is up to date" : "replica is out of date: run sync");
-        out.flush();
-        return ExitCodes.OK;
-      }
-      out.println("server: unreachable (" + status.serverError().getMessage() + ")");
-      out.flush();
-      return ExitCodes.of(status.serverError().code());
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        try (OutpostReplica replica = options.open()) {
+            ReplicaStatus status = replica.status();
+            ReplicaStatus.Local local = status.local();
+            if (local == null) {
+                out.println("local:  no replica in "
+                        + options.replica.toAbsolutePath().normalize());
+            } else {
+                out.printf(
+                        "local:  tag %s, schema %s, synced %s%n",
+                        local.tag(), local.schemaFingerprint(), local.syncedAt());
+                TextTable table = new TextTable(java.util.List.of("table", "rows"));
+                local.tables().forEach(t -> table.add(java.util.List.of(t.name(), Long.toString(t.rows()))));
+                table.print(out);
+            }
+            VersionInfo server = status.server();
+            if (server != null) {
+                out.printf(
+                        "server: tag %s, schema %s (%s)%n",
+                        server.tag(),
+                        server.schemaFingerprint(),
+                        status.upToDate() ? "replica is up to date" : "replica is out of date: run sync");
+                out.flush();
+                return ExitCodes.OK;
+            }
+            out.println("server: unreachable (" + status.serverError().getMessage() + ")");
+            out.flush();
+            return ExitCodes.of(status.serverError().code());
+        }
     }
-  }
 }

@@ -7,54 +7,65 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** {@code outpost sync}: brings the replica up to date and prints what happened. */
 @Command(name = "sync", mixinStandardHelpOptions = true, description = "Bring the replica up to date with the server.")
 final class SyncCommand implements Callable<Integer> {
-  private static final long PROGRESS_EVERY_NANOS = 500_000_000L;
+    private static final long PROGRESS_EVERY_NANOS = 500_000_000L;
 
-  @Mixin ReplicaOptions options;
-  @Spec CommandSpec spec;
+    @Mixin
+    ReplicaOptions options;
 
-  private long tableStart;
-  private long lastPrint;
+    @Spec
+    CommandSpec spec;
 
-  @Override
-  public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
-    try (OutpostReplica replica = options.open()) {
-      replica.addListener(event -> progress(err, event));
-      SyncResult r = replica.sync();
-      out.printf("%s: tag %s -> %s, %d tables, %d rows, %d bytes, %.1f s%n", r.outcome(), tag(r.previousTag()),
-          tag(r.newTag()), r.tablesRebuilt().size(), r.rows(), r.bytes(), r.duration().toMillis() / 1000.0);
-      if (!r.tablesRebuilt().isEmpty()) {
-        out.println("tables: " + String.join(", ", r.tablesRebuilt()));
-      }
-      out.flush();
-      return ExitCodes.OK;
+    private long tableStart;
+    private long lastPrint;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try (OutpostReplica replica = options.open()) {
+            replica.addListener(event -> progress(err, event));
+            SyncResult r = replica.sync();
+            out.printf(
+                    "%s: tag %s -> %s, %d tables, %d rows, %d bytes, %.1f s%n",
+                    r.outcome(),
+                    tag(r.previousTag()),
+                    tag(r.newTag()),
+                    r.tablesRebuilt().size(),
+                    r.rows(),
+                    r.bytes(),
+                    r.duration().toMillis() / 1000.0);
+            if (!r.tablesRebuilt().isEmpty()) {
+                out.println("tables: " + String.join(", ", r.tablesRebuilt()));
+            }
+            out.flush();
+            return ExitCodes.OK;
+        }
     }
-  }
 
-  private static String tag(String tag) {
-    return tag == null ? "(none)" : tag;
-  }
-
-  private void progress(PrintWriter err, SyncEvent event) {
-    long now = System.nanoTime();
-    if (event instanceof SyncEvent.RebuildStarted s) {
-      err.printf("updating replica (%s): %d tables%n", s.reason(), s.tables().size());
-      tableStart = now;
-    } else if (event instanceof SyncEvent.TableProgress p && now - lastPrint >= PROGRESS_EVERY_NANOS) {
-      double seconds = Math.max(1e-3, (now - tableStart) / 1e9);
-      err.printf("\r  %s: %d rows, %.0f rows/s ", p.table(), p.rowsSoFar(), p.rowsSoFar() / seconds);
-      lastPrint = now;
-    } else if (event instanceof SyncEvent.TableLoaded l) {
-      err.printf("\r  %s: %d rows%30s%n", l.table(), l.rows(), "");
-      tableStart = now;
+    private static String tag(String tag) {
+        return tag == null ? "(none)" : tag;
     }
-    err.flush();
-  }
+
+    private void progress(PrintWriter err, SyncEvent event) {
+        long now = System.nanoTime();
+        if (event instanceof SyncEvent.RebuildStarted s) {
+            err.printf(
+                    "updating replica (%s): %d tables%n", s.reason(), s.tables().size());
+            tableStart = now;
+        } else if (event instanceof SyncEvent.TableProgress p && now - lastPrint >= PROGRESS_EVERY_NANOS) {
+            double seconds = Math.max(1e-3, (now - tableStart) / 1e9);
+            err.printf("\r  %s: %d rows, %.0f rows/s ", p.table(), p.rowsSoFar(), p.rowsSoFar() / seconds);
+            lastPrint = now;
+        } else if (event instanceof SyncEvent.TableLoaded l) {
+            err.printf("\r  %s: %d rows%30s%n", l.table(), l.rows(), "");
+            tableStart = now;
+        }
+        err.flush();
+    }
 }

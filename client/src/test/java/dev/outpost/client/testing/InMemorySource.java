@@ -14,61 +14,64 @@ import java.util.Set;
 
 /** A {@link ReplicaSource} serving fixed rows from memory, in the server's page format. */
 public final class InMemorySource implements ReplicaSource {
-  private final Map<String, List<String[]>> rows = new HashMap<>();
-  private final Set<String> truncated = new HashSet<>();
-  private VersionInfo version;
-  private SchemaInfo schema;
-  private long bytes;
+    private final Map<String, List<String[]>> rows = new HashMap<>();
+    private final Set<String> truncated = new HashSet<>();
+    private VersionInfo version;
+    private SchemaInfo schema;
+    private long bytes;
 
-  public InMemorySource(String tag, SchemaInfo schema) {
-    release(tag, schema);
-  }
-
-  /** Serves a new release. */
-  public void release(String tag, SchemaInfo schema) {
-    this.schema = schema;
-    this.version = new VersionInfo(tag, null, schema.fingerprint(), Map.of());
-  }
-
-  public InMemorySource rows(String table, List<String[]> tableRows) {
-    rows.put(table, tableRows);
-    return this;
-  }
-
-  /** Pages of this table end without their end marker. */
-  public void truncate(String table) {
-    truncated.add(table);
-  }
-
-  @Override
-  public VersionInfo version() {
-    return version;
-  }
-
-  @Override
-  public SchemaInfo schema() {
-    return schema;
-  }
-
-  @Override
-  public RowLines.End page(String table, String after, int limit, PageReader reader) {
-    List<String[]> all = rows.getOrDefault(table, List.of());
-    int from = after == null ? 0 : Integer.parseInt(after);
-    int to = Math.min(all.size(), from + limit);
-    StringBuilder page = new StringBuilder();
-    for (String[] row : all.subList(from, to)) {
-      page.append(RowLines.rowLine(row));
+    public InMemorySource(String tag, SchemaInfo schema) {
+        release(tag, schema);
     }
-    if (!truncated.contains(table)) {
-      page.append("{\"end\":true,\"rows\":").append(to - from).append(",\"next\":")
-          .append(to < all.size() ? "\"" + to + "\"" : "null").append("}\n");
-    }
-    bytes += page.length();
-    return reader.read(new BufferedReader(new StringReader(page.toString())));
-  }
 
-  @Override
-  public long bytesReceived() {
-    return bytes;
-  }
+    /** Serves a new release. */
+    public void release(String tag, SchemaInfo schema) {
+        this.schema = schema;
+        this.version = new VersionInfo(tag, null, schema.fingerprint(), Map.of());
+    }
+
+    public InMemorySource rows(String table, List<String[]> tableRows) {
+        rows.put(table, tableRows);
+        return this;
+    }
+
+    /** Pages of this table end without their end marker. */
+    public void truncate(String table) {
+        truncated.add(table);
+    }
+
+    @Override
+    public VersionInfo version() {
+        return version;
+    }
+
+    @Override
+    public SchemaInfo schema() {
+        return schema;
+    }
+
+    @Override
+    public RowLines.End page(String table, String after, int limit, PageReader reader) {
+        List<String[]> all = rows.getOrDefault(table, List.of());
+        int from = after == null ? 0 : Integer.parseInt(after);
+        int to = Math.min(all.size(), from + limit);
+        StringBuilder page = new StringBuilder();
+        for (String[] row : all.subList(from, to)) {
+            page.append(RowLines.rowLine(row));
+        }
+        if (!truncated.contains(table)) {
+            page.append("{\"end\":true,\"rows\":")
+                    .append(to - from)
+                    .append(",\"next\":")
+                    .append(to < all.size() ? "\"" + to + "\"" : "null")
+                    .append("}\n");
+        }
+        bytes += page.length();
+        return reader.read(new BufferedReader(new StringReader(page.toString())));
+    }
+
+    @Override
+    public long bytesReceived() {
+        return bytes;
+    }
 }

@@ -35,142 +35,163 @@ import java.util.zip.GZIPInputStream;
  * problem's detail; an unreadable document {@link ErrorCode#PROTOCOL_ERROR}.
  */
 public final class SyncHttpClient implements ReplicaSource, AutoCloseable {
-  private static final int MAX_ERROR_BODY = 64 * 1024;
+    private static final int MAX_ERROR_BODY = 64 * 1024;
 
-  private final URI base;
-  private final String token;
-  private final Duration requestTimeout;
-  private final HttpClient http;
-  private final Jsonb jsonb = JsonbBuilder.create();
-  private final AtomicLong bytes = new AtomicLong();
+    private final URI base;
+    private final String token;
+    private final Duration requestTimeout;
+    private final HttpClient http;
+    private final Jsonb jsonb = JsonbBuilder.create();
+    private final AtomicLong bytes = new AtomicLong();
 
-  /**
-   * A client of the server whose application root is {@code base} (ending with {@code /}).
-   *
-   * @param requestTimeout time allowed for a response to start
-   */
-  public SyncHttpClient(URI base, String token, Duration connectTimeout, Duration requestTimeout) {
-    this.base = base;
-    this.token = token;
-    this.requestTimeout = requestTimeout;
-    this.http = HttpClient.newBuilder().connectTimeout(connectTimeout)
-        .followRedirects(HttpClient.Redirect.NORMAL).build();
-  }
-
-  @Override
-  public VersionInfo version() {
-    return getJson(SyncPaths.SYNC + "/" + SyncPaths.VERSION, VersionInfo.class);
-  }
-
-  @Override
-  public SchemaInfo schema() {
-    return getJson(SyncPaths.SYNC + "/" + SyncPaths.SCHEMA, SchemaInfo.class);
-  }
-
-  @Override
-  public RowLines.End page(String table, String after, int limit, PageReader reader) {
-    String encodedTable = URLEncoder.encode(table, StandardCharsets.UTF_8).replace("+", "%20");
-    StringBuilder path = new StringBuilder(SyncPaths.tableRows(encodedTable))
-        .append('?').append(SyncPaths.LIMIT_PARAM).append('=').append(limit);
-    if (after != null) {
-      path.append('&').append(SyncPaths.AFTER_PARAM).append('=').append(URLEncoder.encode(after, StandardCharsets.UTF_8));
+    /**
+     * A client of the server whose application root is {@code base} (ending with {@code /}).
+     *
+     * @param requestTimeout time allowed for a response to start
+     */
+    public SyncHttpClient(URI base, String token, Duration connectTimeout, Duration requestTimeout) {
+        this.base = base;
+        this.token = token;
+        this.requestTimeout = requestTimeout;
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(connectTimeout)
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .build();
     }
-    URI uri = uri(path.toString());
-    try (InputStream body = send(uri, MediaTypes.NDJSON);
-        BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8), 1 << 16)) {
-      return reader.read(lines);
-    } catch (IOException e) {
-      throw unreachable(uri, e);
-    }
-  }
 
-  @Override
-  public long bytesReceived() {
-    return bytes.get();
-  }
+    @Override
+    public VersionInfo version() {
+        return getJson(SyncPaths.SYNC + "/" + SyncPaths.VERSION, VersionInfo.class);
+    }
 
-  @Override
-  public void close() {
-    try {
-      jsonb.close();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
+    @Override
+    public SchemaInfo schema() {
+        return getJson(SyncPaths.SYNC + "/" + SyncPaths.SCHEMA, SchemaInfo.class);
     }
-  }
 
-  private <T> T getJson(String path, Class<T> type) {
-    URI uri = uri(path);
-    try (InputStream body = send(uri, "application/json")) {
-      return jsonb.fromJson(body, type);
-    } catch (JsonbException e) {
-      throw new OutpostException(ErrorCode.PROTOCOL_ERROR, "Unreadable answer from " + uri + ": " + e.getMessage(), e);
-    } catch (IOException e) {
-      throw unreachable(uri, e);
+    @Override
+    public RowLines.End page(String table, String after, int limit, PageReader reader) {
+        String encodedTable = URLEncoder.encode(table, StandardCharsets.UTF_8).replace("+", "%20");
+        StringBuilder path = new StringBuilder(SyncPaths.tableRows(encodedTable))
+                .append('?')
+                .append(SyncPaths.LIMIT_PARAM)
+                .append('=')
+                .append(limit);
+        if (after != null) {
+            path.append('&')
+                    .append(SyncPaths.AFTER_PARAM)
+                    .append('=')
+                    .append(URLEncoder.encode(after, StandardCharsets.UTF_8));
+        }
+        URI uri = uri(path.toString());
+        try (InputStream body = send(uri, MediaTypes.NDJSON);
+                BufferedReader lines =
+                        new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8), 1 << 16)) {
+            return reader.read(lines);
+        } catch (IOException e) {
+            throw unreachable(uri, e);
+        }
     }
-  }
 
-  /** Sends a GET and returns the decoded body of a 200 answer; any other status is thrown. */
-  private InputStream send(URI uri, String accept) {
-    HttpRequest request = HttpRequest.newBuilder(uri).GET().timeout(requestTimeout)
-        .header("Authorization", "Bearer " + token)
-        .header("Accept", accept + ", " + MediaTypes.PROBLEM_JSON)
-        .header("Accept-Encoding", "gzip")
-        .build();
-    HttpResponse<InputStream> response;
-    try {
-      response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-    } catch (IOException e) {
-      throw unreachable(uri, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new OutpostException(ErrorCode.SERVER_UNREACHABLE, "Interrupted while calling " + uri, e);
+    @Override
+    public long bytesReceived() {
+        return bytes.get();
     }
-    try {
-      InputStream body = new CountingInputStream(response.body(), bytes);
-      if (response.headers().firstValue("Content-Encoding").filter("gzip"::equalsIgnoreCase).isPresent()) {
-        body = new GZIPInputStream(body, 1 << 16);
-      }
-      if (response.statusCode() == 200) {
-        return body;
-      }
-      try (InputStream error = body) {
-        throw failure(uri, response, new String(error.readNBytes(MAX_ERROR_BODY), StandardCharsets.UTF_8));
-      }
-    } catch (IOException e) {
-      throw unreachable(uri, e);
-    }
-  }
 
-  private OutpostException failure(URI uri, HttpResponse<?> response, String body) {
-    int status = response.statusCode();
-    Problem problem = null;
-    if (response.headers().firstValue("Content-Type").orElse("").startsWith(MediaTypes.PROBLEM_JSON)) {
-      try {
-        problem = jsonb.fromJson(body, Problem.class);
-      } catch (JsonbException e) {
-        problem = null;
-      }
+    @Override
+    public void close() {
+        try {
+            jsonb.close();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
-    String detail = problem == null || problem.detail() == null ? "HTTP " + status : problem.detail();
-    ProblemType type = problem == null ? null : ProblemType.fromUri(problem.type());
-    if (status == 401 || status == 403 || type == ProblemType.UNAUTHORIZED || type == ProblemType.FORBIDDEN) {
-      return new OutpostException(ErrorCode.AUTHENTICATION_FAILED,
-          "The server refused the token (HTTP " + status + "): " + detail);
-    }
-    if (status == 503 || type == ProblemType.UNAVAILABLE) {
-      return new OutpostException(ErrorCode.SERVER_UNREACHABLE,
-          "The server is up but cannot serve right now (HTTP " + status + "): " + detail);
-    }
-    return new OutpostException(ErrorCode.SERVER_ERROR, "The server answered " + uri.getPath() + " with HTTP "
-        + status + (type == null ? "" : " (" + type.uri() + ")") + ": " + detail);
-  }
 
-  private static OutpostException unreachable(URI uri, IOException e) {
-    String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
-    return new OutpostException(ErrorCode.SERVER_UNREACHABLE, "Cannot reach the server at " + uri + " (" + why + ")", e);
-  }
+    private <T> T getJson(String path, Class<T> type) {
+        URI uri = uri(path);
+        try (InputStream body = send(uri, "application/json")) {
+            return jsonb.fromJson(body, type);
+        } catch (JsonbException e) {
+            throw new OutpostException(
+                    ErrorCode.PROTOCOL_ERROR, "Unreadable answer from " + uri + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw unreachable(uri, e);
+        }
+    }
 
-  private URI uri(String path) {
-    return base.resolve(SyncPaths.API_ROOT + "/" + path);
-  }
+    /** Sends a GET and returns the decoded body of a 200 answer; any other status is thrown. */
+    private InputStream send(URI uri, String accept) {
+        HttpRequest request = HttpRequest.newBuilder(uri)
+                .GET()
+                .timeout(requestTimeout)
+                .header("Authorization", "Bearer " + token)
+                .header("Accept", accept + ", " + MediaTypes.PROBLEM_JSON)
+                .header("Accept-Encoding", "gzip")
+                .build();
+        HttpResponse<InputStream> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            throw unreachable(uri, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OutpostException(ErrorCode.SERVER_UNREACHABLE, "Interrupted while calling " + uri, e);
+        }
+        try {
+            InputStream body = new CountingInputStream(response.body(), bytes);
+            if (response.headers()
+                    .firstValue("Content-Encoding")
+                    .filter("gzip"::equalsIgnoreCase)
+                    .isPresent()) {
+                body = new GZIPInputStream(body, 1 << 16);
+            }
+            if (response.statusCode() == 200) {
+                return body;
+            }
+            try (InputStream error = body) {
+                throw failure(uri, response, new String(error.readNBytes(MAX_ERROR_BODY), StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw unreachable(uri, e);
+        }
+    }
+
+    private OutpostException failure(URI uri, HttpResponse<?> response, String body) {
+        int status = response.statusCode();
+        Problem problem = null;
+        if (response.headers().firstValue("Content-Type").orElse("").startsWith(MediaTypes.PROBLEM_JSON)) {
+            try {
+                problem = jsonb.fromJson(body, Problem.class);
+            } catch (JsonbException e) {
+                problem = null;
+            }
+        }
+        String detail = problem == null || problem.detail() == null ? "HTTP " + status : problem.detail();
+        ProblemType type = problem == null ? null : ProblemType.fromUri(problem.type());
+        if (status == 401 || status == 403 || type == ProblemType.UNAUTHORIZED || type == ProblemType.FORBIDDEN) {
+            return new OutpostException(
+                    ErrorCode.AUTHENTICATION_FAILED, "The server refused the token (HTTP " + status + "): " + detail);
+        }
+        if (status == 503 || type == ProblemType.UNAVAILABLE) {
+            return new OutpostException(
+                    ErrorCode.SERVER_UNREACHABLE,
+                    "The server is up but cannot serve right now (HTTP " + status + "): " + detail);
+        }
+        return new OutpostException(
+                ErrorCode.SERVER_ERROR,
+                "The server answered " + uri.getPath() + " with HTTP " + status
+                        + (type == null ? "" : " (" + type.uri() + ")") + ": " + detail);
+    }
+
+    private static OutpostException unreachable(URI uri, IOException e) {
+        String why = e.getMessage() == null
+                ? e.getClass().getSimpleName()
+                : e.getClass().getSimpleName() + ": " + e.getMessage();
+        return new OutpostException(
+                ErrorCode.SERVER_UNREACHABLE, "Cannot reach the server at " + uri + " (" + why + ")", e);
+    }
+
+    private URI uri(String path) {
+        return base.resolve(SyncPaths.API_ROOT + "/" + path);
+    }
 }

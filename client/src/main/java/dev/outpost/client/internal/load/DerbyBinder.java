@@ -20,26 +20,26 @@ import java.util.TimeZone;
  * One instance per loading thread (a {@link Calendar} is not thread-safe).
  */
 final class DerbyBinder {
-  private final Calendar utc = Calendar.getInstance(TimeZone.getTimeZone(ZoneOffset.UTC));
+    private final Calendar utc = Calendar.getInstance(TimeZone.getTimeZone(ZoneOffset.UTC));
 
-  void bind(PreparedStatement ps, int index, ColumnKind kind, Object value) throws SQLException {
-    if (value == null) {
-      ps.setNull(index, kind.jdbcType());
-      return;
+    void bind(PreparedStatement ps, int index, ColumnKind kind, Object value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, kind.jdbcType());
+            return;
+        }
+        switch (kind) {
+            case DATE -> ps.setDate(index, new Date(epochMillis(((LocalDate) value).atStartOfDay())), utc);
+            case TIME -> ps.setTime(index, new Time(epochMillis(((LocalTime) value).atDate(LocalDate.EPOCH))), utc);
+            case TIMESTAMP, TIMESTAMP_UTC -> ps.setTimestamp(
+                    index, Timestamp.from(((LocalDateTime) value).toInstant(ZoneOffset.UTC)), utc);
+            case BLOB -> ps.setBytes(index, (byte[]) value);
+                // setObject(.., DECIMAL) without a scale would round to scale 0
+            case DECIMAL -> ps.setBigDecimal(index, (BigDecimal) value);
+            default -> ps.setObject(index, value);
+        }
     }
-    switch (kind) {
-      case DATE -> ps.setDate(index, new Date(epochMillis(((LocalDate) value).atStartOfDay())), utc);
-      case TIME -> ps.setTime(index, new Time(epochMillis(((LocalTime) value).atDate(LocalDate.EPOCH))), utc);
-      case TIMESTAMP, TIMESTAMP_UTC ->
-          ps.setTimestamp(index, Timestamp.from(((LocalDateTime) value).toInstant(ZoneOffset.UTC)), utc);
-      case BLOB -> ps.setBytes(index, (byte[]) value);
-      // setObject(.., DECIMAL) without a scale would round to scale 0
-      case DECIMAL -> ps.setBigDecimal(index, (BigDecimal) value);
-      default -> ps.setObject(index, value);
-    }
-  }
 
-  private static long epochMillis(LocalDateTime dateTime) {
-    return dateTime.toInstant(ZoneOffset.UTC).toEpochMilli();
-  }
+    private static long epochMillis(LocalDateTime dateTime) {
+        return dateTime.toInstant(ZoneOffset.UTC).toEpochMilli();
+    }
 }

@@ -22,142 +22,146 @@ import java.util.stream.Collectors;
  * database, so a partly loaded table is never visible).
  */
 public final class TableLoader implements AutoCloseable {
-  /** Rows per JDBC batch. */
-  public static final int BATCH_ROWS = 1000;
+    /** Rows per JDBC batch. */
+    public static final int BATCH_ROWS = 1000;
 
-  /** Progress is reported every this many rows (and at the end of each page). */
-  public static final int PROGRESS_ROWS = 10_000;
+    /** Progress is reported every this many rows (and at the end of each page). */
+    public static final int PROGRESS_ROWS = 10_000;
 
-  private final Connection connection;
-  private final ReplicaTable table;
-  private final LongConsumer progress;
-  private final PreparedStatement insert;
-  private final DerbyBinder binder = new DerbyBinder();
-  private long rows;
+    private final Connection connection;
+    private final ReplicaTable table;
+    private final LongConsumer progress;
+    private final PreparedStatement insert;
+    private final DerbyBinder binder = new DerbyBinder();
+    private long rows;
 
-  /**
-   * Prepares the insert; turns auto-commit off.
-   *
-   * @param progress told the table's row count so far, now and then
-   */
-  public TableLoader(Connection connection, ReplicaTable table, LongConsumer progress) {
-    this.connection = connection;
-    this.table = table;
-    this.progress = progress;
-    List<ReplicaColumn> columns = table.columns();
-    String sql = "insert into " + Identifiers.sql(table.name())
-        + columns.stream().map(c -> Identifiers.sql(c.name())).collect(Collectors.joining(", ", " (", ")"))
-        + columns.stream().map(c -> "?").collect(Collectors.joining(", ", " values (", ")"));
-    try {
-      connection.setAutoCommit(false);
-      this.insert = connection.prepareStatement(sql);
-    } catch (SQLException e) {
-      throw replicaError("cannot prepare the insert", e);
-    }
-  }
-
-  /**
-   * Loads one page and commits it.
-   *
-   * @return the page's end marker (its {@code next} cursor is {@code null} after the last page)
-   * @throws OutpostException {@link ErrorCode#PROTOCOL_ERROR} for a truncated or malformed page,
-   *     {@link ErrorCode#SERVER_UNREACHABLE} when reading fails, {@link ErrorCode#REPLICA_ERROR} when
-   *     Derby refuses a row
-   */
-  public RowLines.End loadPage(BufferedReader reader) {
-    long pageRows = 0;
-    try {
-      String line;
-      while ((line = reader.readLine()) != null) {
-        RowLines.Line parsed = parse(line);
-        if (parsed instanceof RowLines.End end) {
-          if (end.rows() != pageRows) {
-            throw protocolError("the page's end marker counts " + end.rows() + " rows but " + pageRows + " arrived");
-          }
-          insert.executeBatch();
-          connection.commit();
-          progress.accept(rows);
-          return end;
+    /**
+     * Prepares the insert; turns auto-commit off.
+     *
+     * @param progress told the table's row count so far, now and then
+     */
+    public TableLoader(Connection connection, ReplicaTable table, LongConsumer progress) {
+        this.connection = connection;
+        this.table = table;
+        this.progress = progress;
+        List<ReplicaColumn> columns = table.columns();
+        String sql = "insert into " + Identifiers.sql(table.name())
+                + columns.stream().map(c -> Identifiers.sql(c.name())).collect(Collectors.joining(", ", " (", ")"))
+                + columns.stream().map(c -> "?").collect(Collectors.joining(", ", " values (", ")"));
+        try {
+            connection.setAutoCommit(false);
+            this.insert = connection.prepareStatement(sql);
+        } catch (SQLException e) {
+            throw replicaError("cannot prepare the insert", e);
         }
-        bindRow(((RowLines.Row) parsed).values());
-        insert.addBatch();
-        pageRows++;
-        rows++;
-        if (pageRows % BATCH_ROWS == 0) {
-          insert.executeBatch();
+    }
+
+    /**
+     * Loads one page and commits it.
+     *
+     * @return the page's end marker (its {@code next} cursor is {@code null} after the last page)
+     * @throws OutpostException {@link ErrorCode#PROTOCOL_ERROR} for a truncated or malformed page,
+     *     {@link ErrorCode#SERVER_UNREACHABLE} when reading fails, {@link ErrorCode#REPLICA_ERROR} when
+     *     Derby refuses a row
+     */
+    public RowLines.End loadPage(BufferedReader reader) {
+        long pageRows = 0;
+        try {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                RowLines.Line parsed = parse(line);
+                if (parsed instanceof RowLines.End end) {
+                    if (end.rows() != pageRows) {
+                        throw protocolError(
+                                "the page's end marker counts " + end.rows() + " rows but " + pageRows + " arrived");
+                    }
+                    insert.executeBatch();
+                    connection.commit();
+                    progress.accept(rows);
+                    return end;
+                }
+                bindRow(((RowLines.Row) parsed).values());
+                insert.addBatch();
+                pageRows++;
+                rows++;
+                if (pageRows % BATCH_ROWS == 0) {
+                    insert.executeBatch();
+                }
+                if (rows % PROGRESS_ROWS == 0) {
+                    progress.accept(rows);
+                }
+            }
+            throw protocolError("the page ended without its end marker after " + pageRows + " rows (truncated)");
+        } catch (IOException e) {
+            rollback();
+            throw new OutpostException(
+                    ErrorCode.SERVER_UNREACHABLE,
+                    "Connection lost while reading table " + table.name() + ": " + e.getMessage(),
+                    e);
+        } catch (SQLException e) {
+            rollback();
+            throw replicaError("cannot store a row", e);
+        } catch (OutpostException e) {
+            rollback();
+            throw e;
         }
-        if (rows % PROGRESS_ROWS == 0) {
-          progress.accept(rows);
+    }
+
+    /** Rows stored so far, over all pages. */
+    public long rows() {
+        return rows;
+    }
+
+    @Override
+    public void close() {
+        try {
+            insert.close();
+        } catch (SQLException e) {
+            throw replicaError("cannot close the insert", e);
         }
-      }
-      throw protocolError("the page ended without its end marker after " + pageRows + " rows (truncated)");
-    } catch (IOException e) {
-      rollback();
-      throw new OutpostException(ErrorCode.SERVER_UNREACHABLE,
-          "Connection lost while reading table " + table.name() + ": " + e.getMessage(), e);
-    } catch (SQLException e) {
-      rollback();
-      throw replicaError("cannot store a row", e);
-    } catch (OutpostException e) {
-      rollback();
-      throw e;
     }
-  }
 
-  /** Rows stored so far, over all pages. */
-  public long rows() {
-    return rows;
-  }
-
-  @Override
-  public void close() {
-    try {
-      insert.close();
-    } catch (SQLException e) {
-      throw replicaError("cannot close the insert", e);
+    private RowLines.Line parse(String line) {
+        try {
+            return RowLines.parse(line);
+        } catch (IllegalArgumentException e) {
+            throw protocolError(e.getMessage());
+        }
     }
-  }
 
-  private RowLines.Line parse(String line) {
-    try {
-      return RowLines.parse(line);
-    } catch (IllegalArgumentException e) {
-      throw protocolError(e.getMessage());
+    private void bindRow(String[] values) throws SQLException {
+        List<ReplicaColumn> columns = table.columns();
+        if (values.length != columns.size()) {
+            throw protocolError("a row has " + values.length + " values, the table has " + columns.size() + " columns");
+        }
+        for (int i = 0; i < values.length; i++) {
+            ReplicaColumn column = columns.get(i);
+            Object value;
+            try {
+                value = PgText.parse(column.kind(), values[i]);
+            } catch (IllegalArgumentException e) {
+                throw protocolError(table.name() + "." + column.name() + " is " + e.getMessage());
+            }
+            binder.bind(insert, i + 1, column.kind(), value);
+        }
     }
-  }
 
-  private void bindRow(String[] values) throws SQLException {
-    List<ReplicaColumn> columns = table.columns();
-    if (values.length != columns.size()) {
-      throw protocolError("a row has " + values.length + " values, the table has " + columns.size() + " columns");
+    private void rollback() {
+        try {
+            insert.clearBatch();
+            connection.rollback();
+        } catch (SQLException ignored) {
+            // the load already failed and the shadow database is about to be discarded
+        }
     }
-    for (int i = 0; i < values.length; i++) {
-      ReplicaColumn column = columns.get(i);
-      Object value;
-      try {
-        value = PgText.parse(column.kind(), values[i]);
-      } catch (IllegalArgumentException e) {
-        throw protocolError(table.name() + "." + column.name() + " is " + e.getMessage());
-      }
-      binder.bind(insert, i + 1, column.kind(), value);
+
+    private OutpostException protocolError(String message) {
+        return new OutpostException(
+                ErrorCode.PROTOCOL_ERROR, "Bad row page for table " + table.name() + ": " + message);
     }
-  }
 
-  private void rollback() {
-    try {
-      insert.clearBatch();
-      connection.rollback();
-    } catch (SQLException ignored) {
-      // the load already failed and the shadow database is about to be discarded
+    private OutpostException replicaError(String message, SQLException e) {
+        return new OutpostException(
+                ErrorCode.REPLICA_ERROR, "Table " + table.name() + ": " + message + ": " + e.getMessage(), e);
     }
-  }
-
-  private OutpostException protocolError(String message) {
-    return new OutpostException(ErrorCode.PROTOCOL_ERROR, "Bad row page for table " + table.name() + ": " + message);
-  }
-
-  private OutpostException replicaError(String message, SQLException e) {
-    return new OutpostException(ErrorCode.REPLICA_ERROR,
-        "Table " + table.name() + ": " + message + ": " + e.getMessage(), e);
-  }
 }

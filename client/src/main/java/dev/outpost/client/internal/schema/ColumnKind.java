@@ -4,48 +4,48 @@ import java.sql.Types;
 
 /** The Derby column types a replica uses; each PostgreSQL type maps to one ({@link DerbyTypes}). */
 public enum ColumnKind {
-  BIGINT("java.lang.Long", Types.BIGINT),
-  INTEGER("java.lang.Integer", Types.INTEGER),
-  SMALLINT("java.lang.Short", Types.SMALLINT),
-  DECIMAL("java.math.BigDecimal", Types.DECIMAL),
-  DOUBLE("java.lang.Double", Types.DOUBLE),
-  REAL("java.lang.Float", Types.REAL),
-  BOOLEAN("java.lang.Boolean", Types.BOOLEAN),
-  VARCHAR("java.lang.String", Types.VARCHAR),
-  CHAR("java.lang.String", Types.CHAR),
-  CLOB("java.lang.String", Types.CLOB),
-  DATE("java.time.LocalDate", Types.DATE),
-  TIMESTAMP("java.time.LocalDateTime", Types.TIMESTAMP),
-  /** A {@code timestamptz}, stored as the UTC date-time (Derby has no zoned timestamp). */
-  TIMESTAMP_UTC("java.time.LocalDateTime", Types.TIMESTAMP),
-  TIME("java.time.LocalTime", Types.TIME),
-  BLOB("java.sql.Blob", Types.BLOB),
-  /** A {@code uuid} in its 36-character text form, as {@code CHAR(36)}. */
-  UUID("java.lang.String", Types.CHAR);
+    BIGINT("java.lang.Long", Types.BIGINT),
+    INTEGER("java.lang.Integer", Types.INTEGER),
+    SMALLINT("java.lang.Short", Types.SMALLINT),
+    DECIMAL("java.math.BigDecimal", Types.DECIMAL),
+    DOUBLE("java.lang.Double", Types.DOUBLE),
+    REAL("java.lang.Float", Types.REAL),
+    BOOLEAN("java.lang.Boolean", Types.BOOLEAN),
+    VARCHAR("java.lang.String", Types.VARCHAR),
+    CHAR("java.lang.String", Types.CHAR),
+    CLOB("java.lang.String", Types.CLOB),
+    DATE("java.time.LocalDate", Types.DATE),
+    TIMESTAMP("java.time.LocalDateTime", Types.TIMESTAMP),
+    /** A {@code timestamptz}, stored as the UTC date-time (Derby has no zoned timestamp). */
+    TIMESTAMP_UTC("java.time.LocalDateTime", Types.TIMESTAMP),
+    TIME("java.time.LocalTime", Types.TIME),
+    BLOB("java.sql.Blob", Types.BLOB),
+    /** A {@code uuid} in its 36-character text form, as {@code CHAR(36)}. */
+    UUID("java.lang.String", Types.CHAR);
 
-  /** Length Hibernate is told for LOB columns, Derby's maximum. */
-  public static final int LOB_LENGTH = Integer.MAX_VALUE;
+    /** Length Hibernate is told for LOB columns, Derby's maximum. */
+    public static final int LOB_LENGTH = Integer.MAX_VALUE;
 
-  private final String javaType;
-  private final int jdbcType;
+    private final String javaType;
+    private final int jdbcType;
 
-  ColumnKind(String javaType, int jdbcType) {
-    this.javaType = javaType;
-    this.jdbcType = jdbcType;
-  }
+    ColumnKind(String javaType, int jdbcType) {
+        this.javaType = javaType;
+        this.jdbcType = jdbcType;
+    }
 
-  /** The Java type of the dynamic entity attribute ({@code <target>} in the mapping). */
-  public String javaType() {
-    return javaType;
-  }
+    /** The Java type of the dynamic entity attribute ({@code <target>} in the mapping). */
+    public String javaType() {
+        return javaType;
+    }
 
-  /** The {@link Types} code of the column. */
-  public int jdbcType() {
-    return jdbcType;
-  }
+    /** The {@link Types} code of the column. */
+    public int jdbcType() {
+        return jdbcType;
+    }
 
-  /** Whether values of this kind are large objects (never part of a key). */
-  public boolean isLob() {
-    return this == CLOB || this == BLOB;
-  }
+    /** Whether values of this kind are large objects (never part of a key). */
+    public boolean isLob() {
+        return this == CLOB || this == BLOB;
+    }
 }

@@ -12,4 +12,4 @@ package dev.outpost.client.internal.schema;
  * @param nullable whether NULL is allowed
  */
 public record ReplicaColumn(
-    String name, String pgType, ColumnKind kind, int length, int precision, int scale, boolean nullable) {}
+        String name, String pgType, ColumnKind kind, int length, int precision, int scale, boolean nullable) {}

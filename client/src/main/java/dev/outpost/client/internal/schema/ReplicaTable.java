@@ -12,16 +12,16 @@ import java.util.List;
  * @param uniqueKeys unique constraints other than the primary key, each a list of column names
  */
 public record ReplicaTable(
-    String name,
-    String fingerprint,
-    List<ReplicaColumn> columns,
-    List<String> primaryKey,
-    List<List<String>> uniqueKeys) {
+        String name,
+        String fingerprint,
+        List<ReplicaColumn> columns,
+        List<String> primaryKey,
+        List<List<String>> uniqueKeys) {
 
-  /** Copies the lists. */
-  public ReplicaTable {
-    columns = List.copyOf(columns);
-    primaryKey = List.copyOf(primaryKey);
-    uniqueKeys = uniqueKeys.stream().map(List::copyOf).toList();
-  }
+    /** Copies the lists. */
+    public ReplicaTable {
+        columns = List.copyOf(columns);
+        primaryKey = List.copyOf(primaryKey);
+        uniqueKeys = uniqueKeys.stream().map(List::copyOf).toList();
+    }
 }

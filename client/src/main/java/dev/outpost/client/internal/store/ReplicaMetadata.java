@@ -19,71 +19,75 @@ import java.util.TimeZone;
  * table: name, fingerprint, rows). Synced tables may not use the {@code OUTPOST_} prefix (preflight).
  */
 public final class ReplicaMetadata {
-  private static final String CREATE_REPLICA = "create table OUTPOST_REPLICA ("
-      + "tag varchar(1000), schema_fingerprint varchar(1000) not null, latest_changeset varchar(1000), "
-      + "synced_at timestamp not null)";
-  private static final String CREATE_TABLES = "create table OUTPOST_TABLES ("
-      + "position int not null primary key, table_name varchar(128) not null unique, "
-      + "table_fingerprint varchar(1000), row_count bigint not null)";
+    private static final String CREATE_REPLICA = "create table OUTPOST_REPLICA ("
+            + "tag varchar(1000), schema_fingerprint varchar(1000) not null, latest_changeset varchar(1000), "
+            + "synced_at timestamp not null)";
+    private static final String CREATE_TABLES = "create table OUTPOST_TABLES ("
+            + "position int not null primary key, table_name varchar(128) not null unique, "
+            + "table_fingerprint varchar(1000), row_count bigint not null)";
 
-  private ReplicaMetadata() {}
+    private ReplicaMetadata() {}
 
-  /** Creates the metadata tables and stores the replica's state, in one transaction. */
-  public static void write(Connection c, ReplicaStatus.Local state) throws SQLException {
-    boolean autoCommit = c.getAutoCommit();
-    c.setAutoCommit(false);
-    try (Statement s = c.createStatement()) {
-      s.executeUpdate(CREATE_REPLICA);
-      s.executeUpdate(CREATE_TABLES);
-      try (PreparedStatement ps = c.prepareStatement("insert into OUTPOST_REPLICA values (?, ?, ?, ?)")) {
-        ps.setString(1, state.tag());
-        ps.setString(2, state.schemaFingerprint());
-        ps.setString(3, state.latestChangeSet());
-        ps.setTimestamp(4, Timestamp.from(state.syncedAt()), utc());
-        ps.executeUpdate();
-      }
-      try (PreparedStatement ps = c.prepareStatement("insert into OUTPOST_TABLES values (?, ?, ?, ?)")) {
-        int position = 0;
-        for (ReplicaStatus.Table t : state.tables()) {
-          ps.setInt(1, position++);
-          ps.setString(2, t.name());
-          ps.setString(3, t.fingerprint());
-          ps.setLong(4, t.rows());
-          ps.addBatch();
+    /** Creates the metadata tables and stores the replica's state, in one transaction. */
+    public static void write(Connection c, ReplicaStatus.Local state) throws SQLException {
+        boolean autoCommit = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try (Statement s = c.createStatement()) {
+            s.executeUpdate(CREATE_REPLICA);
+            s.executeUpdate(CREATE_TABLES);
+            try (PreparedStatement ps = c.prepareStatement("insert into OUTPOST_REPLICA values (?, ?, ?, ?)")) {
+                ps.setString(1, state.tag());
+                ps.setString(2, state.schemaFingerprint());
+                ps.setString(3, state.latestChangeSet());
+                ps.setTimestamp(4, Timestamp.from(state.syncedAt()), utc());
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("insert into OUTPOST_TABLES values (?, ?, ?, ?)")) {
+                int position = 0;
+                for (ReplicaStatus.Table t : state.tables()) {
+                    ps.setInt(1, position++);
+                    ps.setString(2, t.name());
+                    ps.setString(3, t.fingerprint());
+                    ps.setLong(4, t.rows());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            c.commit();
+        } catch (SQLException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(autoCommit);
         }
-        ps.executeBatch();
-      }
-      c.commit();
-    } catch (SQLException e) {
-      c.rollback();
-      throw e;
-    } finally {
-      c.setAutoCommit(autoCommit);
     }
-  }
 
-  /** Reads the replica's state. */
-  public static ReplicaStatus.Local read(Connection c) throws SQLException {
-    List<ReplicaStatus.Table> tables = new ArrayList<>();
-    try (Statement s = c.createStatement()) {
-      try (ResultSet rs = s.executeQuery(
-          "select table_name, table_fingerprint, row_count from OUTPOST_TABLES order by position")) {
-        while (rs.next()) {
-          tables.add(new ReplicaStatus.Table(rs.getString(1), rs.getString(2), rs.getLong(3)));
+    /** Reads the replica's state. */
+    public static ReplicaStatus.Local read(Connection c) throws SQLException {
+        List<ReplicaStatus.Table> tables = new ArrayList<>();
+        try (Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery(
+                    "select table_name, table_fingerprint, row_count from OUTPOST_TABLES order by position")) {
+                while (rs.next()) {
+                    tables.add(new ReplicaStatus.Table(rs.getString(1), rs.getString(2), rs.getLong(3)));
+                }
+            }
+            try (ResultSet rs = s.executeQuery(
+                    "select tag, schema_fingerprint, latest_changeset, synced_at from OUTPOST_REPLICA")) {
+                if (!rs.next()) {
+                    throw new SQLException("OUTPOST_REPLICA is empty");
+                }
+                return new ReplicaStatus.Local(
+                        rs.getString(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getTimestamp(4, utc()).toInstant(),
+                        tables);
+            }
         }
-      }
-      try (ResultSet rs = s.executeQuery(
-          "select tag, schema_fingerprint, latest_changeset, synced_at from OUTPOST_REPLICA")) {
-        if (!rs.next()) {
-          throw new SQLException("OUTPOST_REPLICA is empty");
-        }
-        return new ReplicaStatus.Local(rs.getString(1), rs.getString(2), rs.getString(3),
-            rs.getTimestamp(4, utc()).toInstant(), tables);
-      }
     }
-  }
 
-  private static Calendar utc() {
-    return Calendar.getInstance(TimeZone.getTimeZone(ZoneOffset.UTC));
-  }
+    private static Calendar utc() {
+        return Calendar.getInstance(TimeZone.getTimeZone(ZoneOffset.UTC));
+    }
 }

@@ -7,26 +7,26 @@ import java.io.BufferedReader;
 
 /** Where a sync reads from: the server's sync API ({@code SyncHttpClient}) or, in tests, memory. */
 public interface ReplicaSource {
-  /** The server's version. */
-  VersionInfo version();
+    /** The server's version. */
+    VersionInfo version();
 
-  /** The synced tables as data. */
-  SchemaInfo schema();
+    /** The synced tables as data. */
+    SchemaInfo schema();
 
-  /**
-   * Streams one page of a table's rows to {@code reader} and returns what it returns.
-   *
-   * @param after cursor from the previous page's end marker, {@code null} for the first page
-   */
-  RowLines.End page(String table, String after, int limit, PageReader reader);
+    /**
+     * Streams one page of a table's rows to {@code reader} and returns what it returns.
+     *
+     * @param after cursor from the previous page's end marker, {@code null} for the first page
+     */
+    RowLines.End page(String table, String after, int limit, PageReader reader);
 
-  /** Bytes received so far, on the wire. */
-  long bytesReceived();
+    /** Bytes received so far, on the wire. */
+    long bytesReceived();
 
-  /** Consumes one page's {@link RowLines}, line by line. */
-  @FunctionalInterface
-  interface PageReader {
-    /** Reads the page up to and including its end marker. */
-    RowLines.End read(BufferedReader lines);
-  }
+    /** Consumes one page's {@link RowLines}, line by line. */
+    @FunctionalInterface
+    interface PageReader {
+        /** Reads the page up to and including its end marker. */
+        RowLines.End read(BufferedReader lines);
+    }
 }

@@ -14,69 +14,76 @@ import java.time.LocalTime;
 import org.junit.jupiter.api.Test;
 
 class PgTextTest {
-  @Test
-  void parsesNumbers() {
-    assertEquals(42L, PgText.parse(ColumnKind.BIGINT, "42"));
-    assertEquals(-7, PgText.parse(ColumnKind.INTEGER, "-7"));
-    assertEquals((short) 3, PgText.parse(ColumnKind.SMALLINT, "3"));
-    assertEquals(new BigDecimal("12.50"), PgText.parse(ColumnKind.DECIMAL, "12.50"));
-    assertEquals(1.5e300, PgText.parse(ColumnKind.DOUBLE, "1.5e+300"));
-    assertEquals(0.25f, PgText.parse(ColumnKind.REAL, "0.25"));
-  }
-
-  @Test
-  void parsesBooleansAndText() {
-    assertEquals(true, PgText.parse(ColumnKind.BOOLEAN, "t"));
-    assertEquals(false, PgText.parse(ColumnKind.BOOLEAN, "f"));
-    assertEquals("abc ", PgText.parse(ColumnKind.CHAR, "abc "));
-    assertEquals("{\"a\": 1}", PgText.parse(ColumnKind.CLOB, "{\"a\": 1}"));
-    assertEquals("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11",
-        PgText.parse(ColumnKind.UUID, "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"));
-  }
-
-  @Test
-  void parsesDatesAndTimes() {
-    assertEquals(LocalDate.of(2024, 1, 31), PgText.parse(ColumnKind.DATE, "2024-01-31"));
-    assertEquals(LocalTime.of(7, 30, 5), PgText.parse(ColumnKind.TIME, "07:30:05"));
-    assertEquals(LocalDateTime.of(2024, 1, 31, 12, 0), PgText.parse(ColumnKind.TIMESTAMP, "2024-01-31 12:00:00"));
-    assertEquals(LocalDateTime.of(2024, 1, 31, 12, 0, 0, 123_456_000),
-        PgText.parse(ColumnKind.TIMESTAMP, "2024-01-31 12:00:00.123456"));
-  }
-
-  @Test
-  void convertsTimestamptzWithAnyOffsetToUtc() {
-    assertEquals(LocalDateTime.of(2024, 1, 31, 10, 0), PgText.parse(ColumnKind.TIMESTAMP_UTC, "2024-01-31 12:00:00+02"));
-    assertEquals(LocalDateTime.of(2024, 1, 31, 6, 30), PgText.parse(ColumnKind.TIMESTAMP_UTC, "2024-01-31 12:00:00+05:30"));
-    assertEquals(LocalDateTime.of(2024, 1, 31, 12, 0, 0, 500_000_000),
-        PgText.parse(ColumnKind.TIMESTAMP_UTC, "2024-01-31 12:00:00.5+00"));
-    assertEquals(LocalDateTime.of(2024, 2, 1, 2, 0), PgText.parse(ColumnKind.TIMESTAMP_UTC, "2024-01-31 21:00:00-05"));
-  }
-
-  @Test
-  void decodesByteaHex() {
-    assertArrayEquals(new byte[] {1, 2, (byte) 0xff}, (byte[]) PgText.parse(ColumnKind.BLOB, "\\x0102ff"));
-    assertArrayEquals(new byte[0], (byte[]) PgText.parse(ColumnKind.BLOB, "\\x"));
-  }
-
-  @Test
-  void keepsNulls() {
-    for (ColumnKind kind : ColumnKind.values()) {
-      assertNull(PgText.parse(kind, null));
+    @Test
+    void parsesNumbers() {
+        assertEquals(42L, PgText.parse(ColumnKind.BIGINT, "42"));
+        assertEquals(-7, PgText.parse(ColumnKind.INTEGER, "-7"));
+        assertEquals((short) 3, PgText.parse(ColumnKind.SMALLINT, "3"));
+        assertEquals(new BigDecimal("12.50"), PgText.parse(ColumnKind.DECIMAL, "12.50"));
+        assertEquals(1.5e300, PgText.parse(ColumnKind.DOUBLE, "1.5e+300"));
+        assertEquals(0.25f, PgText.parse(ColumnKind.REAL, "0.25"));
     }
-  }
 
-  @Test
-  void rejectsBadInputClearly() {
-    assertBad(ColumnKind.BIGINT, "12x", "not a valid bigint value: '12x'");
-    assertBad(ColumnKind.BOOLEAN, "yes", "not a valid boolean value: 'yes'");
-    assertBad(ColumnKind.DATE, "infinity", "not a valid date value: 'infinity'");
-    assertBad(ColumnKind.TIMESTAMP_UTC, "2024-01-31 12:00:00", "not a valid timestamp_utc value");
-    assertBad(ColumnKind.BLOB, "0102", "not a valid blob value");
-    assertBad(ColumnKind.BLOB, "\\x0g", "not a valid blob value");
-  }
+    @Test
+    void parsesBooleansAndText() {
+        assertEquals(true, PgText.parse(ColumnKind.BOOLEAN, "t"));
+        assertEquals(false, PgText.parse(ColumnKind.BOOLEAN, "f"));
+        assertEquals("abc ", PgText.parse(ColumnKind.CHAR, "abc "));
+        assertEquals("{\"a\": 1}", PgText.parse(ColumnKind.CLOB, "{\"a\": 1}"));
+        assertEquals(
+                "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11",
+                PgText.parse(ColumnKind.UUID, "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"));
+    }
 
-  private static void assertBad(ColumnKind kind, String text, String message) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PgText.parse(kind, text));
-    assertTrue(e.getMessage().contains(message), e.getMessage());
-  }
+    @Test
+    void parsesDatesAndTimes() {
+        assertEquals(LocalDate.of(2024, 1, 31), PgText.parse(ColumnKind.DATE, "2024-01-31"));
+        assertEquals(LocalTime.of(7, 30, 5), PgText.parse(ColumnKind.TIME, "07:30:05"));
+        assertEquals(LocalDateTime.of(2024, 1, 31, 12, 0), PgText.parse(ColumnKind.TIMESTAMP, "2024-01-31 12:00:00"));
+        assertEquals(
+                LocalDateTime.of(2024, 1, 31, 12, 0, 0, 123_456_000),
+                PgText.parse(ColumnKind.TIMESTAMP, "2024-01-31 12:00:00.123456"));
+    }
+
+    @Test
+    void convertsTimestamptzWithAnyOffsetToUtc() {
+        assertEquals(
+                LocalDateTime.of(2024, 1, 31, 10, 0), PgText.parse(ColumnKind.TIMESTAMP_UTC, "2024-01-31 12:00:00+02"));
+        assertEquals(
+                LocalDateTime.of(2024, 1, 31, 6, 30),
+                PgText.parse(ColumnKind.TIMESTAMP_UTC, "2024-01-31 12:00:00+05:30"));
+        assertEquals(
+                LocalDateTime.of(2024, 1, 31, 12, 0, 0, 500_000_000),
+                PgText.parse(ColumnKind.TIMESTAMP_UTC, "2024-01-31 12:00:00.5+00"));
+        assertEquals(
+                LocalDateTime.of(2024, 2, 1, 2, 0), PgText.parse(ColumnKind.TIMESTAMP_UTC, "2024-01-31 21:00:00-05"));
+    }
+
+    @Test
+    void decodesByteaHex() {
+        assertArrayEquals(new byte[] {1, 2, (byte) 0xff}, (byte[]) PgText.parse(ColumnKind.BLOB, "\\x0102ff"));
+        assertArrayEquals(new byte[0], (byte[]) PgText.parse(ColumnKind.BLOB, "\\x"));
+    }
+
+    @Test
+    void keepsNulls() {
+        for (ColumnKind kind : ColumnKind.values()) {
+            assertNull(PgText.parse(kind, null));
+        }
+    }
+
+    @Test
+    void rejectsBadInputClearly() {
+        assertBad(ColumnKind.BIGINT, "12x", "not a valid bigint value: '12x'");
+        assertBad(ColumnKind.BOOLEAN, "yes", "not a valid boolean value: 'yes'");
+        assertBad(ColumnKind.DATE, "infinity", "not a valid date value: 'infinity'");
+        assertBad(ColumnKind.TIMESTAMP_UTC, "2024-01-31 12:00:00", "not a valid timestamp_utc value");
+        assertBad(ColumnKind.BLOB, "0102", "not a valid blob value");
+        assertBad(ColumnKind.BLOB, "\\x0g", "not a valid blob value");
+    }
+
+    private static void assertBad(ColumnKind kind, String text, String message) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PgText.parse(kind, text));
+        assertTrue(e.getMessage().contains(message), e.getMessage());
+    }
 }

@@ -14,86 +14,96 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class DerbyTypesTest {
-  @Test
-  void mapsEverySupportedType() {
-    assertEquals(ColumnKind.BIGINT, kind("int8", null, null, null));
-    assertEquals(ColumnKind.INTEGER, kind("int4", null, null, null));
-    assertEquals(ColumnKind.SMALLINT, kind("int2", null, null, null));
-    assertEquals(ColumnKind.DOUBLE, kind("float8", null, null, null));
-    assertEquals(ColumnKind.REAL, kind("float4", null, null, null));
-    assertEquals(ColumnKind.BOOLEAN, kind("bool", null, null, null));
-    assertEquals(ColumnKind.VARCHAR, kind("varchar", 32672, null, null));
-    assertEquals(ColumnKind.CLOB, kind("varchar", 32673, null, null));
-    assertEquals(ColumnKind.CLOB, kind("varchar", null, null, null));
-    assertEquals(ColumnKind.CHAR, kind("bpchar", 10, null, null));
-    assertEquals(ColumnKind.CLOB, kind("text", null, null, null));
-    assertEquals(ColumnKind.CLOB, kind("json", null, null, null));
-    assertEquals(ColumnKind.CLOB, kind("jsonb", null, null, null));
-    assertEquals(ColumnKind.DATE, kind("date", null, null, null));
-    assertEquals(ColumnKind.TIME, kind("time", null, null, null));
-    assertEquals(ColumnKind.TIMESTAMP, kind("timestamp", null, null, null));
-    assertEquals(ColumnKind.TIMESTAMP_UTC, kind("timestamptz", null, null, null));
-    assertEquals(ColumnKind.BLOB, kind("bytea", null, null, null));
-    assertEquals(ColumnKind.UUID, kind("uuid", null, null, null));
-    ReplicaColumn decimal = DerbyTypes.column(new ColumnSchema("n", "numeric", null, 31, 4, true), false);
-    assertEquals(ColumnKind.DECIMAL, decimal.kind());
-    assertEquals(31, decimal.precision());
-    assertEquals(4, decimal.scale());
-  }
+    @Test
+    void mapsEverySupportedType() {
+        assertEquals(ColumnKind.BIGINT, kind("int8", null, null, null));
+        assertEquals(ColumnKind.INTEGER, kind("int4", null, null, null));
+        assertEquals(ColumnKind.SMALLINT, kind("int2", null, null, null));
+        assertEquals(ColumnKind.DOUBLE, kind("float8", null, null, null));
+        assertEquals(ColumnKind.REAL, kind("float4", null, null, null));
+        assertEquals(ColumnKind.BOOLEAN, kind("bool", null, null, null));
+        assertEquals(ColumnKind.VARCHAR, kind("varchar", 32672, null, null));
+        assertEquals(ColumnKind.CLOB, kind("varchar", 32673, null, null));
+        assertEquals(ColumnKind.CLOB, kind("varchar", null, null, null));
+        assertEquals(ColumnKind.CHAR, kind("bpchar", 10, null, null));
+        assertEquals(ColumnKind.CLOB, kind("text", null, null, null));
+        assertEquals(ColumnKind.CLOB, kind("json", null, null, null));
+        assertEquals(ColumnKind.CLOB, kind("jsonb", null, null, null));
+        assertEquals(ColumnKind.DATE, kind("date", null, null, null));
+        assertEquals(ColumnKind.TIME, kind("time", null, null, null));
+        assertEquals(ColumnKind.TIMESTAMP, kind("timestamp", null, null, null));
+        assertEquals(ColumnKind.TIMESTAMP_UTC, kind("timestamptz", null, null, null));
+        assertEquals(ColumnKind.BLOB, kind("bytea", null, null, null));
+        assertEquals(ColumnKind.UUID, kind("uuid", null, null, null));
+        ReplicaColumn decimal = DerbyTypes.column(new ColumnSchema("n", "numeric", null, 31, 4, true), false);
+        assertEquals(ColumnKind.DECIMAL, decimal.kind());
+        assertEquals(31, decimal.precision());
+        assertEquals(4, decimal.scale());
+    }
 
-  @Test
-  void textInAKeyBecomesTheLongestVarchar() {
-    ReplicaColumn key = DerbyTypes.column(new ColumnSchema("code", "text", null, null, null, false), true);
-    assertEquals(ColumnKind.VARCHAR, key.kind());
-    assertEquals(DerbyTypes.MAX_VARCHAR, key.length());
-  }
+    @Test
+    void textInAKeyBecomesTheLongestVarchar() {
+        ReplicaColumn key = DerbyTypes.column(new ColumnSchema("code", "text", null, null, null, false), true);
+        assertEquals(ColumnKind.VARCHAR, key.kind());
+        assertEquals(DerbyTypes.MAX_VARCHAR, key.length());
+    }
 
-  @Test
-  void acceptsTheFixtureSchema() {
-    assertEquals(4, DerbyTypes.preflight(Fixtures.schema()).size());
-  }
+    @Test
+    void acceptsTheFixtureSchema() {
+        assertEquals(4, DerbyTypes.preflight(Fixtures.schema()).size());
+    }
 
-  @Test
-  void rejectsUnsupportedColumnsNamingTableAndColumn() {
-    SchemaInfo schema = new SchemaInfo("fp", List.of(table("events", List.of(
-        col("id", "int8", null, null), col("tags", "_text", null, null), col("at", "interval", null, null),
-        col("amount", "numeric", null, null), col("big", "numeric", 40, 2)))));
-    OutpostException e = assertThrows(OutpostException.class, () -> DerbyTypes.preflight(schema));
-    assertEquals(ErrorCode.SCHEMA_UNSUPPORTED, e.code());
-    assertTrue(e.getMessage().contains("events.tags: array type _text"), e.getMessage());
-    assertTrue(e.getMessage().contains("events.at: type interval is not supported"), e.getMessage());
-    assertTrue(e.getMessage().contains("events.amount: numeric without a precision"), e.getMessage());
-    assertTrue(e.getMessage().contains("events.big: numeric(40) exceeds"), e.getMessage());
-  }
+    @Test
+    void rejectsUnsupportedColumnsNamingTableAndColumn() {
+        SchemaInfo schema = new SchemaInfo(
+                "fp",
+                List.of(table(
+                        "events",
+                        List.of(
+                                col("id", "int8", null, null),
+                                col("tags", "_text", null, null),
+                                col("at", "interval", null, null),
+                                col("amount", "numeric", null, null),
+                                col("big", "numeric", 40, 2)))));
+        OutpostException e = assertThrows(OutpostException.class, () -> DerbyTypes.preflight(schema));
+        assertEquals(ErrorCode.SCHEMA_UNSUPPORTED, e.code());
+        assertTrue(e.getMessage().contains("events.tags: array type _text"), e.getMessage());
+        assertTrue(e.getMessage().contains("events.at: type interval is not supported"), e.getMessage());
+        assertTrue(e.getMessage().contains("events.amount: numeric without a precision"), e.getMessage());
+        assertTrue(e.getMessage().contains("events.big: numeric(40) exceeds"), e.getMessage());
+    }
 
-  @Test
-  void rejectsTablesWithoutPrimaryKeyAndReservedNames() {
-    TableSchema noKey = new TableSchema("log", List.of(col("line", "text", null, null)), List.of(), List.of(), List.of(), "f");
-    TableSchema clash = table("outpost_replica", List.of(col("id", "int8", null, null)));
-    OutpostException e = assertThrows(OutpostException.class,
-        () -> DerbyTypes.preflight(new SchemaInfo("fp", List.of(noKey, clash))));
-    assertTrue(e.getMessage().contains("log: tables without a primary key"), e.getMessage());
-    assertTrue(e.getMessage().contains("outpost_replica: names starting with outpost_ are reserved"), e.getMessage());
-  }
+    @Test
+    void rejectsTablesWithoutPrimaryKeyAndReservedNames() {
+        TableSchema noKey =
+                new TableSchema("log", List.of(col("line", "text", null, null)), List.of(), List.of(), List.of(), "f");
+        TableSchema clash = table("outpost_replica", List.of(col("id", "int8", null, null)));
+        OutpostException e = assertThrows(
+                OutpostException.class, () -> DerbyTypes.preflight(new SchemaInfo("fp", List.of(noKey, clash))));
+        assertTrue(e.getMessage().contains("log: tables without a primary key"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("outpost_replica: names starting with outpost_ are reserved"), e.getMessage());
+    }
 
-  @Test
-  void rejectsLobKeys() {
-    TableSchema blobKey = new TableSchema("files", List.of(col("content", "bytea", null, null)),
-        List.of("content"), List.of(), List.of(), "f");
-    OutpostException e = assertThrows(OutpostException.class,
-        () -> DerbyTypes.preflight(new SchemaInfo("fp", List.of(blobKey))));
-    assertTrue(e.getMessage().contains("files.content: bytea cannot be part of a primary key"), e.getMessage());
-  }
+    @Test
+    void rejectsLobKeys() {
+        TableSchema blobKey = new TableSchema(
+                "files", List.of(col("content", "bytea", null, null)), List.of("content"), List.of(), List.of(), "f");
+        OutpostException e = assertThrows(
+                OutpostException.class, () -> DerbyTypes.preflight(new SchemaInfo("fp", List.of(blobKey))));
+        assertTrue(e.getMessage().contains("files.content: bytea cannot be part of a primary key"), e.getMessage());
+    }
 
-  private static ColumnKind kind(String type, Integer length, Integer precision, Integer scale) {
-    return DerbyTypes.column(new ColumnSchema("c", type, length, precision, scale, true), false).kind();
-  }
+    private static ColumnKind kind(String type, Integer length, Integer precision, Integer scale) {
+        return DerbyTypes.column(new ColumnSchema("c", type, length, precision, scale, true), false)
+                .kind();
+    }
 
-  private static ColumnSchema col(String name, String type, Integer precision, Integer scale) {
-    return new ColumnSchema(name, type, null, precision, scale, true);
-  }
+    private static ColumnSchema col(String name, String type, Integer precision, Integer scale) {
+        return new ColumnSchema(name, type, null, precision, scale, true);
+    }
 
-  private static TableSchema table(String name, List<ColumnSchema> columns) {
-    return new TableSchema(name, columns, List.of(columns.get(0).name()), List.of(), List.of(), "f");
-  }
+    private static TableSchema table(String name, List<ColumnSchema> columns) {
+        return new TableSchema(name, columns, List.of(columns.get(0).name()), List.of(), List.of(), "f");
+    }
 }
