@@ -207,6 +207,56 @@ public class DeploymentIT {
     }
 
     @Test
+    void writesArriveInTheChangeFeedAndALongPollWakesUpForThem() throws Exception {
+        String changes = SyncPaths.API_ROOT + "/" + SyncPaths.SYNC + "/" + SyncPaths.CHANGES;
+        String now = awaitFeed(changes);
+        String name = "Feed " + System.nanoTime();
+        java.util.concurrent.CompletableFuture<ApiCalls.Decoded> poll =
+                java.util.concurrent.CompletableFuture.supplyAsync(
+                        () -> api.getGzip(changes + "?after=" + now + "&wait=30", SYNC_TOKEN));
+        Thread.sleep(200); // the poll is waiting before the write happens
+        assertEquals(
+                201,
+                api.postJson("api/companies", WRITE_TOKEN, "{\"name\":\"" + name + "\"}")
+                        .statusCode());
+        ApiCalls.Decoded page = poll.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(200, page.response().statusCode(), page.body());
+        String[] lines = page.body().split("\n");
+        dev.outpost.protocol.ChangeLines.Change change = dev.outpost.protocol.ChangeLines.Change.of(
+                assertInstanceOf(RowLines.Row.class, RowLines.parse(lines[0])).values());
+        assertEquals("companies", change.table());
+        assertEquals(dev.outpost.protocol.ChangeLines.UPSERT, change.op());
+        assertTrue(change.last());
+        assertEquals(name, change.values()[1]);
+        RowLines.End end = assertInstanceOf(RowLines.End.class, RowLines.parse(lines[lines.length - 1]));
+        assertEquals(change.position(), end.next());
+
+        problem(api.get(changes + "?after=not-a-position", SYNC_TOKEN), 400, ProblemType.MALFORMED_CURSOR);
+        problem(api.get(changes + "?after=999999999", SYNC_TOKEN), 409, ProblemType.MUST_REBUILD);
+        problem(api.get(changes + "?after=0&wait=3600", SYNC_TOKEN), 400, ProblemType.BAD_REQUEST);
+        HttpResponse<String> feed =
+                api.get(SyncPaths.API_ROOT + "/" + SyncPaths.SYNC + "/" + SyncPaths.FEED, SYNC_TOKEN);
+        assertEquals(200, feed.statusCode(), feed.body());
+        assertTrue(
+                JSON.fromJson(feed.body(), dev.outpost.protocol.FeedStatus.class)
+                        .slotActive(),
+                feed.body());
+    }
+
+    /** The feed's newest position, once capture runs (it starts with the application). */
+    private String awaitFeed(String changes) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            HttpResponse<String> r = api.get(changes, SYNC_TOKEN);
+            if (r.statusCode() == 200) {
+                return ((RowLines.End) RowLines.parse(r.body().trim())).next();
+            }
+            assertTrue(System.nanoTime() < deadline, "the change feed came up: " + r.body());
+            Thread.sleep(200);
+        }
+    }
+
+    @Test
     void missingWrongOrInsufficientTokensAreRefusedWithProblems() {
         problem(api.get(VERSION, null), 401, ProblemType.UNAUTHORIZED);
         problem(api.get(VERSION, "not-a-token"), 401, ProblemType.UNAUTHORIZED);

@@ -19,6 +19,11 @@ public enum ProblemType {
     BAD_REQUEST(400),
     /** The request conflicts with the current state, e.g. a duplicate key (409). */
     CONFLICT(409),
+    /**
+     * The change feed cannot continue from the client's position: it is older than the retention
+     * horizon or than the last schema change. The client rebuilds from a snapshot (409).
+     */
+    MUST_REBUILD(409),
     /** The database cannot be reached right now; retrying later may succeed (503). */
     UNAVAILABLE(503),
     /** A fault of the server itself (500). */

@@ -29,6 +29,24 @@ public final class SyncPaths {
     /** Maximum number of rows in one page. */
     public static final String LIMIT_PARAM = "limit";
 
+    /**
+     * {@code GET sync/changes?after=&limit=&wait=}: committed changes after a position, as {@link
+     * ChangeLines}.
+     */
+    public static final String CHANGES = "changes";
+
+    /** {@code GET sync/feed}: {@link FeedStatus}. */
+    public static final String FEED = "feed";
+
+    /** Live mode: seconds to wait for a change when there is none yet (long poll); 0 answers at once. */
+    public static final String WAIT_PARAM = "wait";
+
+    /** Longest long poll the server accepts, in seconds. */
+    public static final int MAX_WAIT_SECONDS = 60;
+
+    /** Most changes in one answer when the client names no limit. */
+    public static final int DEFAULT_CHANGE_ROWS = 10_000;
+
     /** Page size used when the client names none. */
     public static final int DEFAULT_PAGE_ROWS = 50_000;
 

@@ -22,6 +22,12 @@ public class OutpostSettings {
     public static final String SYNC_TOKENS = "outpost.sync-tokens";
     public static final String WRITE_TOKENS = "outpost.write-tokens";
 
+    public static final String CAPTURE_ENABLED = "outpost.capture.enabled";
+    public static final String RETENTION_HOURS = "outpost.changes.retention-hours";
+
+    /** Changes are kept a week unless configured otherwise. */
+    public static final int DEFAULT_RETENTION_HOURS = 168;
+
     public static final String DEFAULT_CHANGELOG = "liquibase/changelog-master.xml";
     public static final String DEFAULT_SCHEMA = "public";
 
@@ -31,6 +37,8 @@ public class OutpostSettings {
     private final Set<String> tables;
     private final Set<String> syncTokens;
     private final Set<String> writeTokens;
+    private final boolean captureEnabled;
+    private final int retentionHours;
 
     public OutpostSettings() {
         this.liquibaseEnabled = bool(LIQUIBASE_ENABLED, true);
@@ -39,6 +47,8 @@ public class OutpostSettings {
         this.tables = list(TABLES);
         this.syncTokens = list(SYNC_TOKENS);
         this.writeTokens = list(WRITE_TOKENS);
+        this.captureEnabled = bool(CAPTURE_ENABLED, true);
+        this.retentionHours = positive(RETENTION_HOURS, DEFAULT_RETENTION_HOURS);
     }
 
     private static boolean bool(String key, boolean fallback) {
@@ -50,6 +60,22 @@ public class OutpostSettings {
             throw new IllegalStateException("setting " + key + " must be true or false, was '" + v + "'");
         }
         return Boolean.parseBoolean(v);
+    }
+
+    private static int positive(String key, int fallback) {
+        String v = System.getProperty(key);
+        if (v == null || v.isBlank()) {
+            return fallback;
+        }
+        try {
+            int value = Integer.parseInt(v.trim());
+            if (value > 0) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalStateException("setting " + key + " must be a positive whole number, was '" + v + "'");
     }
 
     private static Set<String> list(String key) {
@@ -87,5 +113,15 @@ public class OutpostSettings {
     /** Bearer tokens that may also call the write endpoints ({@value #WRITE_TOKENS}). */
     public Set<String> writeTokens() {
         return writeTokens;
+    }
+
+    /** Whether this instance runs the change capture loop ({@value #CAPTURE_ENABLED}). */
+    public boolean captureEnabled() {
+        return captureEnabled;
+    }
+
+    /** How long changes are kept ({@value #RETENTION_HOURS}); older positions must rebuild. */
+    public int retentionHours() {
+        return retentionHours;
     }
 }

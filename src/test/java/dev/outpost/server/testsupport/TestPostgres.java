@@ -20,11 +20,14 @@ public final class TestPostgres {
                 .start();
     }
 
-    /** Creates a login role and a database it owns (the application's, as ops would). */
+    /**
+     * Creates a login role and a database it owns (the application's, as ops would). The role may
+     * replicate: the server's change capture reads a logical replication slot.
+     */
     public static void createDatabase(EmbeddedPostgres postgres, String name, String password) throws SQLException {
         try (Connection c = postgres.getPostgresDatabase().getConnection();
                 Statement st = c.createStatement()) {
-            st.execute("create user " + name + " password '" + password + "'");
+            st.execute("create user " + name + " password '" + password + "' replication");
             st.execute("create database " + name + " owner " + name);
         }
     }

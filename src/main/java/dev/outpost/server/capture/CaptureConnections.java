@@ -1,0 +1,54 @@
+package dev.outpost.server.capture;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Properties;
+import org.postgresql.Driver;
+import org.postgresql.PGProperty;
+
+/**
+ * Connections of the capturer, made with the driver directly: a replication connection cannot come
+ * from the container's pool, and the advisory lock needs one session for the capturer's lifetime.
+ * Every session uses the same text forms as the data endpoint (UTC, ISO dates, hex bytea).
+ *
+ * @param jdbcUrl {@code jdbc:postgresql://host:port/db}
+ */
+public record CaptureConnections(String jdbcUrl, String user, String password) {
+    private static final String SESSION_OPTIONS = "-c TimeZone=UTC -c DateStyle=ISO,YMD -c IntervalStyle=postgres"
+            + " -c extra_float_digits=1 -c bytea_output=hex";
+
+    /** The connection settings the WAR's datasource uses ({@code db.*} system properties). */
+    public static CaptureConnections fromSystemProperties() {
+        return new CaptureConnections(
+                "jdbc:postgresql://" + System.getProperty("db.host", "127.0.0.1") + ":"
+                        + System.getProperty("db.port", "5432") + "/" + System.getProperty("db.name", "postgres"),
+                System.getProperty("db.user", "postgres"),
+                System.getProperty("db.password", ""));
+    }
+
+    Connection open() throws SQLException {
+        return connect(false);
+    }
+
+    Connection openReplication() throws SQLException {
+        return connect(true);
+    }
+
+    private Connection connect(boolean replication) throws SQLException {
+        Properties props = new Properties();
+        PGProperty.USER.set(props, user);
+        PGProperty.PASSWORD.set(props, password);
+        PGProperty.OPTIONS.set(props, SESSION_OPTIONS);
+        PGProperty.APPLICATION_NAME.set(props, replication ? "outpost-capture-stream" : "outpost-capture");
+        if (replication) {
+            PGProperty.ASSUME_MIN_SERVER_VERSION.set(props, "10");
+            PGProperty.REPLICATION.set(props, "database");
+            PGProperty.PREFER_QUERY_MODE.set(props, "simple");
+        }
+        Connection connection = new Driver().connect(jdbcUrl, props);
+        if (connection == null) {
+            throw new SQLException("not a PostgreSQL URL: " + jdbcUrl);
+        }
+        return connection;
+    }
+}

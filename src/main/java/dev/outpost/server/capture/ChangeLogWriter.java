@@ -1,0 +1,121 @@
+package dev.outpost.server.capture;
+
+import dev.outpost.protocol.RowLines;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * Stores one source transaction's changes in the change log, in one local transaction committed when
+ * the source transaction's commit arrives. Changes are written as they arrive (batched), so a large
+ * source transaction is never held in memory; the one change kept back is the latest, so that it can
+ * be marked as the transaction's last.
+ */
+final class ChangeLogWriter implements AutoCloseable {
+    private static final int BATCH = 500;
+
+    private final Connection connection;
+    private final PreparedStatement insert;
+    private long nextPosition;
+    private long lastCommitLsn;
+    private int batched;
+    private String[] pending;
+    private long transactionLsn;
+
+    ChangeLogWriter(Connection connection) throws SQLException {
+        this.connection = connection;
+        connection.setAutoCommit(false);
+        try (Statement st = connection.createStatement();
+                ResultSet rs = st.executeQuery("select coalesce(max(position), 0),"
+                        + " coalesce(max(commit_lsn) - '0/0'::pg_lsn, 0)::bigint from " + FeedTables.CHANGE_LOG)) {
+            rs.next();
+            nextPosition = rs.getLong(1) + 1;
+            lastCommitLsn = rs.getLong(2);
+        }
+        connection.commit();
+        this.insert = connection.prepareStatement("insert into " + FeedTables.CHANGE_LOG
+                + " (position, commit_lsn, table_name, op, last, vals) values (?, ?::pg_lsn, ?, ?, ?, ?)");
+    }
+
+    /**
+     * Whether a transaction committed at this LSN was stored already (PostgreSQL redelivers what was
+     * not yet acknowledged when the capturer stopped).
+     */
+    boolean alreadyStored(long commitLsn) {
+        return commitLsn <= lastCommitLsn;
+    }
+
+    /** Starts a source transaction whose commit will be at {@code finalLsn}. */
+    void begin(long finalLsn) {
+        transactionLsn = finalLsn;
+        pending = null;
+    }
+
+    /** Adds a change of the current transaction. */
+    void add(String table, String op, String[] values) throws SQLException {
+        if (pending != null) {
+            write(pending, false);
+        }
+        pending = new String[values.length + 2];
+        pending[0] = table;
+        pending[1] = op;
+        System.arraycopy(values, 0, pending, 2, values.length);
+    }
+
+    /** Whether the current transaction has changes to store. */
+    boolean hasChanges() {
+        return pending != null || batched > 0;
+    }
+
+    /** Writes the rest of the transaction and commits it: from now on it is durable and readable. */
+    void commit(long commitLsn) throws SQLException {
+        if (pending != null) {
+            write(pending, true);
+            pending = null;
+        }
+        if (batched > 0) {
+            insert.executeBatch();
+            batched = 0;
+        }
+        connection.commit();
+        lastCommitLsn = Math.max(lastCommitLsn, commitLsn);
+    }
+
+    /** Forgets the current transaction (nothing of it was committed). */
+    void rollback() throws SQLException {
+        pending = null;
+        batched = 0;
+        insert.clearBatch();
+        connection.rollback();
+    }
+
+    /** The newest position stored. */
+    long lastPosition() {
+        return nextPosition - 1;
+    }
+
+    private void write(String[] change, boolean last) throws SQLException {
+        String[] values = new String[change.length - 2];
+        System.arraycopy(change, 2, values, 0, values.length);
+        String line = RowLines.rowLine(values);
+        insert.setLong(1, nextPosition++);
+        insert.setString(2, Lsn.format(transactionLsn));
+        insert.setString(3, change[0]);
+        insert.setString(4, change[1]);
+        insert.setBoolean(5, last);
+        insert.setString(6, line.substring(0, line.length() - 1));
+        insert.addBatch();
+        if (++batched >= BATCH) {
+            insert.executeBatch();
+            batched = 0;
+        }
+    }
+
+    @Override
+    public void close() throws SQLException {
+        insert.close();
+        connection.close();
+    }
+}

@@ -1,0 +1,17 @@
+/**
+ * Change capture: PostgreSQL logical replication ({@code pgoutput}) read by exactly one server
+ * instance at a time, stored durably in PostgreSQL in commit order, so that any number of clients on
+ * any instance can read the feed from any position ({@code changes}).
+ *
+ * <p>Invariants: (1) one capturer — the instance holding the session advisory lock {@link
+ * dev.outpost.server.capture.FeedTables#CAPTURE_LOCK} — reads the slot; PostgreSQL also refuses a
+ * second reader of an active slot. (2) A WAL position is acknowledged to PostgreSQL only after the
+ * transaction's changes are committed to {@code outpost_feed.change_log}. (3) A transaction whose commit
+ * LSN is not above the highest stored one was stored before (redelivered after a restart) and is
+ * skipped, so nothing is stored twice. (4) Positions are assigned by the single capturer in commit
+ * order and committed in that order, so a reader never sees position n+1 before n.
+ *
+ * <p>Only tables with a primary key are published: PostgreSQL refuses UPDATE and DELETE on a published
+ * table without a replica identity, and Outpost must never break the application's writes.
+ */
+package dev.outpost.server.capture;

@@ -1,0 +1,74 @@
+package dev.outpost.server.changes;
+
+import dev.outpost.protocol.FeedStatus;
+import dev.outpost.protocol.ProblemType;
+import dev.outpost.server.capture.FeedTables;
+import dev.outpost.server.problem.ProblemException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/** Reads the stored change log's bounds with plain JDBC. */
+final class ChangeLog {
+    private ChangeLog() {}
+
+    /** The feed's bounds; 503 when capture never ran against this database. */
+    static FeedStatus status(Connection connection) throws SQLException {
+        try (Statement st = connection.createStatement()) {
+            try (ResultSet rs = st.executeQuery("select to_regclass('" + FeedTables.CHANGE_LOG + "') is not null")) {
+                rs.next();
+                if (!rs.getBoolean(1)) {
+                    throw new ProblemException(
+                            ProblemType.UNAVAILABLE, "the change feed is not running on this database yet");
+                }
+            }
+            String slot = FeedTables.slot(connection);
+            try (ResultSet rs = st.executeQuery("select"
+                    + " (select coalesce(max(position), 0) from " + FeedTables.CHANGE_LOG + "),"
+                    + " (select after_position from " + FeedTables.HORIZON + "),"
+                    + " (select coalesce(max(position), 0) from " + FeedTables.EPOCHS + "),"
+                    + " (select active from pg_replication_slots where slot_name = '" + slot + "'),"
+                    + " (select (pg_current_wal_lsn() - confirmed_flush_lsn)::bigint from pg_replication_slots"
+                    + "   where slot_name = '" + slot + "')")) {
+                rs.next();
+                Long lag = rs.getObject(5) == null ? null : rs.getLong(5);
+                return new FeedStatus(rs.getBoolean(4), lag, rs.getLong(1), rs.getLong(2), rs.getLong(3));
+            }
+        }
+    }
+
+    /** Refuses a position the feed cannot continue from. */
+    static void checkContinuable(FeedStatus status, long after) {
+        if (after < status.horizon()) {
+            throw new ProblemException(
+                    ProblemType.MUST_REBUILD,
+                    "position " + after + " is older than the retention horizon (" + status.horizon()
+                            + "): rebuild from a snapshot");
+        }
+        if (after < status.epoch()) {
+            throw new ProblemException(
+                    ProblemType.MUST_REBUILD,
+                    "the synced schema changed after position " + after + ": rebuild from a snapshot");
+        }
+        if (after > status.latestPosition()) {
+            throw new ProblemException(
+                    ProblemType.MUST_REBUILD,
+                    "position " + after + " is newer than this feed (" + status.latestPosition()
+                            + "): rebuild from a snapshot");
+        }
+    }
+
+    /** Whether a change after {@code after} is stored. */
+    static boolean hasAfter(Connection connection, long after) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "select exists (select 1 from " + FeedTables.CHANGE_LOG + " where position > ?)")) {
+            ps.setLong(1, after);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package dev.outpost.server.changes;
+
+import dev.outpost.protocol.FeedStatus;
+import dev.outpost.protocol.MediaTypes;
+import dev.outpost.protocol.ProblemType;
+import dev.outpost.protocol.RowLines;
+import dev.outpost.protocol.SyncPaths;
+import dev.outpost.server.capture.ChangeSignal;
+import dev.outpost.server.config.OutpostSettings;
+import dev.outpost.server.http.Compress;
+import dev.outpost.server.problem.ProblemException;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+
+/**
+ * {@code GET /api/sync/changes?after=&limit=&wait=}: the changes after a position, whole transactions
+ * only, in {@link dev.outpost.protocol.ChangeLines} form. With {@code wait}, an empty answer is held
+ * back until a change arrives or the time is up (live mode).
+ */
+@Path(SyncPaths.SYNC + "/" + SyncPaths.CHANGES)
+@RequestScoped
+public class ChangesResource {
+    /** How often a waiting request looks at the log itself (changes captured by another instance). */
+    private static final long POLL_MILLIS = 50;
+
+    @Resource(lookup = OutpostSettings.DATASOURCE)
+    private DataSource dataSource;
+
+    @Inject
+    private ChangeSignal signal;
+
+    @GET
+    @Compress
+    @Produces(MediaTypes.NDJSON)
+    public Response changes(
+            @QueryParam(SyncPaths.AFTER_PARAM) String afterParam,
+            @QueryParam(SyncPaths.LIMIT_PARAM) String limitParam,
+            @QueryParam(SyncPaths.WAIT_PARAM) String waitParam)
+            throws SQLException, InterruptedException {
+        int limit =
+                number(SyncPaths.LIMIT_PARAM, limitParam, SyncPaths.DEFAULT_CHANGE_ROWS, 1, SyncPaths.MAX_PAGE_ROWS);
+        int wait = number(SyncPaths.WAIT_PARAM, waitParam, 0, 0, SyncPaths.MAX_WAIT_SECONDS);
+        FeedStatus status;
+        try (Connection connection = dataSource.getConnection()) {
+            status = ChangeLog.status(connection);
+        }
+        if (afterParam == null || afterParam.isEmpty()) {
+            long latest = status.latestPosition();
+            return Response.ok((StreamingOutput) out -> {
+                        StringBuilder end = new StringBuilder();
+                        RowLines.appendEnd(end, 0, Long.toString(latest));
+                        out.write(end.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    })
+                    .build();
+        }
+        long after = position(afterParam);
+        ChangeLog.checkContinuable(status, after);
+        if (wait > 0 && status.latestPosition() <= after) {
+            awaitChange(after, wait * 1000L);
+        }
+        return Response.ok(ChangePageOutput.start(dataSource.getConnection(), after, limit))
+                .build();
+    }
+
+    private void awaitChange(long after, long millis) throws SQLException, InterruptedException {
+        long deadline = System.currentTimeMillis() + millis;
+        long left;
+        while ((left = deadline - System.currentTimeMillis()) > 0) {
+            signal.await(after, Math.min(left, POLL_MILLIS));
+            try (Connection connection = dataSource.getConnection()) {
+                if (ChangeLog.hasAfter(connection, after)) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private static long position(String value) {
+        try {
+            long position = Long.parseLong(value);
+            if (position >= 0) {
+                return position;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ProblemException(
+                ProblemType.MALFORMED_CURSOR, "'after' must be a position this feed issued, was '" + value + "'");
+    }
+
+    private static int number(String name, String value, int fallback, int min, int max) {
+        if (value == null || value.isEmpty()) {
+            return fallback;
+        }
+        try {
+            int number = Integer.parseInt(value);
+            if (number >= min && number <= max) {
+                return number;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ProblemException(
+                ProblemType.BAD_REQUEST,
+                "'" + name + "' must be a whole number from " + min + " to " + max + ", was '" + value + "'");
+    }
+}
