@@ -161,12 +161,21 @@ public final class ChangeCapture implements Runnable {
         }
     }
 
+    /**
+     * Creates the slot when it is missing, or replaces it when PostgreSQL invalidated it (its WAL went
+     * past {@code max_slot_wal_keep_size} while no instance was capturing). Either way the feed has a gap
+     * and the caller starts a new epoch.
+     */
     private static boolean createSlotIfMissing(Connection control, String slot) throws SQLException {
         try (Statement st = control.createStatement()) {
-            try (ResultSet rs =
-                    st.executeQuery("select 1 from pg_replication_slots where slot_name = '" + slot + "'")) {
+            try (ResultSet rs = st.executeQuery(
+                    "select wal_status = 'lost' from pg_replication_slots where slot_name = '" + slot + "'")) {
                 if (rs.next()) {
-                    return false;
+                    if (!rs.getBoolean(1)) {
+                        return false;
+                    }
+                    LOG.warning("replication slot " + slot + " was invalidated (max_slot_wal_keep_size); replacing it");
+                    st.execute("select pg_drop_replication_slot('" + slot + "')");
                 }
             }
             st.execute("select pg_create_logical_replication_slot('" + slot + "', 'pgoutput')");
