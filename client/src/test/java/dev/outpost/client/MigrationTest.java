@@ -80,6 +80,27 @@ class MigrationTest {
         }
     }
 
+    @Test
+    void aBackgroundSyncFollowsTheServerWhileTheApplicationReads() throws Exception {
+        InMemorySource source = OutpostReplicaTest.source("v1");
+        ReplicaConfig config = ReplicaConfig.builder()
+                .directory(dir)
+                .pageRows(1000)
+                .checkInterval(java.time.Duration.ofMillis(1))
+                .build();
+        java.util.concurrent.CountDownLatch created = new java.util.concurrent.CountDownLatch(1);
+        try (OutpostReplica replica = OutpostReplica.open(config, source)) {
+            replica.addListener(event -> {
+                if (event instanceof SyncEvent.RebuildCompleted) {
+                    created.countDown();
+                }
+            });
+            replica.startBackgroundSync();
+            assertTrue(created.await(5, java.util.concurrent.TimeUnit.MINUTES), "the background sync ran");
+            OutpostReplicaTest.assertValues(replica);
+        }
+    }
+
     /** The tag the connection's replica records, after checking that its rows belong to that tag. */
     private static String consistentVersion(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
