@@ -8,6 +8,9 @@ import dev.outpost.protocol.VersionInfo;
 import java.sql.Connection;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,9 +19,12 @@ import org.slf4j.LoggerFactory;
  * ReplicaConfig#directory()}.
  *
  * <p><b>Consistency:</b> {@link #openConnection()} always reaches a complete replica. {@link #sync()}
- * builds a new database beside the active one and switches to it atomically only when it is complete;
- * if the sync fails at any point before that, the previous replica stays exactly as it was. After a
- * rebuild, connections opened before it are closed by Derby: open new ones.
+ * builds a new database beside the active one (downloading only new and changed tables, copying the
+ * others locally) and switches to it atomically only when it is complete; if the sync fails or the
+ * process dies at any point before that, the previous replica stays exactly as it was, and the next
+ * sync for the same server version resumes the new database from its last stored page. A connection
+ * keeps reading the version it was opened on, also across a migration (the replaced database is
+ * deleted when its last connection closes): open a new connection to see the new version.
  *
  * <p>One process at a time may open a replica directory. Methods are thread-safe; syncs run one at a
  * time.
@@ -30,6 +36,7 @@ public final class OutpostReplica implements AutoCloseable {
     private final DerbyReplicaStore store;
     private final ReplicaSource source;
     private final List<SyncListener> listeners = new CopyOnWriteArrayList<>();
+    private ScheduledExecutorService scheduler;
 
     private OutpostReplica(ReplicaConfig config, DerbyReplicaStore store, ReplicaSource source) {
         this.config = config;
@@ -58,7 +65,8 @@ public final class OutpostReplica implements AutoCloseable {
 
     /**
      * Brings the replica up to date: nothing to do when its tag and schema fingerprint equal the
-     * server's, otherwise a full rebuild (see the class comment).
+     * server's; only the new version recorded when no table changed; otherwise a new database with the
+     * new and changed tables downloaded (see the class comment).
      *
      * @throws OutpostException on any failure, after telling the listeners ({@link SyncEvent.SyncFailed})
      */
@@ -74,6 +82,39 @@ public final class OutpostReplica implements AutoCloseable {
                     : new OutpostException(ErrorCode.REPLICA_ERROR, "Sync failed: " + e, e);
             fire(new SyncEvent.SyncFailed(error));
             throw error;
+        }
+    }
+
+    /**
+     * Checks the server now and then every {@link ReplicaConfig#checkInterval()} on a background
+     * thread, syncing when it changed, while the application keeps reading. Failures are reported to
+     * the listeners ({@link SyncEvent.SyncFailed}) and retried at the next check. Stopped by {@link
+     * #close()}.
+     *
+     * @throws OutpostException {@link ErrorCode#CONFIG_INVALID} without a server URL or check interval
+     */
+    public synchronized void startBackgroundSync() {
+        if (source == null || config.checkInterval() == null) {
+            throw new OutpostException(
+                    ErrorCode.CONFIG_INVALID, "A background sync needs serverUrl and checkInterval to be set");
+        }
+        if (scheduler != null) {
+            return;
+        }
+        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "outpost-sync " + config.directory());
+            thread.setDaemon(true);
+            return thread;
+        });
+        long millis = config.checkInterval().toMillis();
+        scheduler.scheduleWithFixedDelay(this::backgroundSync, 0, millis, TimeUnit.MILLISECONDS);
+    }
+
+    private void backgroundSync() {
+        try {
+            sync();
+        } catch (OutpostException e) {
+            LOG.warn("Background sync failed, retrying at the next check: {}", e.getMessage());
         }
     }
 
@@ -113,9 +154,20 @@ public final class OutpostReplica implements AutoCloseable {
         listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
     }
 
-    /** Shuts the replica database down and releases the directory. */
+    /** Stops a background sync, shuts the replica database down and releases the directory. */
     @Override
-    public synchronized void close() {
+    public void close() {
+        ScheduledExecutorService running;
+        synchronized (this) {
+            running = scheduler;
+        }
+        if (running != null) {
+            running.shutdownNow();
+        }
+        closeStore();
+    }
+
+    private synchronized void closeStore() {
         if (source instanceof AutoCloseable closeable) {
             try {
                 closeable.close();

@@ -28,6 +28,7 @@ public final class ReplicaConfig {
     private final int pageRows;
     private final Duration connectTimeout;
     private final Duration requestTimeout;
+    private final Duration checkInterval;
 
     private ReplicaConfig(Builder b) {
         this.serverUrl = b.serverUrl == null ? null : withTrailingSlash(b.serverUrl);
@@ -37,6 +38,7 @@ public final class ReplicaConfig {
         this.pageRows = b.pageRows;
         this.connectTimeout = b.connectTimeout;
         this.requestTimeout = b.requestTimeout;
+        this.checkInterval = b.checkInterval;
     }
 
     /** A builder with every default set and no server, token or directory. */
@@ -74,11 +76,19 @@ public final class ReplicaConfig {
         return requestTimeout;
     }
 
+    /**
+     * How often {@link OutpostReplica#startBackgroundSync()} checks the server, or {@code null} when
+     * the replica syncs only on demand.
+     */
+    public Duration checkInterval() {
+        return checkInterval;
+    }
+
     @Override
     public String toString() {
         return "ReplicaConfig[serverUrl=" + serverUrl + ", token=" + (token == null ? "none" : "***")
                 + ", directory=" + directory + ", pageRows=" + pageRows + ", connectTimeout="
-                + connectTimeout + ", requestTimeout=" + requestTimeout + "]";
+                + connectTimeout + ", requestTimeout=" + requestTimeout + ", checkInterval=" + checkInterval + "]";
     }
 
     private void validate() {
@@ -104,6 +114,9 @@ public final class ReplicaConfig {
         }
         requirePositive("connectTimeout", connectTimeout);
         requirePositive("requestTimeout", requestTimeout);
+        if (checkInterval != null) {
+            requirePositive("checkInterval", checkInterval);
+        }
     }
 
     private static void requirePositive(String name, Duration d) {
@@ -129,6 +142,7 @@ public final class ReplicaConfig {
         private int pageRows = DEFAULT_PAGE_ROWS;
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+        private Duration checkInterval;
 
         private Builder() {}
 
@@ -165,6 +179,12 @@ public final class ReplicaConfig {
         /** Time allowed for a response to start (default {@link #DEFAULT_REQUEST_TIMEOUT}). */
         public Builder requestTimeout(Duration requestTimeout) {
             this.requestTimeout = requestTimeout;
+            return this;
+        }
+
+        /** How often a background sync checks the server (default: none, sync on demand only). */
+        public Builder checkInterval(Duration checkInterval) {
+            this.checkInterval = checkInterval;
             return this;
         }
 

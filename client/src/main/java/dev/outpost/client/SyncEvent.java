@@ -12,7 +12,7 @@ public sealed interface SyncEvent {
      * The replica is out of date and a new one is being built; the current one stays readable.
      *
      * @param reason why, for a person to read (e.g. {@code "tag v1 -> v2"})
-     * @param tables the tables that will be loaded
+     * @param tables the tables that will be downloaded (new or changed; the others are kept)
      */
     record RebuildStarted(String reason, List<String> tables) implements SyncEvent {
         /** Copies the table list. */
@@ -33,7 +33,13 @@ public sealed interface SyncEvent {
     /** A table was loaded completely with {@code rows} rows. */
     record TableLoaded(String table, long rows) implements SyncEvent {}
 
-    /** The new replica is active. */
+    /** An unchanged table was copied into the new database from the current one, with {@code rows} rows. */
+    record TableKept(String table, long rows) implements SyncEvent {}
+
+    /** The new database is complete and about to replace the current one, atomically. */
+    record Activating(String tag) implements SyncEvent {}
+
+    /** The new replica is active (or, when no table changed, the new version was recorded). */
     record RebuildCompleted(SyncResult result) implements SyncEvent {}
 
     /** The sync failed; the previous replica, if any, is unchanged. */

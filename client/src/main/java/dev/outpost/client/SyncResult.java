@@ -9,8 +9,9 @@ import java.util.List;
  * @param outcome what happened
  * @param previousTag the replica's tag before the sync, {@code null} if there was no replica or no tag
  * @param newTag the replica's tag after the sync ({@code null} for an untagged server history)
- * @param tablesRebuilt tables loaded by this sync, empty when up to date
- * @param rows rows loaded
+ * @param tablesRebuilt tables downloaded by this sync (new or changed), empty when up to date
+ * @param tablesKept tables whose definition did not change: their rows were kept, without the network
+ * @param rows rows downloaded by this sync (a resumed rebuild counts only what it downloaded itself)
  * @param bytes bytes received on the wire (compressed size when the server compressed)
  * @param duration wall-clock time of the whole sync
  */
@@ -19,21 +20,28 @@ public record SyncResult(
         String previousTag,
         String newTag,
         List<String> tablesRebuilt,
+        List<String> tablesKept,
         long rows,
         long bytes,
         Duration duration) {
 
-    /** Copies the table list. */
+    /** Copies the table lists. */
     public SyncResult {
         tablesRebuilt = List.copyOf(tablesRebuilt);
+        tablesKept = List.copyOf(tablesKept);
     }
 
     /** What a sync did. */
     public enum Outcome {
         /** There was no replica; the first one was loaded. */
         CREATED,
-        /** The replica was out of date and was rebuilt from scratch. */
+        /**
+         * The replica was out of date: a new database with the new and changed tables downloaded and
+         * the unchanged ones kept became active.
+         */
         REBUILT,
+        /** The server's version moved but no synced table changed: only the new version was recorded. */
+        RETAGGED,
         /** The replica already matched the server; nothing was touched. */
         UP_TO_DATE
     }

@@ -47,16 +47,79 @@ class OutpostReplicaTest {
             assertEquals("db-1", current());
 
             source.release("v2", Fixtures.schema());
+            SyncResult retagged = replica.sync();
+            assertEquals(SyncResult.Outcome.RETAGGED, retagged.outcome(), "no table changed");
+            assertEquals(0, retagged.rows());
+            assertEquals(List.of(), retagged.tablesRebuilt());
+            assertEquals("db-1", current());
+            assertEquals("v2", replica.status().local().tag());
+            assertEquals(SyncResult.Outcome.UP_TO_DATE, replica.sync().outcome());
+
+            long served = source.rowsServed("order_lines");
+            source.release("v3", Fixtures.changed(Fixtures.schema(), "order_lines", "v3"));
             SyncResult rebuilt = replica.sync();
             assertEquals(SyncResult.Outcome.REBUILT, rebuilt.outcome());
-            assertEquals("v1", rebuilt.previousTag());
+            assertEquals("v2", rebuilt.previousTag());
+            assertEquals(List.of("order_lines"), rebuilt.tablesRebuilt(), "only the changed table is downloaded");
+            assertEquals(List.of("categories", "user", "users"), rebuilt.tablesKept());
+            assertEquals(2500, rebuilt.rows());
+            assertEquals(2500, source.rowsServed("order_lines") - served);
+            assertEquals(1, source.rowsServed("users"), "users was downloaded once, by the first sync");
             assertEquals("db-2", current());
             assertFalse(Files.exists(dir.resolve("db-1")));
+            assertValues(replica);
             ReplicaStatus status = replica.status();
             assertTrue(status.upToDate());
             assertEquals(
-                    new ReplicaStatus.Table("order_lines", "order-lines-fp", 2500),
+                    new ReplicaStatus.Table("order_lines", "order-lines-fp@v3", 2500),
                     status.local().tables().get(1));
+            assertEquals(
+                    new ReplicaStatus.Table("categories", "categories-fp", 3),
+                    status.local().tables().get(0));
+        }
+    }
+
+    @Test
+    void anInterruptedDownloadResumesFromItsLastCompletedPage() throws Exception {
+        InMemorySource source = source("v1");
+        try (OutpostReplica replica = OutpostReplica.open(config(), source)) {
+            replica.sync();
+            source.release("v2", Fixtures.changed(Fixtures.schema(), "order_lines", "v2"));
+            source.failAfterPages("order_lines", 2);
+            OutpostException e = assertThrows(OutpostException.class, replica::sync);
+            assertEquals(ErrorCode.SERVER_UNREACHABLE, e.code());
+            assertEquals("db-1", current());
+            assertEquals("v1", replica.status().local().tag());
+            assertValues(replica);
+        }
+        source.heal();
+        long served = source.rowsServed("order_lines");
+        try (OutpostReplica replica = OutpostReplica.open(config(), source)) {
+            SyncResult resumed = replica.sync();
+            assertEquals(SyncResult.Outcome.REBUILT, resumed.outcome());
+            assertEquals(500, resumed.rows(), "two pages of 1000 rows were already stored");
+            assertEquals(500, source.rowsServed("order_lines") - served);
+            assertEquals("db-2", current());
+            assertEquals("v2", replica.status().local().tag());
+            assertValues(replica);
+        }
+    }
+
+    @Test
+    void aShadowBuiltForAnotherVersionIsDiscarded() throws Exception {
+        InMemorySource source = source("v1");
+        try (OutpostReplica replica = OutpostReplica.open(config(), source)) {
+            replica.sync();
+            source.release("v2", Fixtures.changed(Fixtures.schema(), "order_lines", "v2"));
+            source.failAfterPages("order_lines", 1);
+            assertThrows(OutpostException.class, replica::sync);
+            source.heal();
+            source.release("v3", Fixtures.changed(Fixtures.schema(), "order_lines", "v3"));
+            SyncResult result = replica.sync();
+            assertEquals(2500, result.rows(), "nothing of the v2 shadow is reused for v3");
+            assertEquals("v3", replica.status().local().tag());
+            assertEquals("db-2", current(), "the v2 shadow was deleted, the v3 one took its place");
+            assertValues(replica);
         }
     }
 
@@ -67,30 +130,38 @@ class OutpostReplicaTest {
             replica.sync();
             List<SyncEvent> events = new ArrayList<>();
             replica.addListener(events::add);
-            source.release("v2", Fixtures.schema());
+            source.release("v2", Fixtures.changed(Fixtures.schema(), "order_lines", "v2"));
             source.truncate("order_lines");
             OutpostException e = assertThrows(OutpostException.class, replica::sync);
             assertEquals(ErrorCode.PROTOCOL_ERROR, e.code());
             assertTrue(e.getMessage().contains("without its end marker"), e.getMessage());
             assertEquals(new SyncEvent.SyncFailed(e), events.get(events.size() - 1));
             assertEquals("db-1", current());
-            assertFalse(Files.exists(dir.resolve("db-2")));
             assertEquals("v1", replica.status().local().tag());
             assertValues(replica);
         }
     }
 
     @Test
-    void leftoverDatabasesAreDeletedOnOpen() throws Exception {
-        try (OutpostReplica replica = OutpostReplica.open(config(), source("v1"))) {
+    void leftoversAreDeletedOnOpenOrWhenTheyCannotBeResumed() throws Exception {
+        InMemorySource source = source("v1");
+        try (OutpostReplica replica = OutpostReplica.open(config(), source)) {
             replica.sync();
         }
-        Files.createDirectories(dir.resolve("db-7/seg0"));
-        Files.writeString(dir.resolve("db-7/seg0/junk"), "x");
-        try (OutpostReplica replica = OutpostReplica.open(config(), source("v1"))) {
-            assertFalse(Files.exists(dir.resolve("db-7")));
+        for (String db : List.of("db-0", "db-7")) {
+            Files.createDirectories(dir.resolve(db + "/seg0"));
+            Files.writeString(dir.resolve(db + "/seg0/junk"), "x");
+        }
+        try (OutpostReplica replica = OutpostReplica.open(config(), source)) {
+            assertFalse(Files.exists(dir.resolve("db-0")), "older than CURRENT: a replaced database");
+            assertTrue(Files.exists(dir.resolve("db-7")), "newer than CURRENT: maybe a resumable rebuild");
             assertEquals("db-1", current());
             assertEquals(SyncResult.Outcome.UP_TO_DATE, replica.sync().outcome());
+            source.release("v2", Fixtures.changed(Fixtures.schema(), "users", "v2"));
+            assertEquals(SyncResult.Outcome.REBUILT, replica.sync().outcome());
+            assertFalse(Files.exists(dir.resolve("db-7")), "not a shadow for v2: discarded");
+            assertEquals("db-2", current());
+            assertValues(replica);
         }
     }
 
@@ -103,7 +174,7 @@ class OutpostReplicaTest {
         }
     }
 
-    private void assertValues(OutpostReplica replica) throws Exception {
+    static void assertValues(OutpostReplica replica) throws Exception {
         try (Connection c = replica.openConnection();
                 Statement s = c.createStatement()) {
             try (ResultSet rs =
@@ -135,11 +206,11 @@ class OutpostReplicaTest {
         return Files.readString(dir.resolve("CURRENT")).trim();
     }
 
-    private ReplicaConfig config() {
+    ReplicaConfig config() {
         return ReplicaConfig.builder().directory(dir).pageRows(1000).build();
     }
 
-    private static InMemorySource source(String tag) {
+    static InMemorySource source(String tag) {
         List<String[]> lines = new ArrayList<>();
         for (int i = 1; i <= 2500; i++) {
             lines.add(new String[] {Integer.toString(i / 10), Integer.toString(i), "sku-" + i, "1"});

@@ -32,11 +32,12 @@ final class SyncCommand implements Callable<Integer> {
             replica.addListener(event -> progress(err, event));
             SyncResult r = replica.sync();
             out.printf(
-                    "%s: tag %s -> %s, %d tables, %d rows, %d bytes, %.1f s%n",
+                    "%s: tag %s -> %s, %d tables downloaded, %d kept, %d rows, %d bytes, %.1f s%n",
                     r.outcome(),
                     tag(r.previousTag()),
                     tag(r.newTag()),
                     r.tablesRebuilt().size(),
+                    r.tablesKept().size(),
                     r.rows(),
                     r.bytes(),
                     r.duration().toMillis() / 1000.0);

@@ -1,12 +1,15 @@
 package dev.outpost.client.testing;
 
+import dev.outpost.protocol.ColumnSchema;
 import dev.outpost.protocol.SchemaInfo;
+import dev.outpost.protocol.TableSchema;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.List;
 
 /** Test fixtures from {@code src/test/resources/fixtures/} and Derby helpers. */
 public final class Fixtures {
@@ -20,6 +23,42 @@ public final class Fixtures {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** {@code schema} where {@code table}'s definition changed (new fingerprints), as in release {@code tag}. */
+    public static SchemaInfo changed(SchemaInfo schema, String table, String tag) {
+        List<TableSchema> tables = schema.tables().stream()
+                .map(t -> t.name().equals(table)
+                        ? new TableSchema(
+                                t.name(),
+                                t.columns(),
+                                t.primaryKey(),
+                                t.uniqueConstraints(),
+                                t.foreignKeys(),
+                                t.fingerprint() + "@" + tag)
+                        : t)
+                .toList();
+        return new SchemaInfo(schema.fingerprint() + "+" + table + "@" + tag, tables);
+    }
+
+    /** {@code schema} where {@code table.column} has the PostgreSQL type {@code type}. */
+    public static SchemaInfo withColumnType(SchemaInfo schema, String table, String column, String type) {
+        List<TableSchema> tables = schema.tables().stream()
+                .map(t -> !t.name().equals(table)
+                        ? t
+                        : new TableSchema(
+                                t.name(),
+                                t.columns().stream()
+                                        .map(c -> c.name().equals(column)
+                                                ? new ColumnSchema(c.name(), type, null, null, null, c.nullable())
+                                                : c)
+                                        .toList(),
+                                t.primaryKey(),
+                                t.uniqueConstraints(),
+                                t.foreignKeys(),
+                                t.fingerprint() + "+" + type))
+                .toList();
+        return new SchemaInfo(schema.fingerprint() + "+" + type, tables);
     }
 
     /** Shuts an embedded Derby database down (Derby signals success with SQLState 08006). */

@@ -1,5 +1,7 @@
 package dev.outpost.client.testing;
 
+import dev.outpost.client.ErrorCode;
+import dev.outpost.client.OutpostException;
 import dev.outpost.client.internal.sync.ReplicaSource;
 import dev.outpost.protocol.RowLines;
 import dev.outpost.protocol.SchemaInfo;
@@ -16,6 +18,8 @@ import java.util.Set;
 public final class InMemorySource implements ReplicaSource {
     private final Map<String, List<String[]>> rows = new HashMap<>();
     private final Set<String> truncated = new HashSet<>();
+    private final Map<String, Integer> pagesBeforeFailure = new HashMap<>();
+    private final Map<String, Long> rowsServed = new HashMap<>();
     private VersionInfo version;
     private SchemaInfo schema;
     private long bytes;
@@ -40,6 +44,22 @@ public final class InMemorySource implements ReplicaSource {
         truncated.add(table);
     }
 
+    /** The connection breaks when this table's page number {@code pages + 1} is asked for. */
+    public void failAfterPages(String table, int pages) {
+        pagesBeforeFailure.put(table, pages);
+    }
+
+    /** Serves every page again. */
+    public void heal() {
+        truncated.clear();
+        pagesBeforeFailure.clear();
+    }
+
+    /** Rows of {@code table} served so far. */
+    public long rowsServed(String table) {
+        return rowsServed.getOrDefault(table, 0L);
+    }
+
     @Override
     public VersionInfo version() {
         return version;
@@ -52,6 +72,13 @@ public final class InMemorySource implements ReplicaSource {
 
     @Override
     public RowLines.End page(String table, String after, int limit, PageReader reader) {
+        Integer left = pagesBeforeFailure.get(table);
+        if (left != null) {
+            if (left == 0) {
+                throw new OutpostException(ErrorCode.SERVER_UNREACHABLE, "connection reset (test) on " + table);
+            }
+            pagesBeforeFailure.put(table, left - 1);
+        }
         List<String[]> all = rows.getOrDefault(table, List.of());
         int from = after == null ? 0 : Integer.parseInt(after);
         int to = Math.min(all.size(), from + limit);
@@ -67,6 +94,7 @@ public final class InMemorySource implements ReplicaSource {
                     .append("}\n");
         }
         bytes += page.length();
+        rowsServed.merge(table, (long) (to - from), Long::sum);
         return reader.read(new BufferedReader(new StringReader(page.toString())));
     }
 

@@ -18,8 +18,9 @@ import java.util.stream.Collectors;
 /**
  * Inserts the pages of one table, read line by line, with JDBC batches of {@value #BATCH_ROWS} rows
  * and one commit per page. A page is stored only when its end marker arrived and its count matches;
- * otherwise the page is rolled back and the load fails (the caller then discards the whole shadow
- * database, so a partly loaded table is never visible).
+ * otherwise the page is rolled back and the load fails. Each page's commit also stores the caller's
+ * {@link PageCheckpoint} (the cursor of the next page), so an interrupted load resumes after the last
+ * committed page; the table is only ever visible in a shadow database until it is complete.
  */
 public final class TableLoader implements AutoCloseable {
     /** Rows per JDBC batch. */
@@ -31,6 +32,7 @@ public final class TableLoader implements AutoCloseable {
     private final Connection connection;
     private final ReplicaTable table;
     private final LongConsumer progress;
+    private final PageCheckpoint checkpoint;
     private final PreparedStatement insert;
     private final DerbyBinder binder = new DerbyBinder();
     private long rows;
@@ -38,11 +40,20 @@ public final class TableLoader implements AutoCloseable {
     /**
      * Prepares the insert; turns auto-commit off.
      *
+     * @param rowsBefore rows of the table stored by an earlier, interrupted load
+     * @param checkpoint called in each page's transaction, just before its commit
      * @param progress told the table's row count so far, now and then
      */
-    public TableLoader(Connection connection, ReplicaTable table, LongConsumer progress) {
+    public TableLoader(
+            Connection connection,
+            ReplicaTable table,
+            long rowsBefore,
+            PageCheckpoint checkpoint,
+            LongConsumer progress) {
         this.connection = connection;
         this.table = table;
+        this.rows = rowsBefore;
+        this.checkpoint = checkpoint;
         this.progress = progress;
         List<ReplicaColumn> columns = table.columns();
         String sql = "insert into " + Identifiers.sql(table.name())
@@ -76,6 +87,7 @@ public final class TableLoader implements AutoCloseable {
                                 "the page's end marker counts " + end.rows() + " rows but " + pageRows + " arrived");
                     }
                     insert.executeBatch();
+                    checkpoint.beforeCommit(end, rows);
                     connection.commit();
                     progress.accept(rows);
                     return end;
@@ -121,6 +133,18 @@ public final class TableLoader implements AutoCloseable {
         }
     }
 
+    /** Stores where the load got to, in the transaction of the page it describes. */
+    @FunctionalInterface
+    public interface PageCheckpoint {
+        /**
+         * Called after a page's rows were inserted and before they are committed.
+         *
+         * @param end the page's end marker
+         * @param rows the table's rows including this page
+         */
+        void beforeCommit(RowLines.End end, long rows) throws SQLException;
+    }
+
     private RowLines.Line parse(String line) {
         try {
             return RowLines.parse(line);
@@ -151,7 +175,7 @@ public final class TableLoader implements AutoCloseable {
             insert.clearBatch();
             connection.rollback();
         } catch (SQLException ignored) {
-            // the load already failed and the shadow database is about to be discarded
+            // the load already failed; what was committed before stays for a resume
         }
     }
 

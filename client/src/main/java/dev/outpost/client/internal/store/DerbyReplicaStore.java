@@ -40,18 +40,26 @@ public final class DerbyReplicaStore implements AutoCloseable {
     private final Path directory;
     private final FileChannel lockChannel;
     private final FileLock lock;
-    private String current;
+    private final DatabaseLeases leases = new DatabaseLeases(db -> {
+        DerbyEngine.shutdown(db);
+        deleteQuietly(db);
+    });
+    private final Object switching = new Object();
+    private volatile String current;
+    private String pending;
 
-    private DerbyReplicaStore(Path directory, FileChannel lockChannel, FileLock lock, String current) {
+    private DerbyReplicaStore(Path directory, FileChannel lockChannel, FileLock lock, String current, String pending) {
         this.directory = directory;
         this.lockChannel = lockChannel;
         this.lock = lock;
         this.current = current;
+        this.pending = pending;
     }
 
     /**
      * Opens (creating when missing) a replica directory, locks it and deletes every {@code db-*}
-     * directory that {@code CURRENT} does not name: leftovers of a failed or interrupted rebuild.
+     * directory that {@code CURRENT} does not name, except the newest one created after it: that one
+     * may be an interrupted rebuild that the next sync can resume ({@link #pendingShadow()}).
      */
     public static DerbyReplicaStore open(Path directory) {
         try {
@@ -72,13 +80,20 @@ public final class DerbyReplicaStore implements AutoCloseable {
             }
             String current = readCurrent(directory);
             Files.deleteIfExists(directory.resolve(CURRENT_TMP));
+            int currentNumber = current == null ? 0 : number(directory.resolve(current));
+            String pending = databases(directory).stream()
+                    .filter(db -> number(db) > currentNumber)
+                    .max(Comparator.comparingInt(DerbyReplicaStore::number))
+                    .map(db -> db.getFileName().toString())
+                    .orElse(null);
             for (Path db : databases(directory)) {
-                if (!db.getFileName().toString().equals(current)) {
-                    LOG.info("Deleting {}, left over from an unfinished rebuild", db);
+                String name = db.getFileName().toString();
+                if (!name.equals(current) && !name.equals(pending)) {
+                    LOG.info("Deleting {}, left over from an earlier rebuild", db);
                     delete(db);
                 }
             }
-            return new DerbyReplicaStore(directory, channel, lock, current);
+            return new DerbyReplicaStore(directory, channel, lock, current, pending);
         } catch (IOException e) {
             throw new OutpostException(
                     ErrorCode.REPLICA_ERROR, "Cannot open the replica " + directory + ": " + e.getMessage(), e);
@@ -109,24 +124,37 @@ public final class DerbyReplicaStore implements AutoCloseable {
     }
 
     /**
-     * A new connection to the active database. Connections opened before a rebuild break when the
-     * rebuild switches databases; open a new one after a sync.
+     * A new connection to the active database. It keeps reading the database it was opened on, even
+     * after a rebuild switched to a new one; that database is deleted when its last connection closes.
+     * Open a new connection to see a newer version.
      */
     public Connection connect() {
-        if (current == null) {
-            throw new OutpostException(
-                    ErrorCode.REPLICA_ERROR, "The replica " + directory + " is empty: sync it first");
-        }
-        try {
-            return DriverManager.getConnection(url(directory.resolve(current)));
-        } catch (SQLException e) {
-            throw new OutpostException(
-                    ErrorCode.REPLICA_ERROR, "Cannot open the replica database: " + e.getMessage(), e);
+        synchronized (switching) {
+            if (current == null) {
+                throw new OutpostException(
+                        ErrorCode.REPLICA_ERROR, "The replica " + directory + " is empty: sync it first");
+            }
+            Path db = directory.resolve(current);
+            try {
+                return leases.lease(db, DriverManager.getConnection(url(db)));
+            } catch (SQLException e) {
+                throw new OutpostException(
+                        ErrorCode.REPLICA_ERROR, "Cannot open the replica database: " + e.getMessage(), e);
+            }
         }
     }
 
+    /**
+     * The shadow left by an interrupted rebuild, if any; the caller resumes it when it was being built
+     * for the server's current version, and {@link #discard discards} it otherwise.
+     */
+    public synchronized Optional<ShadowDatabase> pendingShadow() {
+        return Optional.ofNullable(pending).map(name -> shadow(directory.resolve(name)));
+    }
+
     /** Creates an empty shadow database for a rebuild; the active database is not touched. */
-    public ShadowDatabase createShadow() {
+    public synchronized ShadowDatabase createShadow() {
+        pendingShadow().ifPresent(this::discard);
         try {
             int next = databases(directory).stream()
                             .mapToInt(DerbyReplicaStore::number)
@@ -135,7 +163,8 @@ public final class DerbyReplicaStore implements AutoCloseable {
                     + 1;
             Path path = directory.resolve("db-" + next);
             DriverManager.getConnection(url(path) + ";create=true").close();
-            return new ShadowDatabase(path.getFileName().toString(), path, url(path));
+            pending = path.getFileName().toString();
+            return shadow(path);
         } catch (IOException | SQLException e) {
             throw new OutpostException(
                     ErrorCode.REPLICA_ERROR, "Cannot create a shadow database: " + e.getMessage(), e);
@@ -144,10 +173,10 @@ public final class DerbyReplicaStore implements AutoCloseable {
 
     /**
      * Makes a complete shadow the active database: shuts it down cleanly, switches {@code CURRENT}
-     * atomically, then shuts down and deletes the previous database. Every connection to the shadow
-     * must be closed.
+     * atomically, then retires the previous database: it is shut down and deleted once its last
+     * reader connection is closed. Every connection to the shadow must be closed.
      */
-    public void activate(ShadowDatabase shadow) {
+    public synchronized void activate(ShadowDatabase shadow) {
         String previous = current;
         try {
             DerbyEngine.shutdown(shadow.path());
@@ -167,26 +196,37 @@ public final class DerbyReplicaStore implements AutoCloseable {
             throw new OutpostException(
                     ErrorCode.REPLICA_ERROR, "Cannot switch to the new replica database: " + e.getMessage(), e);
         }
-        current = shadow.name();
+        synchronized (switching) {
+            current = shadow.name();
+        }
+        pending = null;
         LOG.info("Replica {} now uses {}", directory, current);
         if (previous != null) {
-            Path old = directory.resolve(previous);
-            DerbyEngine.shutdown(old);
-            deleteQuietly(old);
+            leases.retire(directory.resolve(previous));
         }
     }
 
-    /** Throws a failed shadow away; the active database is not touched. */
-    public void discard(ShadowDatabase shadow) {
+    /** Throws a shadow away; the active database is not touched. */
+    public synchronized void discard(ShadowDatabase shadow) {
         DerbyEngine.shutdown(shadow.path());
         deleteQuietly(shadow.path());
+        if (shadow.name().equals(pending)) {
+            pending = null;
+        }
     }
 
-    /** Shuts the active database down and releases the directory lock. */
+    /**
+     * Shuts the active database down, and the replaced ones still open by readers (their connections
+     * break), and releases the directory lock. A pending shadow stays for the next sync to resume.
+     */
     @Override
-    public void close() {
+    public synchronized void close() {
+        leases.releaseAll();
         if (current != null) {
             DerbyEngine.shutdown(directory.resolve(current));
+        }
+        if (pending != null) {
+            DerbyEngine.shutdown(directory.resolve(pending));
         }
         try {
             lock.release();
@@ -230,6 +270,10 @@ public final class DerbyReplicaStore implements AutoCloseable {
     private static int number(Path db) {
         Matcher m = DB_NAME.matcher(db.getFileName().toString());
         return m.matches() ? Integer.parseInt(m.group(1)) : 0;
+    }
+
+    private static ShadowDatabase shadow(Path path) {
+        return new ShadowDatabase(path.getFileName().toString(), path, url(path));
     }
 
     private static String url(Path db) {

@@ -28,7 +28,10 @@ public final class ReplicaMetadata {
 
     private ReplicaMetadata() {}
 
-    /** Creates the metadata tables and stores the replica's state, in one transaction. */
+    /**
+     * Completes a shadow: creates the metadata tables, stores the replica's state and drops the
+     * shadow's {@link ShadowProgress}, in one transaction.
+     */
     public static void write(Connection c, ReplicaStatus.Local state) throws SQLException {
         boolean autoCommit = c.getAutoCommit();
         c.setAutoCommit(false);
@@ -53,6 +56,31 @@ public final class ReplicaMetadata {
                 }
                 ps.executeBatch();
             }
+            ShadowProgress.drop(c);
+            c.commit();
+        } catch (SQLException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(autoCommit);
+        }
+    }
+
+    /**
+     * Records a new server version whose tables all equal the replica's, in one transaction: a
+     * reader sees the old version or the new one, with the same rows.
+     */
+    public static void updateVersion(Connection c, String tag, String schemaFingerprint, String latestChangeSet)
+            throws SQLException {
+        boolean autoCommit = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try (PreparedStatement ps = c.prepareStatement(
+                "update OUTPOST_REPLICA set tag = ?, schema_fingerprint = ?, latest_changeset = ?, synced_at = ?")) {
+            ps.setString(1, tag);
+            ps.setString(2, schemaFingerprint);
+            ps.setString(3, latestChangeSet);
+            ps.setTimestamp(4, Timestamp.from(java.time.Instant.now()), utc());
+            ps.executeUpdate();
             c.commit();
         } catch (SQLException e) {
             c.rollback();

@@ -5,20 +5,16 @@ import dev.outpost.client.OutpostException;
 import dev.outpost.client.ReplicaStatus;
 import dev.outpost.client.SyncEvent;
 import dev.outpost.client.SyncResult;
-import dev.outpost.client.internal.load.TableLoader;
 import dev.outpost.client.internal.schema.DerbyTypes;
-import dev.outpost.client.internal.schema.HibernateSchemaBuilder;
 import dev.outpost.client.internal.schema.ReplicaTable;
 import dev.outpost.client.internal.store.DerbyReplicaStore;
 import dev.outpost.client.internal.store.ReplicaMetadata;
-import dev.outpost.protocol.RowLines;
+import dev.outpost.client.internal.store.ShadowProgress;
 import dev.outpost.protocol.SchemaInfo;
 import dev.outpost.protocol.VersionInfo;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -27,9 +23,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One sync run. Up to date when the replica's tag and schema fingerprint equal the server's; else a
- * full rebuild into a shadow database that becomes active only when complete. Nothing local is
- * touched before the preflight has accepted the schema.
+ * One sync run. Up to date when the replica's tag and schema fingerprint equal the server's. Else,
+ * after the preflight accepted the new schema (nothing local is touched before), a {@link RebuildPlan}:
+ * when no table changed, only the new version is recorded; otherwise a shadow database is built (or
+ * resumed) with the changed tables downloaded and the others copied locally, and becomes active only
+ * when complete ({@link ShadowBuilder}).
  */
 public final class ReplicaSync {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaSync.class);
@@ -61,72 +59,79 @@ public final class ReplicaSync {
                 && Objects.equals(local.get().schemaFingerprint(), version.schemaFingerprint())) {
             LOG.info("Replica is up to date (tag {})", previousTag);
             return new SyncResult(
-                    SyncResult.Outcome.UP_TO_DATE, previousTag, previousTag, List.of(), 0, bytes(), elapsed(start));
+                    SyncResult.Outcome.UP_TO_DATE,
+                    previousTag,
+                    previousTag,
+                    List.of(),
+                    List.of(),
+                    0,
+                    bytes(),
+                    elapsed(start));
         }
         SchemaInfo schema = source.schema();
         List<ReplicaTable> tables = DerbyTypes.preflight(schema);
+        RebuildPlan plan = RebuildPlan.of(local, tables);
+        String changeSet = version.latestChangeSet() == null
+                ? null
+                : version.latestChangeSet().id();
+        if (local.isPresent() && plan.changesNothing()) {
+            recordVersion(version, schema, changeSet);
+            SyncResult result = new SyncResult(
+                    SyncResult.Outcome.RETAGGED,
+                    previousTag,
+                    version.tag(),
+                    List.of(),
+                    plan.kept(),
+                    0,
+                    bytes(),
+                    elapsed(start));
+            LOG.info("No table changed: the replica now records tag {}", version.tag());
+            events.accept(new SyncEvent.RebuildCompleted(result));
+            return result;
+        }
         String reason = local.isEmpty()
                 ? "no local replica"
                 : !Objects.equals(previousTag, version.tag())
                         ? "tag " + previousTag + " -> " + version.tag()
                         : "schema fingerprint changed";
-        List<String> names = tables.stream().map(ReplicaTable::name).toList();
-        LOG.info("Rebuilding the replica ({}): {} tables", reason, names.size());
-        events.accept(new SyncEvent.RebuildStarted(reason, names));
-
-        DerbyReplicaStore.ShadowDatabase shadow = store.createShadow();
-        List<ReplicaStatus.Table> loaded = new ArrayList<>();
-        try {
-            HibernateSchemaBuilder.createTables(shadow.jdbcUrl(), tables);
-            try (Connection c = shadow.connect()) {
-                for (ReplicaTable table : tables) {
-                    loaded.add(new ReplicaStatus.Table(table.name(), table.fingerprint(), load(c, table)));
-                }
-                String changeSet = version.latestChangeSet() == null
-                        ? null
-                        : version.latestChangeSet().id();
-                ReplicaMetadata.write(
-                        c,
-                        new ReplicaStatus.Local(version.tag(), schema.fingerprint(), changeSet, Instant.now(), loaded));
-            } catch (SQLException e) {
-                throw new OutpostException(
-                        ErrorCode.REPLICA_ERROR, "Cannot write the replica metadata: " + e.getMessage(), e);
-            }
-            store.activate(shadow);
-        } catch (RuntimeException e) {
-            store.discard(shadow);
-            throw e;
-        }
-        long rows = loaded.stream().mapToLong(ReplicaStatus.Table::rows).sum();
+        LOG.info(
+                "Updating the replica ({}): downloading {}, keeping {}, dropping {}",
+                reason,
+                plan.download(),
+                plan.kept(),
+                plan.dropped());
+        events.accept(new SyncEvent.RebuildStarted(reason, plan.download()));
+        ShadowBuilder builder = new ShadowBuilder(source, store, pageRows, events, this::bytes);
+        builder.buildAndActivate(
+                new ShadowProgress.Target(
+                        version.tag(), schema.fingerprint(), store.currentName().orElse(null)),
+                plan,
+                changeSet);
         SyncResult result = new SyncResult(
                 local.isEmpty() ? SyncResult.Outcome.CREATED : SyncResult.Outcome.REBUILT,
                 previousTag,
                 version.tag(),
-                names,
-                rows,
+                plan.download(),
+                plan.kept(),
+                builder.rowsDownloaded(),
                 bytes(),
                 elapsed(start));
         LOG.info(
-                "Replica rebuilt: {} tables, {} rows, {} bytes in {}",
-                names.size(),
-                rows,
+                "Replica updated: {} tables downloaded, {} kept, {} rows, {} bytes in {}",
+                plan.download().size(),
+                plan.kept().size(),
+                result.rows(),
                 result.bytes(),
                 result.duration());
         events.accept(new SyncEvent.RebuildCompleted(result));
         return result;
     }
 
-    private long load(Connection c, ReplicaTable table) {
-        try (TableLoader loader = new TableLoader(
-                c, table, rows -> events.accept(new SyncEvent.TableProgress(table.name(), rows, bytes())))) {
-            String after = null;
-            do {
-                RowLines.End end = source.page(table.name(), after, pageRows, loader::loadPage);
-                after = end.next();
-            } while (after != null);
-            LOG.debug("Loaded {}: {} rows", table.name(), loader.rows());
-            events.accept(new SyncEvent.TableLoaded(table.name(), loader.rows()));
-            return loader.rows();
+    private void recordVersion(VersionInfo version, SchemaInfo schema, String changeSet) {
+        try (Connection c = store.connect()) {
+            ReplicaMetadata.updateVersion(c, version.tag(), schema.fingerprint(), changeSet);
+        } catch (SQLException e) {
+            throw new OutpostException(ErrorCode.REPLICA_ERROR, "Cannot record the new version: " + e.getMessage(), e);
         }
     }
 

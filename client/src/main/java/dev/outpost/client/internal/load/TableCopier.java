@@ -1,0 +1,82 @@
+package dev.outpost.client.internal.load;
+
+import dev.outpost.client.ErrorCode;
+import dev.outpost.client.OutpostException;
+import dev.outpost.client.internal.schema.Identifiers;
+import dev.outpost.client.internal.schema.ReplicaColumn;
+import dev.outpost.client.internal.schema.ReplicaTable;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.stream.Collectors;
+
+/**
+ * Copies an unchanged table from the active replica database into a shadow database, locally and
+ * without the network. The caller commits (one transaction per table: a copy is all or nothing).
+ */
+public final class TableCopier {
+    private TableCopier() {}
+
+    /**
+     * Copies every row of {@code table} from {@code from} into the same, empty table of {@code to}.
+     *
+     * @return rows copied
+     */
+    public static long copy(Connection from, Connection to, ReplicaTable table) {
+        String columns = table.columns().stream()
+                .map(ReplicaColumn::name)
+                .map(Identifiers::sql)
+                .collect(Collectors.joining(", "));
+        String name = Identifiers.sql(table.name());
+        String insertSql = "insert into " + name + " (" + columns + ") values ("
+                + table.columns().stream().map(c -> "?").collect(Collectors.joining(", ")) + ")";
+        long rows = 0;
+        try (Statement select = from.createStatement();
+                ResultSet rs = select.executeQuery("select " + columns + " from " + name);
+                PreparedStatement insert = to.prepareStatement(insertSql)) {
+            ResultSetMetaData meta = rs.getMetaData();
+            int n = meta.getColumnCount();
+            while (rs.next()) {
+                for (int i = 1; i <= n; i++) {
+                    copyValue(rs, insert, i, meta.getColumnType(i));
+                }
+                insert.addBatch();
+                if (++rows % TableLoader.BATCH_ROWS == 0) {
+                    insert.executeBatch();
+                }
+            }
+            insert.executeBatch();
+            return rows;
+        } catch (SQLException e) {
+            throw new OutpostException(
+                    ErrorCode.REPLICA_ERROR, "Cannot copy table " + table.name() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void copyValue(ResultSet rs, PreparedStatement insert, int i, int type) throws SQLException {
+        switch (type) {
+            case Types.BLOB, Types.VARBINARY, Types.BINARY, Types.LONGVARBINARY -> insert.setBytes(i, rs.getBytes(i));
+            case Types.DECIMAL, Types.NUMERIC -> insert.setBigDecimal(i, rs.getBigDecimal(i));
+                // date and time values travel as Derby's own text, never through the JVM's time zone
+            case Types.CLOB,
+                    Types.VARCHAR,
+                    Types.CHAR,
+                    Types.LONGVARCHAR,
+                    Types.DATE,
+                    Types.TIME,
+                    Types.TIMESTAMP -> insert.setString(i, rs.getString(i));
+            default -> {
+                Object value = rs.getObject(i);
+                if (value == null) {
+                    insert.setNull(i, type);
+                } else {
+                    insert.setObject(i, value, type);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package dev.outpost.client.internal.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What a shadow database is being built for and how far it got, stored inside the shadow so that an
+ * interrupted rebuild can be resumed: {@code OUTPOST_SHADOW} (one row: the target tag and schema
+ * fingerprint, and the database it started from) and {@code OUTPOST_PROGRESS} (per table: the cursor
+ * of the next page, rows stored, done). A table's progress row is written in the same transaction as
+ * its rows, so it never claims more than is stored. Both tables are dropped when the shadow is
+ * completed ({@link #drop}).
+ */
+public final class ShadowProgress {
+    private ShadowProgress() {}
+
+    /**
+     * What a shadow is built for.
+     *
+     * @param tag the server's tag ({@code null} for an untagged history)
+     * @param schemaFingerprint the server's schema fingerprint
+     * @param base the database it started from ({@code db-<n>}), {@code null} for a first replica
+     */
+    public record Target(String tag, String schemaFingerprint, String base) {}
+
+    /**
+     * One table's progress.
+     *
+     * @param next cursor of the next page to load, {@code null} before the first page or when done
+     * @param rows rows stored
+     * @param done whether the table is complete
+     */
+    public record Table(String next, long rows, boolean done) {
+        /** A table not started yet. */
+        public static final Table NOT_STARTED = new Table(null, 0, false);
+    }
+
+    /** Marks a freshly created shadow (its tables already exist) as being built for {@code target}. */
+    public static void begin(Connection c, Target target) throws SQLException {
+        boolean autoCommit = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try (Statement s = c.createStatement()) {
+            s.executeUpdate("create table OUTPOST_SHADOW (tag varchar(1000),"
+                    + " schema_fingerprint varchar(1000) not null, base varchar(100))");
+            s.executeUpdate("create table OUTPOST_PROGRESS (table_name varchar(128) not null primary key,"
+                    + " next_cursor varchar(32672), row_count bigint not null, done smallint not null)");
+            try (PreparedStatement ps = c.prepareStatement("insert into OUTPOST_SHADOW values (?, ?, ?)")) {
+                ps.setString(1, target.tag());
+                ps.setString(2, target.schemaFingerprint());
+                ps.setString(3, target.base());
+                ps.executeUpdate();
+            }
+            c.commit();
+        } catch (SQLException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(autoCommit);
+        }
+    }
+
+    /** The shadow's target, or empty when it was never marked (it is then useless). */
+    public static Optional<Target> target(Connection c) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select tag, schema_fingerprint, base from OUTPOST_SHADOW")) {
+            return rs.next()
+                    ? Optional.of(new Target(rs.getString(1), rs.getString(2), rs.getString(3)))
+                    : Optional.empty();
+        } catch (SQLException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Every table's progress, by name; tables not started are absent. */
+    public static Map<String, Table> tables(Connection c) throws SQLException {
+        Map<String, Table> tables = new HashMap<>();
+        try (Statement s = c.createStatement();
+                ResultSet rs =
+                        s.executeQuery("select table_name, next_cursor, row_count, done from OUTPOST_PROGRESS")) {
+            while (rs.next()) {
+                tables.put(rs.getString(1), new Table(rs.getString(2), rs.getLong(3), rs.getInt(4) == 1));
+            }
+        }
+        return tables;
+    }
+
+    /** Records a table's progress in the caller's transaction (the caller commits). */
+    public static void record(Connection c, String table, Table progress) throws SQLException {
+        try (PreparedStatement update = c.prepareStatement(
+                "update OUTPOST_PROGRESS set next_cursor = ?, row_count = ?, done = ? where table_name = ?")) {
+            update.setString(1, progress.next());
+            update.setLong(2, progress.rows());
+            update.setInt(3, progress.done() ? 1 : 0);
+            update.setString(4, table);
+            if (update.executeUpdate() == 1) {
+                return;
+            }
+        }
+        try (PreparedStatement insert = c.prepareStatement("insert into OUTPOST_PROGRESS values (?, ?, ?, ?)")) {
+            insert.setString(1, table);
+            insert.setString(2, progress.next());
+            insert.setLong(3, progress.rows());
+            insert.setInt(4, progress.done() ? 1 : 0);
+            insert.executeUpdate();
+        }
+    }
+
+    /** Drops the progress tables in the caller's transaction. */
+    public static void drop(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.executeUpdate("drop table OUTPOST_PROGRESS");
+            s.executeUpdate("drop table OUTPOST_SHADOW");
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package dev.outpost.client.internal.sync;
+
+import dev.outpost.client.ReplicaStatus;
+import dev.outpost.client.internal.schema.ReplicaTable;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Which tables a migration rebuilds: a table whose server fingerprint equals the one the replica
+ * holds is kept (copied locally into the new database), every other table is downloaded, and tables
+ * the server no longer syncs are dropped.
+ *
+ * <p>Foreign keys force nothing extra: the server's table fingerprint covers the table's own foreign
+ * keys (columns, referenced table and columns), so a change to how a table references another changes
+ * its fingerprint; and the replica creates no foreign-key constraints, so a rebuilt parent never
+ * invalidates a kept child's definition. Rows of different tables were never one snapshot (each table
+ * is paged on its own), so keeping a table's rows weakens no guarantee the replica made.
+ *
+ * @param tables every table of the new version, in the server's order
+ * @param download names of the tables to download
+ * @param kept names of the tables to keep
+ * @param dropped names of the replica's tables the new version no longer has
+ */
+record RebuildPlan(List<ReplicaTable> tables, List<String> download, List<String> kept, List<String> dropped) {
+
+    /** The plan from the replica's state (empty for a first sync) to the preflighted {@code tables}. */
+    static RebuildPlan of(Optional<ReplicaStatus.Local> local, List<ReplicaTable> tables) {
+        Map<String, String> held = new HashMap<>();
+        local.ifPresent(l -> l.tables().forEach(t -> held.put(t.name(), t.fingerprint())));
+        List<String> kept = tables.stream()
+                .filter(t -> t.fingerprint() != null && Objects.equals(held.get(t.name()), t.fingerprint()))
+                .map(ReplicaTable::name)
+                .toList();
+        List<String> download = tables.stream()
+                .map(ReplicaTable::name)
+                .filter(name -> !kept.contains(name))
+                .toList();
+        Set<String> names = tables.stream().map(ReplicaTable::name).collect(Collectors.toSet());
+        List<String> dropped = held.keySet().stream()
+                .filter(name -> !names.contains(name))
+                .sorted()
+                .toList();
+        return new RebuildPlan(List.copyOf(tables), download, kept, dropped);
+    }
+
+    /** Whether the new version has exactly the replica's tables, unchanged. */
+    boolean changesNothing() {
+        return download.isEmpty() && dropped.isEmpty();
+    }
+}

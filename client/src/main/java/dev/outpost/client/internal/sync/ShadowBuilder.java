@@ -1,0 +1,171 @@
+package dev.outpost.client.internal.sync;
+
+import dev.outpost.client.ErrorCode;
+import dev.outpost.client.OutpostException;
+import dev.outpost.client.ReplicaStatus;
+import dev.outpost.client.SyncEvent;
+import dev.outpost.client.internal.load.TableCopier;
+import dev.outpost.client.internal.load.TableLoader;
+import dev.outpost.client.internal.schema.HibernateSchemaBuilder;
+import dev.outpost.client.internal.schema.ReplicaTable;
+import dev.outpost.client.internal.store.DerbyReplicaStore;
+import dev.outpost.client.internal.store.DerbyReplicaStore.ShadowDatabase;
+import dev.outpost.client.internal.store.ReplicaMetadata;
+import dev.outpost.client.internal.store.ShadowProgress;
+import dev.outpost.protocol.RowLines;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds (or resumes) the shadow database of a migration and activates it: kept tables are copied
+ * from the active database, the others downloaded page by page. Every table's progress is committed
+ * with its rows ({@link ShadowProgress}), so after a crash or a failed download the next sync for the
+ * same server version continues where this one stopped; a shadow built for another version is
+ * discarded.
+ */
+final class ShadowBuilder {
+    private static final Logger LOG = LoggerFactory.getLogger(ShadowBuilder.class);
+
+    private final ReplicaSource source;
+    private final DerbyReplicaStore store;
+    private final int pageRows;
+    private final Consumer<SyncEvent> events;
+    private final LongSupplier bytes;
+    private long rowsDownloaded;
+
+    ShadowBuilder(
+            ReplicaSource source,
+            DerbyReplicaStore store,
+            int pageRows,
+            Consumer<SyncEvent> events,
+            LongSupplier bytes) {
+        this.source = source;
+        this.store = store;
+        this.pageRows = pageRows;
+        this.events = events;
+        this.bytes = bytes;
+    }
+
+    /** Rows this run downloaded (not counting those a resumed shadow already had). */
+    long rowsDownloaded() {
+        return rowsDownloaded;
+    }
+
+    /**
+     * Builds the shadow for {@code target} following {@code plan}, stores {@code state} (without
+     * tables) in it and makes it the active database.
+     *
+     * @return the tables of the new replica
+     */
+    List<ReplicaStatus.Table> buildAndActivate(ShadowProgress.Target target, RebuildPlan plan, String latestChangeSet) {
+        ShadowDatabase shadow = shadowFor(target, plan.tables());
+        List<ReplicaStatus.Table> tables = new ArrayList<>();
+        try (Connection c = shadow.connect()) {
+            Map<String, ShadowProgress.Table> progress = ShadowProgress.tables(c);
+            for (ReplicaTable table : plan.tables()) {
+                ShadowProgress.Table done = progress.getOrDefault(table.name(), ShadowProgress.Table.NOT_STARTED);
+                long rows = plan.kept().contains(table.name()) ? keep(c, table, done) : download(c, table, done);
+                tables.add(new ReplicaStatus.Table(table.name(), table.fingerprint(), rows));
+            }
+            ReplicaMetadata.write(
+                    c,
+                    new ReplicaStatus.Local(
+                            target.tag(), target.schemaFingerprint(), latestChangeSet, Instant.now(), tables));
+        } catch (SQLException e) {
+            throw new OutpostException(
+                    ErrorCode.REPLICA_ERROR, "Cannot write the shadow database: " + e.getMessage(), e);
+        }
+        events.accept(new SyncEvent.Activating(target.tag()));
+        store.activate(shadow);
+        return tables;
+    }
+
+    private ShadowDatabase shadowFor(ShadowProgress.Target target, List<ReplicaTable> tables) {
+        Optional<ShadowDatabase> pending = store.pendingShadow();
+        if (pending.isPresent()) {
+            Optional<ShadowProgress.Target> built;
+            try (Connection c = pending.get().connect()) {
+                built = ShadowProgress.target(c);
+            } catch (SQLException | OutpostException e) {
+                built = Optional.empty();
+            }
+            if (built.equals(Optional.of(target))) {
+                LOG.info("Resuming the interrupted rebuild in {}", pending.get().name());
+                return pending.get();
+            }
+            LOG.info(
+                    "Discarding {}, an unfinished rebuild for another version",
+                    pending.get().name());
+            store.discard(pending.get());
+        }
+        ShadowDatabase shadow = store.createShadow();
+        try {
+            HibernateSchemaBuilder.createTables(shadow.jdbcUrl(), tables);
+            try (Connection c = shadow.connect()) {
+                ShadowProgress.begin(c, target);
+            }
+            return shadow;
+        } catch (SQLException | RuntimeException e) {
+            store.discard(shadow);
+            throw e instanceof OutpostException o
+                    ? o
+                    : new OutpostException(
+                            ErrorCode.REPLICA_ERROR, "Cannot prepare the shadow database: " + e.getMessage(), e);
+        }
+    }
+
+    private long keep(Connection c, ReplicaTable table, ShadowProgress.Table done) throws SQLException {
+        if (!done.done()) {
+            c.setAutoCommit(false);
+            try (Connection active = store.connect()) {
+                long rows = TableCopier.copy(active, c, table);
+                ShadowProgress.record(c, table.name(), new ShadowProgress.Table(null, rows, true));
+                c.commit();
+                done = new ShadowProgress.Table(null, rows, true);
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+        LOG.debug("Kept {}: {} rows", table.name(), done.rows());
+        events.accept(new SyncEvent.TableKept(table.name(), done.rows()));
+        return done.rows();
+    }
+
+    private long download(Connection c, ReplicaTable table, ShadowProgress.Table done) {
+        if (done.done()) {
+            events.accept(new SyncEvent.TableLoaded(table.name(), done.rows()));
+            return done.rows();
+        }
+        TableLoader.PageCheckpoint checkpoint = (end, rows) ->
+                ShadowProgress.record(c, table.name(), new ShadowProgress.Table(end.next(), rows, end.next() == null));
+        try (TableLoader loader = new TableLoader(
+                c,
+                table,
+                done.rows(),
+                checkpoint,
+                rows -> events.accept(new SyncEvent.TableProgress(table.name(), rows, bytes.getAsLong())))) {
+            String after = done.next();
+            if (after != null) {
+                LOG.info("Resuming {} after {} rows", table.name(), done.rows());
+            }
+            do {
+                RowLines.End end = source.page(table.name(), after, pageRows, loader::loadPage);
+                after = end.next();
+            } while (after != null);
+            rowsDownloaded += loader.rows() - done.rows();
+            LOG.debug("Loaded {}: {} rows", table.name(), loader.rows());
+            events.accept(new SyncEvent.TableLoaded(table.name(), loader.rows()));
+            return loader.rows();
+        }
+    }
+}
