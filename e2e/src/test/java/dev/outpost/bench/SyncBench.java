@@ -53,7 +53,7 @@ public final class SyncBench {
         Files.writeString(
                 properties,
                 TestPostgres.serverProperties(postgres.getPort(), "outpost", "outpost")
-                        + "outpost.sync-tokens=bench\noutpost.capture.enabled=false\n");
+                        + "outpost.sync-tokens=bench\noutpost.capture.enabled=false\noutpost.liquibase.enabled=false\n");
         try (PayaraMicroServer server = PayaraMicroServer.start(runDir, properties, "bench")) {
             ReplicaConfig config = ReplicaConfig.builder()
                     .serverUrl(server.baseUri())
