@@ -1,5 +1,6 @@
 package dev.outpost.client;
 
+import dev.outpost.client.internal.PausePoints;
 import dev.outpost.client.internal.http.SyncHttpClient;
 import dev.outpost.client.internal.store.DerbyReplicaStore;
 import dev.outpost.client.internal.sync.ReplicaSource;
@@ -179,6 +180,7 @@ public final class OutpostReplica implements AutoCloseable {
     }
 
     private void fire(SyncEvent event) {
+        PausePoints.reached(event.toString());
         for (SyncListener listener : listeners) {
             try {
                 listener.onEvent(event);

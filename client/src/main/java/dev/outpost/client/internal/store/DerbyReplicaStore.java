@@ -3,6 +3,7 @@ package dev.outpost.client.internal.store;
 import dev.outpost.client.ErrorCode;
 import dev.outpost.client.OutpostException;
 import dev.outpost.client.ReplicaStatus;
+import dev.outpost.client.internal.PausePoints;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -180,18 +181,21 @@ public final class DerbyReplicaStore implements AutoCloseable {
         String previous = current;
         try {
             DerbyEngine.shutdown(shadow.path());
+            PausePoints.reached("swap: " + shadow.name() + " shut down");
             Path tmp = directory.resolve(CURRENT_TMP);
             try (FileChannel out = FileChannel.open(
                     tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 out.write(ByteBuffer.wrap((shadow.name() + "\n").getBytes(StandardCharsets.US_ASCII)));
                 out.force(true);
             }
+            PausePoints.reached("swap: " + CURRENT_TMP + " written");
             Files.move(
                     tmp,
                     directory.resolve(CURRENT),
                     StandardCopyOption.ATOMIC_MOVE,
                     StandardCopyOption.REPLACE_EXISTING);
             syncDirectory();
+            PausePoints.reached("swap: " + CURRENT + " names " + shadow.name());
         } catch (IOException e) {
             throw new OutpostException(
                     ErrorCode.REPLICA_ERROR, "Cannot switch to the new replica database: " + e.getMessage(), e);

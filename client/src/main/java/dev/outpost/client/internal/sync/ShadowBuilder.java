@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -29,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * Builds (or resumes) the shadow database of a migration and activates it: kept tables are copied
  * from the active database, the others downloaded page by page. Every table's progress is committed
  * with its rows ({@link ShadowProgress}), so after a crash or a failed download the next sync for the
- * same server version continues where this one stopped; a shadow built for another version is
- * discarded.
+ * same server version continues where this one stopped, and a shadow completed before a crash hit
+ * the swap is activated as it is; a shadow built for another version is discarded.
  */
 final class ShadowBuilder {
     private static final Logger LOG = LoggerFactory.getLogger(ShadowBuilder.class);
@@ -68,18 +69,15 @@ final class ShadowBuilder {
      */
     List<ReplicaStatus.Table> buildAndActivate(ShadowProgress.Target target, RebuildPlan plan, String latestChangeSet) {
         ShadowDatabase shadow = shadowFor(target, plan.tables());
-        List<ReplicaStatus.Table> tables = new ArrayList<>();
+        List<ReplicaStatus.Table> tables;
         try (Connection c = shadow.connect()) {
-            Map<String, ShadowProgress.Table> progress = ShadowProgress.tables(c);
-            for (ReplicaTable table : plan.tables()) {
-                ShadowProgress.Table done = progress.getOrDefault(table.name(), ShadowProgress.Table.NOT_STARTED);
-                long rows = plan.kept().contains(table.name()) ? keep(c, table, done) : download(c, table, done);
-                tables.add(new ReplicaStatus.Table(table.name(), table.fingerprint(), rows));
+            Optional<ReplicaStatus.Local> completed = completedFor(c, target);
+            if (completed.isPresent()) {
+                LOG.info("{} was completed before the swap was interrupted: activating it", shadow.name());
+                tables = completed.get().tables();
+            } else {
+                tables = build(c, target, plan, latestChangeSet);
             }
-            ReplicaMetadata.write(
-                    c,
-                    new ReplicaStatus.Local(
-                            target.tag(), target.schemaFingerprint(), latestChangeSet, Instant.now(), tables));
         } catch (SQLException e) {
             throw new OutpostException(
                     ErrorCode.REPLICA_ERROR, "Cannot write the shadow database: " + e.getMessage(), e);
@@ -89,16 +87,49 @@ final class ShadowBuilder {
         return tables;
     }
 
+    private List<ReplicaStatus.Table> build(
+            Connection c, ShadowProgress.Target target, RebuildPlan plan, String latestChangeSet) throws SQLException {
+        List<ReplicaStatus.Table> tables = new ArrayList<>();
+        Map<String, ShadowProgress.Table> progress = ShadowProgress.tables(c);
+        for (ReplicaTable table : plan.tables()) {
+            ShadowProgress.Table done = progress.getOrDefault(table.name(), ShadowProgress.Table.NOT_STARTED);
+            long rows = plan.kept().contains(table.name()) ? keep(c, table, done) : download(c, table, done);
+            tables.add(new ReplicaStatus.Table(table.name(), table.fingerprint(), rows));
+        }
+        ReplicaMetadata.write(
+                c,
+                new ReplicaStatus.Local(
+                        target.tag(), target.schemaFingerprint(), latestChangeSet, Instant.now(), tables));
+        return tables;
+    }
+
+    /**
+     * The state of a shadow that was completed for {@code target} (its state written, its progress
+     * dropped) but not activated: a crash hit the swap. Empty for a shadow still being built.
+     */
+    private static Optional<ReplicaStatus.Local> completedFor(Connection c, ShadowProgress.Target target) {
+        try {
+            ReplicaStatus.Local state = ReplicaMetadata.read(c);
+            return Objects.equals(state.tag(), target.tag())
+                            && Objects.equals(state.schemaFingerprint(), target.schemaFingerprint())
+                    ? Optional.of(state)
+                    : Optional.empty();
+        } catch (SQLException e) {
+            return Optional.empty();
+        }
+    }
+
     private ShadowDatabase shadowFor(ShadowProgress.Target target, List<ReplicaTable> tables) {
         Optional<ShadowDatabase> pending = store.pendingShadow();
         if (pending.isPresent()) {
-            Optional<ShadowProgress.Target> built;
+            boolean resumable;
             try (Connection c = pending.get().connect()) {
-                built = ShadowProgress.target(c);
+                resumable = ShadowProgress.target(c).equals(Optional.of(target))
+                        || completedFor(c, target).isPresent();
             } catch (SQLException | OutpostException e) {
-                built = Optional.empty();
+                resumable = false;
             }
-            if (built.equals(Optional.of(target))) {
+            if (resumable) {
                 LOG.info("Resuming the interrupted rebuild in {}", pending.get().name());
                 return pending.get();
             }

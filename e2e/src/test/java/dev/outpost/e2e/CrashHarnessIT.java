@@ -1,0 +1,266 @@
+package dev.outpost.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.outpost.client.OutpostReplica;
+import dev.outpost.client.ReplicaConfig;
+import dev.outpost.client.ReplicaStatus;
+import dev.outpost.client.SyncResult;
+import dev.outpost.server.testsupport.TestLiquibase;
+import dev.outpost.server.testsupport.TestPostgres;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Issue 4's crash harness: the real CLI syncs a release-1 replica to release 2 (one changed table,
+ * one new table, four kept tables, pages of 50 rows) in its own JVM and is killed with SIGKILL at a
+ * pause point of the client ({@code outpost.debug.pauseAt}: every sync event, i.e. before, during and
+ * after each table, and each step of the swap). After every kill the replica opens at a complete
+ * version, old or new, with every table holding the rows its metadata records, and the next sync
+ * converges to PostgreSQL row for row.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CrashHarnessIT {
+    private static final String TOKEN = "crash-token";
+    private static final int PAGE_ROWS = 50;
+    private static final List<String> RELEASE_2_TABLES = Stream.concat(
+                    EndToEndIT.RELEASE_1_TABLES.stream(), Stream.of("user_preferences"))
+            .toList();
+    /** A safety bound: a rebuild of this data has far fewer pause points. */
+    private static final int MAX_POINTS = 200;
+
+    private final Path runDir =
+            Path.of(System.getProperty("outpost.runDir", "target")).toAbsolutePath();
+    private EmbeddedPostgres postgres;
+    private PayaraMicroServer server;
+    private Path work;
+    private Path baseline;
+    private ReplicaStatus.Local baselineState;
+    private String baselineDb;
+
+    @BeforeAll
+    void startServerAndBuildTheOldReplica() throws Exception {
+        postgres = TestPostgres.start();
+        TestPostgres.createDatabase(postgres, "outpost", "outpost");
+        try (Connection c = pg()) {
+            TestLiquibase.update(c, TestLiquibase.MASTER, "1.0");
+            DemoData.release1(c, 6, 100);
+        }
+        Path properties = runDir.resolve("crash-server.properties");
+        Files.writeString(
+                properties,
+                TestPostgres.serverProperties(postgres.getPort(), "outpost", "outpost") + "outpost.sync-tokens=" + TOKEN
+                        + "\noutpost.liquibase.enabled=false\n");
+        server = PayaraMicroServer.start(runDir, properties, "crash");
+        work = Files.createTempDirectory(runDir, "crash-replicas-");
+        baseline = work.resolve("baseline");
+        try (OutpostReplica replica = open(baseline)) {
+            assertEquals(SyncResult.Outcome.CREATED, replica.sync().outcome());
+            baselineState = replica.status().local();
+        }
+        baselineDb = Files.readString(baseline.resolve("CURRENT")).trim();
+        try (Connection c = pg()) {
+            TestLiquibase.update(c, TestLiquibase.MASTER, "2.0");
+            DemoData.release2(c);
+        }
+    }
+
+    @AfterAll
+    void stopServer() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+        TestPostgres.stop(postgres);
+    }
+
+    @Test
+    void aKillAtAnyPointOfARebuildLeavesAConsistentReplicaThatTheNextSyncCompletes() throws Exception {
+        long fullDownload = serverRows("users") + serverRows("user_preferences");
+        List<String> report = new ArrayList<>();
+        int resumed = 0;
+        boolean shadowComplete = false;
+        long point = 1;
+        for (; point <= MAX_POINTS; point++) {
+            Path replica = work.resolve("kill-" + point);
+            copy(baseline, replica);
+            CrashingCli.Run run = CrashingCli.sync(runDir, point, args(replica));
+            if (!run.killed()) {
+                assertEquals(0, run.exit(), "past the last pause point the sync completes: " + run.output());
+                try (OutpostReplica r = open(replica)) {
+                    assertEqualsPostgres(r);
+                }
+                break;
+            }
+            assertEquals(137, run.exit(), "killed with SIGKILL at " + run.killedAt());
+            SyncResult next = assertConsistentThenConverges(replica, run.killedAt());
+            assertTrue(next.rows() <= fullDownload, run.killedAt());
+            shadowComplete |= run.killedAt().startsWith("Activating");
+            if (shadowComplete && next.outcome() == SyncResult.Outcome.REBUILT) {
+                assertEquals(0, next.rows(), run.killedAt() + ": the complete shadow is activated, not rebuilt");
+            }
+            if (next.outcome() == SyncResult.Outcome.REBUILT && next.rows() < fullDownload) {
+                resumed++;
+            }
+            report.add(point + " " + run.killedAt() + " -> " + next.outcome() + ", " + next.rows() + " rows");
+            deleteRecursively(replica);
+        }
+        long killPoints = point - 1;
+        System.out.println("Crash harness: " + killPoints + " kill points, each followed by a consistent replica and"
+                + " a converging sync (" + resumed + " resumed a partly built shadow):\n  "
+                + String.join("\n  ", report));
+        assertTrue(point <= MAX_POINTS, "the sync ran to its end without the hook");
+        assertTrue(killPoints >= 25, "a rebuild of 6 tables in pages of 50 rows has many points: " + killPoints);
+        for (String kind : List.of("RebuildStarted", "TableKept", "TableProgress", "TableLoaded", "Activating")) {
+            assertTrue(report.stream().anyMatch(r -> r.contains(kind)), kind + " was a kill point");
+        }
+        assertEquals(3, report.stream().filter(r -> r.contains("swap: ")).count(), "3 kill points inside the swap");
+        assertTrue(resumed > 0, "a kill after stored pages lets the next sync resume");
+    }
+
+    @Test
+    void repeatedKillsDuringResumedRebuildsStillConverge() throws Exception {
+        Path replica = work.resolve("repeated");
+        copy(baseline, replica);
+        // past CheckStarted, RebuildStarted and one event per finished table: every run commits something new
+        long point = 2 + RELEASE_2_TABLES.size() + 1;
+        int kills = 0;
+        CrashingCli.Run run;
+        do {
+            run = CrashingCli.sync(runDir, point, args(replica));
+            if (run.killed()) {
+                kills++;
+                assertEquals(137, run.exit());
+                try (OutpostReplica r = open(replica)) {
+                    assertConsistent(r, replica, run.killedAt());
+                }
+            }
+        } while (run.killed() && kills < MAX_POINTS);
+        assertEquals(0, run.exit(), run.output());
+        System.out.println("Crash harness: " + kills + " successive kills of resumed rebuilds, then completed");
+        assertTrue(kills > 1, "killed more than once: " + kills);
+        try (OutpostReplica r = open(replica)) {
+            assertEquals("2.0", r.status().local().tag());
+            assertEqualsPostgres(r);
+        }
+    }
+
+    /** Opens the killed replica, checks it, syncs it to the end and compares it with PostgreSQL. */
+    private SyncResult assertConsistentThenConverges(Path replica, String killedAt) throws Exception {
+        try (OutpostReplica r = open(replica)) {
+            assertConsistent(r, replica, killedAt);
+            SyncResult next = r.sync();
+            assertEquals("2.0", next.newTag(), killedAt);
+            assertTrue(r.status().upToDate(), killedAt);
+            assertEqualsPostgres(r);
+            assertEquals(1, databases(replica), killedAt + ": only the active database is left");
+            return next;
+        }
+    }
+
+    /**
+     * The replica opens at the old or the new version, complete: every recorded table holds the rows
+     * recorded for it (at the old version: exactly the old database, untouched; at the new one:
+     * PostgreSQL's rows); leftovers other than a resumable shadow are gone.
+     */
+    private void assertConsistent(OutpostReplica r, Path replica, String killedAt) throws Exception {
+        ReplicaStatus.Local local = r.status().local();
+        assertNotNull(local, killedAt);
+        assertFalse(Files.exists(replica.resolve("CURRENT.tmp")), killedAt + ": CURRENT.tmp removed on open");
+        assertTrue(databases(replica) <= 2, killedAt + ": the active database and at most one shadow");
+        try (Connection derby = r.openConnection();
+                Statement st = derby.createStatement()) {
+            for (ReplicaStatus.Table table : local.tables()) {
+                try (ResultSet rs = st.executeQuery("select count(*) from " + table.name())) {
+                    rs.next();
+                    assertEquals(table.rows(), rs.getLong(1), killedAt + ": rows of " + table.name());
+                }
+            }
+        }
+        if ("1.0".equals(local.tag())) {
+            assertEquals(
+                    baselineDb, Files.readString(replica.resolve("CURRENT")).trim(), killedAt);
+            assertEquals(baselineState.tables(), local.tables(), killedAt + ": the old replica is untouched");
+        } else {
+            assertEquals("2.0", local.tag(), killedAt);
+            assertEqualsPostgres(r);
+        }
+    }
+
+    private void assertEqualsPostgres(OutpostReplica r) throws Exception {
+        try (Connection pg = pg();
+                Connection derby = r.openConnection()) {
+            for (String table : RELEASE_2_TABLES) {
+                ReplicaComparison.assertSameRows(pg, derby, table);
+            }
+        }
+    }
+
+    private String[] args(Path replica) {
+        return new String[] {
+            "--server", server.baseUri().toString(),
+            "--token", TOKEN,
+            "--replica", replica.toString(),
+            "--page-rows", Integer.toString(PAGE_ROWS)
+        };
+    }
+
+    private OutpostReplica open(Path replica) {
+        return OutpostReplica.open(ReplicaConfig.builder()
+                .serverUrl(server.baseUri())
+                .token(TOKEN)
+                .directory(replica)
+                .pageRows(PAGE_ROWS)
+                .build());
+    }
+
+    private Connection pg() throws Exception {
+        return postgres.getDatabase("outpost", "outpost").getConnection();
+    }
+
+    private long serverRows(String table) throws Exception {
+        try (Connection c = pg();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("select count(*) from " + table)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static long databases(Path replica) throws IOException {
+        try (Stream<Path> files = Files.list(replica)) {
+            return files.filter(p -> p.getFileName().toString().startsWith("db-"))
+                    .count();
+        }
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path p : files.toList()) {
+                Files.copy(p, to.resolve(from.relativize(p).toString()));
+            }
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

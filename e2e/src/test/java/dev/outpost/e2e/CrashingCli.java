@@ -1,0 +1,70 @@
+package dev.outpost.e2e;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The CLI's {@code sync} in its own JVM with the client's pause hook ({@code outpost.debug.pauseAt}):
+ * when the process reports that it is blocked at the requested pause point, it is killed with SIGKILL
+ * ({@link Process#destroyForcibly()}), as a crash at exactly that point.
+ */
+final class CrashingCli {
+    private static final String PAUSED = "PAUSED ";
+
+    private CrashingCli() {}
+
+    /**
+     * How a run ended.
+     *
+     * @param killedAt the pause point it was killed at, or {@code null} when it ran to its end
+     * @param exit its exit code (137 after SIGKILL)
+     * @param output what it printed on standard output, then on standard error
+     */
+    record Run(String killedAt, int exit, String output) {
+        boolean killed() {
+            return killedAt != null;
+        }
+    }
+
+    /** Runs {@code outpost sync args}, killing it at pause point {@code point} (counted from 1) if it gets there. */
+    static Run sync(Path runDir, long point, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1",
+                "-Doutpost.debug.pauseAt=" + point,
+                "-jar",
+                runDir.resolve("outpost-client.jar").toString(),
+                "sync"));
+        command.addAll(List.of(args));
+        // standard error on its own: the CLI's progress lines end in carriage returns, not line breaks
+        Path err = Files.createTempFile(runDir, "crash-cli-", ".err");
+        Process p = new ProcessBuilder(command)
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .redirectError(err.toFile())
+                .start();
+        StringBuilder output = new StringBuilder();
+        String killedAt = null;
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = out.readLine()) != null; ) {
+                output.append(line).append('\n');
+                if (line.startsWith(PAUSED + point + " ")) {
+                    killedAt = line.substring(
+                            PAUSED.length() + Long.toString(point).length() + 1);
+                    p.destroyForcibly();
+                    break;
+                }
+            }
+        }
+        int exit = p.waitFor();
+        output.append(Files.readString(err, StandardCharsets.UTF_8));
+        Files.delete(err);
+        return new Run(killedAt, exit, output.toString());
+    }
+}
