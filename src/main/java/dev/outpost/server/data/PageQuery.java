@@ -9,7 +9,8 @@ import java.util.stream.Collectors;
  * The SQL of one page: every column as PostgreSQL text, rows after the cursor's key in key order
  * (a row-value comparison that the primary-key index answers), at most {@code limit} rows. Key
  * columns are qualified everywhere: an unqualified {@code ORDER BY id} would sort by the selected
- * {@code id::text} output column, i.e. as text.
+ * {@code id::text} output column, i.e. as text. A table without a primary key is one page: every
+ * row, in no particular order, without a limit parameter.
  */
 final class PageQuery {
     private PageQuery() {}
@@ -27,6 +28,9 @@ final class PageQuery {
                 .append('.')
                 .append(quote(table.name()))
                 .append(" t");
+        if (table.primaryKey().isEmpty()) {
+            return sql.toString();
+        }
         if (afterCursor) {
             String params = table.primaryKey().stream()
                     .map(k -> "cast(cast(? as text) as " + quote(typeOf(table, k)) + ")")

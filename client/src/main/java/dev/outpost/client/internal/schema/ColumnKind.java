@@ -18,7 +18,6 @@ public enum ColumnKind {
     TIMESTAMP("java.time.LocalDateTime", Types.TIMESTAMP),
     /** A {@code timestamptz}, stored as the UTC date-time (Derby has no zoned timestamp). */
     TIMESTAMP_UTC("java.time.LocalDateTime", Types.TIMESTAMP),
-    TIME("java.time.LocalTime", Types.TIME),
     BLOB("java.sql.Blob", Types.BLOB),
     /** A {@code uuid} in its 36-character text form, as {@code CHAR(36)}. */
     UUID("java.lang.String", Types.CHAR);

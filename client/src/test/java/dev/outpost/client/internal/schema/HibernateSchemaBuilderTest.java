@@ -75,7 +75,7 @@ class HibernateSchemaBuilderTest {
         assertEquals("REAL", columns.get("WEIGHT"));
         assertEquals("BOOLEAN", columns.get("ACTIVE"));
         assertEquals("DATE", columns.get("BORN"));
-        assertEquals("TIME", columns.get("WAKES_AT"));
+        assertEquals("VARCHAR(15)", columns.get("WAKES_AT"));
         assertEquals("TIMESTAMP", columns.get("UPDATED_AT"));
         assertEquals("TIMESTAMP", columns.get("CREATED_AT"));
         assertEquals("BLOB(2147483647)", columns.get("AVATAR"));
