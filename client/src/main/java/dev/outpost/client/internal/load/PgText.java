@@ -18,7 +18,8 @@ import java.util.Locale;
  * the UTC date-time {@code 2024-01-31T10:00}, and so on. {@code null} stays {@code null}.
  *
  * <p>Values a Derby column cannot hold are refused with a message naming the value: NaN and
- * infinities in DOUBLE, REAL and DECIMAL columns, dates before year 1 or after 9999. Timestamps
+ * infinities in DOUBLE, REAL and DECIMAL columns, dates before year 1 or after 9999, and the ten
+ * days 5 to 14 October 1582 that Derby's Julian-Gregorian calendar skips. Timestamps
  * {@code infinity} and {@code -infinity} are stored as {@link #INFINITY} and {@link
  * #MINUS_INFINITY}, values PostgreSQL itself cannot produce (it stops at microseconds).
  */
@@ -28,6 +29,9 @@ public final class PgText {
 
     /** How a timestamp {@code -infinity} is stored: one nanosecond into Derby's first day. */
     public static final LocalDateTime MINUS_INFINITY = LocalDateTime.of(1, 1, 1, 0, 0, 0, 1);
+
+    private static final LocalDate GAP_FIRST = LocalDate.of(1582, 10, 5);
+    private static final LocalDate GAP_LAST = LocalDate.of(1582, 10, 14);
 
     private static final DateTimeFormatter TIMESTAMP = new DateTimeFormatterBuilder()
             .append(DateTimeFormatter.ISO_LOCAL_DATE)
@@ -41,6 +45,15 @@ public final class PgText {
             .toFormatter();
 
     private PgText() {}
+
+    /** A valid PostgreSQL value that the Derby column cannot hold (the schema maps, the value does not). */
+    public static final class Unrepresentable extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        Unrepresentable(String message) {
+            super(message);
+        }
+    }
 
     /**
      * The value for a column of this kind.
@@ -62,7 +75,7 @@ public final class PgText {
                 case REAL -> Float.valueOf(finite(kind, text));
                 case BOOLEAN -> bool(text);
                 case VARCHAR, CHAR, CLOB, UUID -> text;
-                case DATE -> LocalDate.parse(inDerbyRange(kind, text));
+                case DATE -> notInCalendarGap(kind, text, LocalDate.parse(inDerbyRange(kind, text)));
                 case TIMESTAMP -> timestamp(text, false);
                 case TIMESTAMP_UTC -> timestamp(text, true);
                 case BLOB -> bytes(text);
@@ -76,12 +89,28 @@ public final class PgText {
         return switch (text) {
             case "infinity" -> INFINITY;
             case "-infinity" -> MINUS_INFINITY;
-            default -> utc
-                    ? OffsetDateTime.parse(inDerbyRange(ColumnKind.TIMESTAMP_UTC, text), TIMESTAMPTZ)
-                            .withOffsetSameInstant(ZoneOffset.UTC)
-                            .toLocalDateTime()
-                    : LocalDateTime.parse(inDerbyRange(ColumnKind.TIMESTAMP, text), TIMESTAMP);
+            default -> {
+                ColumnKind kind = utc ? ColumnKind.TIMESTAMP_UTC : ColumnKind.TIMESTAMP;
+                LocalDateTime value = utc
+                        ? OffsetDateTime.parse(inDerbyRange(kind, text), TIMESTAMPTZ)
+                                .withOffsetSameInstant(ZoneOffset.UTC)
+                                .toLocalDateTime()
+                        : LocalDateTime.parse(inDerbyRange(kind, text), TIMESTAMP);
+                notInCalendarGap(kind, text, value.toLocalDate());
+                yield value;
+            }
         };
+    }
+
+    /**
+     * Derby's calendar is Julian before 15 October 1582 and has no 5 to 14 October 1582 (it would
+     * store the 15th to the 24th); PostgreSQL's proleptic Gregorian calendar has them.
+     */
+    private static LocalDate notInCalendarGap(ColumnKind kind, String text, LocalDate date) {
+        if (!date.isBefore(GAP_FIRST) && !date.isAfter(GAP_LAST)) {
+            throw cannotHold(kind, text);
+        }
+        return date;
     }
 
     /** PostgreSQL writes NaN and infinities as words, never as digits. */
@@ -119,8 +148,8 @@ public final class PgText {
         }
     }
 
-    private static IllegalArgumentException cannotHold(ColumnKind kind, String text) {
-        return new IllegalArgumentException(
+    private static Unrepresentable cannotHold(ColumnKind kind, String text) {
+        return new Unrepresentable(
                 "'" + text + "', a value Derby's " + kind.name().toLowerCase(Locale.ROOT) + " cannot hold");
     }
 

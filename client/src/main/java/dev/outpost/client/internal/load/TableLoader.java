@@ -144,6 +144,11 @@ public final class TableLoader implements AutoCloseable {
             Object value;
             try {
                 value = PgText.parse(column.kind(), values[i]);
+            } catch (PgText.Unrepresentable e) {
+                throw new OutpostException(
+                        ErrorCode.SCHEMA_UNSUPPORTED,
+                        "Table " + table.name() + ": column " + column.name() + " holds " + e.getMessage()
+                                + "; nothing was changed");
             } catch (IllegalArgumentException e) {
                 throw protocolError(table.name() + "." + column.name() + " is " + e.getMessage());
             }

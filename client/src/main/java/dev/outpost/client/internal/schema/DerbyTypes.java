@@ -23,8 +23,8 @@ import java.util.Set;
  *   <tr><td>numeric(p,s), p &le; 31</td><td>DECIMAL(p,s)</td></tr>
  *   <tr><td>float8, float4</td><td>DOUBLE, REAL (finite values only)</td></tr>
  *   <tr><td>bool</td><td>BOOLEAN</td></tr>
- *   <tr><td>varchar(n), n &le; 32672</td><td>VARCHAR(n)</td></tr>
- *   <tr><td>bpchar(n), n &le; 254 (longer: like varchar)</td><td>CHAR(n)</td></tr>
+ *   <tr><td>varchar(n), 2n &le; 32672</td><td>VARCHAR(2n) (Derby counts UTF-16 code units)</td></tr>
+ *   <tr><td>bpchar(n), 2n &le; 254 (longer: like varchar)</td><td>CHAR(2n)</td></tr>
  *   <tr><td>date, timestamp</td><td>DATE, TIMESTAMP</td></tr>
  *   <tr><td>timestamptz</td><td>TIMESTAMP holding UTC</td></tr>
  *   <tr><td>bytea</td><td>BLOB</td></tr>
@@ -125,7 +125,8 @@ public final class DerbyTypes {
         if (type.isEmpty()) {
             throw new IllegalArgumentException("the column has no type");
         }
-        Integer length = c.length();
+        // PostgreSQL counts characters, Derby UTF-16 code units: a character outside the BMP takes two
+        Integer length = c.length() == null ? null : c.length() * 2;
         Mapping m =
                 switch (type) {
                     case "int8" -> Mapping.of(ColumnKind.BIGINT);

@@ -95,6 +95,9 @@ class PgTextTest {
         assertBad(ColumnKind.DATE, "infinity", "'infinity', a value Derby's date cannot hold");
         assertBad(ColumnKind.DATE, "0044-03-15 BC", "'0044-03-15 BC', a value Derby's date cannot hold");
         assertBad(ColumnKind.TIMESTAMP, "10000-01-01 00:00:00", "Derby's timestamp cannot hold");
+        assertBad(ColumnKind.DATE, "1582-10-05", "Derby's date cannot hold");
+        assertBad(ColumnKind.TIMESTAMP_UTC, "1582-10-14 23:00:00+00", "Derby's timestamp_utc cannot hold");
+        assertEquals(LocalDate.of(1582, 10, 4), PgText.parse(ColumnKind.DATE, "1582-10-04"));
     }
 
     private static void assertBad(ColumnKind kind, String text, String message) {

@@ -22,8 +22,8 @@ class DerbyTypesTest {
         assertEquals(ColumnKind.DOUBLE, kind("float8", null, null, null));
         assertEquals(ColumnKind.REAL, kind("float4", null, null, null));
         assertEquals(ColumnKind.BOOLEAN, kind("bool", null, null, null));
-        assertEquals(ColumnKind.VARCHAR, kind("varchar", 32672, null, null));
-        assertEquals(ColumnKind.CLOB, kind("varchar", 32673, null, null));
+        assertEquals(ColumnKind.VARCHAR, kind("varchar", 16336, null, null));
+        assertEquals(ColumnKind.CLOB, kind("varchar", 16337, null, null));
         assertEquals(ColumnKind.CLOB, kind("varchar", null, null, null));
         assertEquals(ColumnKind.CHAR, kind("bpchar", 10, null, null));
         assertEquals(ColumnKind.CLOB, kind("text", null, null, null));
@@ -38,6 +38,18 @@ class DerbyTypesTest {
         assertEquals(ColumnKind.DECIMAL, decimal.kind());
         assertEquals(31, decimal.precision());
         assertEquals(4, decimal.scale());
+    }
+
+    @Test
+    void sizesCharacterColumnsInUtf16CodeUnits() {
+        assertEquals(
+                40,
+                DerbyTypes.column(new ColumnSchema("v", "varchar", 20, null, null, true), false)
+                        .length());
+        assertEquals(
+                10,
+                DerbyTypes.column(new ColumnSchema("c", "bpchar", 5, null, null, true), false)
+                        .length());
     }
 
     @Test
