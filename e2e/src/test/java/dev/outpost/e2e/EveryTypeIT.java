@@ -10,6 +10,7 @@ import dev.outpost.client.OutpostException;
 import dev.outpost.client.OutpostReplica;
 import dev.outpost.client.ReplicaConfig;
 import dev.outpost.client.SyncResult;
+import dev.outpost.client.VerifyResult;
 import dev.outpost.server.testsupport.TestLiquibase;
 import dev.outpost.server.testsupport.TestPostgres;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -109,6 +110,9 @@ class EveryTypeIT {
                     counts.put(table, ReplicaComparison.assertSameRows(pg, derby, table));
                 }
             }
+            VerifyResult verified = replica.verify();
+            assertTrue(verified.matches(), verified.toString());
+            assertEquals(TABLES.size(), verified.tables().size());
             assertEquals(5, counts.get("every_type"));
             assertEquals(3, counts.get("measurements"), "partitioned rows copied once");
             assertEquals(4, counts.get("no_key_log"), "duplicate rows kept");
@@ -139,6 +143,7 @@ class EveryTypeIT {
             st.execute("insert into every_type (f8) values ('NaN')");
         }
         try (OutpostReplica replica = open("nan")) {
+            // pages of 2 rows: the NaN row comes after complete pages were stored in the shadow database
             OutpostException e = assertThrows(OutpostException.class, replica::sync);
             assertEquals(ErrorCode.SCHEMA_UNSUPPORTED, e.code());
             assertTrue(e.getMessage().contains("every_type: column f8 holds 'NaN'"), e.getMessage());
@@ -149,5 +154,25 @@ class EveryTypeIT {
                 st.execute("delete from every_type where f8 = 'NaN'");
             }
         }
+    }
+
+    @Test
+    @Order(4)
+    void theVerifyCommandReportsEqualityThenTheTableThatDiffers() throws Exception {
+        String replica = work.resolve("a").toString();
+        String url = server.baseUri().toString();
+        Cli.Run equal = Cli.run(runDir, "verify", "--server", url, "--token", SYNC_TOKEN, "--replica", replica);
+        assertEquals(0, equal.exit(), equal.toString());
+        assertTrue(equal.out().contains("replica equals the server"), equal.toString());
+        try (Connection c = pg();
+                Statement st = c.createStatement()) {
+            st.execute("update category set name = 'renamed' where id = 3");
+            st.execute("delete from no_key_log where level = 'warn'");
+        }
+        Cli.Run different = Cli.run(runDir, "verify", "--server", url, "--token", SYNC_TOKEN, "--replica", replica);
+        assertEquals(6, different.exit(), different.toString());
+        assertTrue(different.out().contains("same row count, different values"), different.toString());
+        assertTrue(different.out().contains("server has 3 rows, replica 4"), different.toString());
+        assertTrue(different.out().contains("replica differs from the server"), different.toString());
     }
 }

@@ -15,19 +15,18 @@ import java.util.stream.Collectors;
 final class PageQuery {
     private PageQuery() {}
 
-    static String sql(String schema, TableSchema table, boolean afterCursor) {
+    /** Every row of the table, every column as text, in no particular order. */
+    static String allRows(String schema, TableSchema table) {
         String columns = table.columns().stream()
                 .map(c -> "t." + quote(c.name()) + "::text")
                 .collect(Collectors.joining(", "));
+        return "select " + columns + " from " + quote(schema) + '.' + quote(table.name()) + " t";
+    }
+
+    static String sql(String schema, TableSchema table, boolean afterCursor) {
         // qualified, so that ORDER BY sorts by the key column itself, not by the selected text of the same name
         String key = table.primaryKey().stream().map(k -> "t." + quote(k)).collect(Collectors.joining(", "));
-        StringBuilder sql = new StringBuilder("select ")
-                .append(columns)
-                .append(" from ")
-                .append(quote(schema))
-                .append('.')
-                .append(quote(table.name()))
-                .append(" t");
+        StringBuilder sql = new StringBuilder(allRows(schema, table));
         if (table.primaryKey().isEmpty()) {
             return sql.toString();
         }

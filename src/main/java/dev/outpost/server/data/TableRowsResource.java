@@ -20,7 +20,6 @@ import jakarta.ws.rs.core.Response;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 import javax.sql.DataSource;
 
@@ -77,14 +76,7 @@ public class TableRowsResource {
     private RowPageOutput start(TableSchema table, List<String> afterKey, int limit) throws SQLException {
         Connection connection = dataSource.getConnection();
         try {
-            connection.setAutoCommit(false);
-            try (Statement session = connection.createStatement()) {
-                session.execute("set local time zone 'UTC'");
-                session.execute("set local datestyle = 'ISO, YMD'");
-                session.execute("set local intervalstyle = 'postgres'");
-                session.execute("set local bytea_output = 'hex'");
-                session.execute("set local extra_float_digits = 1");
-            }
+            TextSession.begin(connection);
             PreparedStatement ps =
                     connection.prepareStatement(PageQuery.sql(syncedSchema.schemaName(), table, !afterKey.isEmpty()));
             ps.setFetchSize(RowPageOutput.FETCH_ROWS);

@@ -74,7 +74,7 @@ public final class PgText {
                 case DOUBLE -> Double.valueOf(finite(kind, text));
                 case REAL -> Float.valueOf(finite(kind, text));
                 case BOOLEAN -> bool(text);
-                case VARCHAR, CHAR, CLOB, UUID -> text;
+                case VARCHAR, CLOB, UUID -> text;
                 case DATE -> notInCalendarGap(kind, text, LocalDate.parse(inDerbyRange(kind, text)));
                 case TIMESTAMP -> timestamp(text, false);
                 case TIMESTAMP_UTC -> timestamp(text, true);

@@ -12,7 +12,6 @@ public enum ColumnKind {
     REAL("java.lang.Float", Types.REAL),
     BOOLEAN("java.lang.Boolean", Types.BOOLEAN),
     VARCHAR("java.lang.String", Types.VARCHAR),
-    CHAR("java.lang.String", Types.CHAR),
     CLOB("java.lang.String", Types.CLOB),
     DATE("java.time.LocalDate", Types.DATE),
     TIMESTAMP("java.time.LocalDateTime", Types.TIMESTAMP),

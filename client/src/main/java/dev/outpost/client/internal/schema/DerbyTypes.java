@@ -23,8 +23,8 @@ import java.util.Set;
  *   <tr><td>numeric(p,s), p &le; 31</td><td>DECIMAL(p,s)</td></tr>
  *   <tr><td>float8, float4</td><td>DOUBLE, REAL (finite values only)</td></tr>
  *   <tr><td>bool</td><td>BOOLEAN</td></tr>
- *   <tr><td>varchar(n), 2n &le; 32672</td><td>VARCHAR(2n) (Derby counts UTF-16 code units)</td></tr>
- *   <tr><td>bpchar(n), 2n &le; 254 (longer: like varchar)</td><td>CHAR(2n)</td></tr>
+ *   <tr><td>varchar(n), bpchar(n), 2n &le; 32672</td><td>VARCHAR(2n) (Derby counts UTF-16 code
+ *       units; char's text form has no padding)</td></tr>
  *   <tr><td>date, timestamp</td><td>DATE, TIMESTAMP</td></tr>
  *   <tr><td>timestamptz</td><td>TIMESTAMP holding UTC</td></tr>
  *   <tr><td>bytea</td><td>BLOB</td></tr>
@@ -44,9 +44,6 @@ public final class DerbyTypes {
 
     /** Derby's longest VARCHAR. */
     public static final int MAX_VARCHAR = 32672;
-
-    /** Derby's longest CHAR. */
-    public static final int MAX_CHAR = 254;
 
     /** Derby's largest DECIMAL precision. */
     public static final int MAX_PRECISION = 31;
@@ -138,10 +135,8 @@ public final class DerbyTypes {
                     case "float8" -> Mapping.of(ColumnKind.DOUBLE);
                     case "float4" -> Mapping.of(ColumnKind.REAL);
                     case "bool" -> Mapping.of(ColumnKind.BOOLEAN);
-                    case "bpchar" -> length != null && length <= MAX_CHAR
-                            ? new Mapping(ColumnKind.CHAR, length)
-                            : text(length, inKey);
-                    case "varchar" -> text(length, inKey);
+                        // char(n) as its text form, which drops the padding (Derby's CHAR would pad again)
+                    case "varchar", "bpchar" -> text(length, inKey);
                     case "date" -> Mapping.of(ColumnKind.DATE);
                     case "timestamp" -> Mapping.of(ColumnKind.TIMESTAMP);
                     case "timestamptz" -> Mapping.of(ColumnKind.TIMESTAMP_UTC);

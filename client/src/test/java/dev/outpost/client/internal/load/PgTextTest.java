@@ -27,7 +27,7 @@ class PgTextTest {
     void parsesBooleansAndText() {
         assertEquals(true, PgText.parse(ColumnKind.BOOLEAN, "t"));
         assertEquals(false, PgText.parse(ColumnKind.BOOLEAN, "f"));
-        assertEquals("abc ", PgText.parse(ColumnKind.CHAR, "abc "));
+        assertEquals("abc", PgText.parse(ColumnKind.VARCHAR, "abc"));
         assertEquals("{\"a\": 1}", PgText.parse(ColumnKind.CLOB, "{\"a\": 1}"));
         assertEquals(
                 "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11",

@@ -25,7 +25,7 @@ class DerbyTypesTest {
         assertEquals(ColumnKind.VARCHAR, kind("varchar", 16336, null, null));
         assertEquals(ColumnKind.CLOB, kind("varchar", 16337, null, null));
         assertEquals(ColumnKind.CLOB, kind("varchar", null, null, null));
-        assertEquals(ColumnKind.CHAR, kind("bpchar", 10, null, null));
+        assertEquals(ColumnKind.VARCHAR, kind("bpchar", 10, null, null));
         assertEquals(ColumnKind.CLOB, kind("text", null, null, null));
         assertEquals(ColumnKind.CLOB, kind("json", null, null, null));
         assertEquals(ColumnKind.CLOB, kind("jsonb", null, null, null));

@@ -67,7 +67,7 @@ class HibernateSchemaBuilderTest {
                 new ArrayList<>(columns.keySet()));
         assertEquals("BIGINT", columns.get("ID"));
         assertEquals("VARCHAR(400)", columns.get("EMAIL"));
-        assertEquals("CHAR(6)", columns.get("CODE"));
+        assertEquals("VARCHAR(6)", columns.get("CODE"));
         assertEquals("SMALLINT", columns.get("SMALL"));
         assertEquals("INTEGER", columns.get("VISITS"));
         assertEquals("DECIMAL(10,2)", columns.get("SCORE"));
