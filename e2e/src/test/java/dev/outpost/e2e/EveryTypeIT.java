@@ -11,6 +11,7 @@ import dev.outpost.client.OutpostReplica;
 import dev.outpost.client.ReplicaConfig;
 import dev.outpost.client.SyncResult;
 import dev.outpost.client.VerifyResult;
+import dev.outpost.protocol.ChangeSetInfo;
 import dev.outpost.server.testsupport.TestLiquibase;
 import dev.outpost.server.testsupport.TestPostgres;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -102,6 +103,9 @@ class EveryTypeIT {
             SyncResult result = replica.sync();
             assertEquals(SyncResult.Outcome.CREATED, result.outcome());
             assertEquals("every-type-1", result.newTag());
+            ChangeSetInfo latest = replica.status().server().latestChangeSet();
+            assertEquals("tag-1", latest.id(), "several files, a dbms-filtered changeset: the last row still wins");
+            assertEquals("fixtures/every-type/changelog.xml", latest.file());
             assertEquals(TABLES, result.tablesRebuilt().stream().sorted().toList(), "views, partitions excluded");
             Map<String, Integer> counts = new TreeMap<>();
             try (Connection pg = pg();
