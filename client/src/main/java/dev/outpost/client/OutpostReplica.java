@@ -5,6 +5,7 @@ import dev.outpost.client.internal.http.SyncHttpClient;
 import dev.outpost.client.internal.store.DerbyReplicaStore;
 import dev.outpost.client.internal.sync.ReplicaSource;
 import dev.outpost.client.internal.sync.ReplicaSync;
+import dev.outpost.client.internal.verify.ReplicaVerifier;
 import dev.outpost.protocol.VersionInfo;
 import java.sql.Connection;
 import java.util.List;
@@ -137,6 +138,22 @@ public final class OutpostReplica implements AutoCloseable {
         } catch (OutpostException e) {
             return new ReplicaStatus(local, null, e);
         }
+    }
+
+    /**
+     * Compares the replica with the server, table by table (row count and an order-independent hash
+     * of the rows, computed on both sides). Reads every row of both; changes nothing.
+     *
+     * @throws OutpostException {@link ErrorCode#REPLICA_ERROR} when no replica was synced yet, or the
+     *     server's errors
+     */
+    public synchronized VerifyResult verify() {
+        if (source == null) {
+            throw new OutpostException(ErrorCode.CONFIG_INVALID, "Cannot verify: serverUrl is not set");
+        }
+        ReplicaStatus.Local local = store.state()
+                .orElseThrow(() -> new OutpostException(ErrorCode.REPLICA_ERROR, "No replica to verify: sync first"));
+        return new ReplicaVerifier(source).verify(local, store::connect);
     }
 
     /**

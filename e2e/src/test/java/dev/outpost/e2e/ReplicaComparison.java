@@ -2,6 +2,7 @@ package dev.outpost.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.outpost.client.internal.schema.Identifiers;
 import java.io.IOException;
 import java.io.Reader;
 import java.math.BigDecimal;
@@ -12,21 +13,19 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Timestamp;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
- * Compares a replica table with its PostgreSQL original row by row. PostgreSQL gives each value's
+ * Compares a replica table with its PostgreSQL original value by value. PostgreSQL gives each value's
  * text form; the Derby value is turned into the same text form here, independently of the client's
- * own conversion code, so a conversion bug in the client shows up as a difference.
+ * own conversion code, so a conversion bug in the client shows up as a difference. Rows are compared
+ * as sorted lists, so tables without a primary key compare too. Only floats are compared after
+ * parsing both sides, because Java and PostgreSQL spell the same double differently.
  */
 final class ReplicaComparison {
-    private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
-
     private ReplicaComparison() {}
 
     /** Column name and PostgreSQL type of a table, in ordinal order. */
@@ -46,56 +45,59 @@ final class ReplicaComparison {
         return columns;
     }
 
-    /** Asserts that the replica's table has the same columns and rows (ordered by {@code id}). */
+    /** Asserts that the replica's table has the same columns and rows; returns the row count. */
     static int assertSameRows(Connection pg, Connection derby, String table) throws SQLException {
         List<Column> columns = columns(pg, table);
         List<String> expected = pgRows(pg, table, columns);
         List<String> actual = derbyRows(derby, table, columns);
         assertEquals(expected.size(), actual.size(), table + ": row count");
         for (int i = 0; i < expected.size(); i++) {
-            assertEquals(expected.get(i), actual.get(i), table + ": row " + i);
+            if (!expected.get(i).equals(actual.get(i))) {
+                assertEquals(shorten(expected.get(i)), shorten(actual.get(i)), table + ": row " + i);
+                assertEquals(expected.get(i), actual.get(i), table + ": row " + i + " (differs after 2000 chars)");
+            }
         }
         return expected.size();
     }
 
+    private static String shorten(String row) {
+        return row.length() > 2000 ? row.substring(0, 2000) + "..." : row;
+    }
+
     private static List<String> pgRows(Connection pg, String table, List<Column> columns) throws SQLException {
-        StringBuilder sql = new StringBuilder("select ");
-        for (int i = 0; i < columns.size(); i++) {
-            sql.append(i == 0 ? "t." : ", t.")
-                    .append('"')
-                    .append(columns.get(i).name())
-                    .append("\"::text");
-        }
-        // qualified: an unqualified "order by id" would sort by the selected id::text
-        sql.append(" from \"").append(table).append("\" t order by t.id");
+        String sql = columns.stream()
+                        .map(c -> "t.\"" + c.name() + "\"::text")
+                        .collect(Collectors.joining(", ", "select ", " from \""))
+                + table + "\" t";
         List<String> rows = new ArrayList<>();
         try (Statement st = pg.createStatement()) {
             st.execute("set time zone 'UTC'");
             st.execute("set bytea_output = 'hex'");
-            try (ResultSet rs = st.executeQuery(sql.toString())) {
+            st.execute("set datestyle = 'ISO, YMD'");
+            st.execute("set intervalstyle = 'postgres'");
+            try (ResultSet rs = st.executeQuery(sql)) {
                 while (rs.next()) {
                     List<String> row = new ArrayList<>();
-                    for (int i = 1; i <= columns.size(); i++) {
-                        row.add(rs.getString(i));
+                    for (int i = 0; i < columns.size(); i++) {
+                        row.add(canonicalFloat(
+                                rs.getString(i + 1), columns.get(i).type()));
                     }
                     rows.add(row.toString());
                 }
             }
         }
+        rows.sort(null);
         return rows;
     }
 
     private static List<String> derbyRows(Connection derby, String table, List<Column> columns) throws SQLException {
+        String sql = columns.stream()
+                        .map(c -> Identifiers.sql(c.name()))
+                        .collect(Collectors.joining(", ", "select ", " from "))
+                + Identifiers.sql(table);
         List<String> rows = new ArrayList<>();
         try (Statement st = derby.createStatement();
-                ResultSet rs = st.executeQuery("select * from " + table + " order by id")) {
-            assertEquals(columns.size(), rs.getMetaData().getColumnCount(), table + ": column count");
-            for (int i = 0; i < columns.size(); i++) {
-                assertEquals(
-                        columns.get(i).name().toUpperCase(),
-                        rs.getMetaData().getColumnName(i + 1).toUpperCase(),
-                        table + ": column " + i);
-            }
+                ResultSet rs = st.executeQuery(sql)) {
             while (rs.next()) {
                 List<String> row = new ArrayList<>();
                 for (int i = 0; i < columns.size(); i++) {
@@ -104,7 +106,20 @@ final class ReplicaComparison {
                 rows.add(row.toString());
             }
         }
+        rows.sort(null);
         return rows;
+    }
+
+    /** Floats parsed and printed by Java; any other text unchanged. */
+    private static String canonicalFloat(String text, String pgType) {
+        if (text == null) {
+            return null;
+        }
+        return switch (pgType) {
+            case "float8" -> Double.toString(Double.parseDouble(text));
+            case "float4" -> Float.toString(Float.parseFloat(text));
+            default -> text;
+        };
     }
 
     /** The PostgreSQL text form of a Derby value holding a value of the given PostgreSQL type. */
@@ -114,29 +129,39 @@ final class ReplicaComparison {
             return null;
         }
         return switch (pgType) {
-            case "numeric" -> ((BigDecimal) value).toPlainString();
-            case "float8", "float4" -> floatText(((Number) value).doubleValue());
-            case "bpchar" -> value.toString().replaceAll(" +$", "");
-            case "timestamp" -> timestampText(rs.getTimestamp(i));
-            case "timestamptz" -> timestampText(rs.getTimestamp(i)) + "+00";
+            case "float8" -> Double.toString(((Number) value).doubleValue());
+            case "float4" -> Float.toString(((Number) value).floatValue());
+            case "numeric" -> value instanceof BigDecimal d ? d.toPlainString() : string(value);
+            case "bpchar" -> string(value).replaceAll(" +$", "");
+            case "timestamp" -> timestampText(rs.getString(i));
+            case "timestamptz" -> {
+                String ts = timestampText(rs.getString(i));
+                yield ts.endsWith("infinity") ? ts : ts + "+00";
+            }
             case "bytea" -> "\\x" + HexFormat.of().formatHex(bytes(value));
-            case "text", "json", "jsonb", "varchar" -> value instanceof Clob clob ? clobText(clob) : value.toString();
-            default -> value.toString();
+            default -> string(value);
         };
     }
 
-    private static String floatText(double d) {
-        return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
+    /**
+     * Derby's {@code yyyy-mm-dd hh:mm:ss.fffffffff} as PostgreSQL writes it: microseconds without
+     * trailing zeros; the two nanosecond values PostgreSQL cannot produce are its infinities.
+     */
+    private static String timestampText(String derby) {
+        String[] parts = derby.split("\\.");
+        String fraction = parts.length > 1 ? (parts[1] + "000000000").substring(0, 9) : "000000000";
+        if (fraction.equals("999999999") && parts[0].equals("9999-12-31 23:59:59")) {
+            return "infinity";
+        }
+        if (fraction.equals("000000001") && parts[0].equals("0001-01-01 00:00:00")) {
+            return "-infinity";
+        }
+        String micros = fraction.substring(0, 6).replaceAll("0+$", "");
+        return micros.isEmpty() ? parts[0] : parts[0] + "." + micros;
     }
 
-    private static String timestampText(Timestamp ts) {
-        LocalDateTime t = ts.toLocalDateTime();
-        String text = t.format(SECONDS);
-        if (t.getNano() == 0) {
-            return text;
-        }
-        String fraction = String.format("%09d", t.getNano()).substring(0, 6).replaceAll("0+$", "");
-        return text + "." + fraction;
+    private static String string(Object value) throws SQLException {
+        return value instanceof Clob clob ? clobText(clob) : value.toString();
     }
 
     private static byte[] bytes(Object value) throws SQLException {

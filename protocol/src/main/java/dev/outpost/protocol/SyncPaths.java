@@ -23,6 +23,9 @@ public final class SyncPaths {
     /** {@code GET sync/tables/{table}/rows?after=&limit=}: one page of rows as {@link RowLines}. */
     public static final String TABLE_ROWS = "tables/{" + TABLE_PARAM + "}/rows";
 
+    /** {@code GET sync/tables/{table}/digest}: the table's {@link TableDigest}, for verifying a replica. */
+    public static final String TABLE_DIGEST = "tables/{" + TABLE_PARAM + "}/digest";
+
     /** Opaque page cursor: absent for the first page, then the {@code next} of the previous page. */
     public static final String AFTER_PARAM = "after";
 
@@ -54,6 +57,11 @@ public final class SyncPaths {
     public static final int MAX_PAGE_ROWS = 1_000_000;
 
     private SyncPaths() {}
+
+    /** The path of a table's digest below the application root, e.g. {@code sync/tables/users/digest}. */
+    public static String tableDigest(String table) {
+        return SYNC + "/" + TABLE_DIGEST.replace("{" + TABLE_PARAM + "}", table);
+    }
 
     /** The path of a table's rows below the application root, e.g. {@code sync/tables/users/rows}. */
     public static String tableRows(String table) {

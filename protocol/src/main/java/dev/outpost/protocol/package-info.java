@@ -4,7 +4,9 @@
  * <p>Paths and parameters ({@link dev.outpost.protocol.SyncPaths}), media types ({@link
  * dev.outpost.protocol.MediaTypes}), the JSON documents as records ({@link
  * dev.outpost.protocol.VersionInfo}, {@link dev.outpost.protocol.SchemaInfo}, {@link
- * dev.outpost.protocol.Problem}) and the streamed row format ({@link dev.outpost.protocol.RowLines}).
+ * dev.outpost.protocol.Problem}, {@link dev.outpost.protocol.TableDigest}), the streamed row format
+ * ({@link dev.outpost.protocol.RowLines}) and the row hash both sides compute ({@link
+ * dev.outpost.protocol.RowDigest}).
  * This package has no dependencies; JSON shapes are pinned by golden files in its tests.
  */
 package dev.outpost.protocol;

@@ -67,6 +67,11 @@ class ProtocolJsonTest {
     }
 
     @Test
+    void tableDigestShapeIsPinned() throws Exception {
+        assertPinned("table-digest.json", new TableDigest("users", 2, "00ff"), TableDigest.class);
+    }
+
+    @Test
     void problemShapeIsPinned() throws Exception {
         Problem p = Problem.of(ProblemType.UNKNOWN_TABLE, "no synced table named 'nope'");
         assertPinned("problem.json", p, Problem.class);

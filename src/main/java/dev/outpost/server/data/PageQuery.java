@@ -9,24 +9,27 @@ import java.util.stream.Collectors;
  * The SQL of one page: every column as PostgreSQL text, rows after the cursor's key in key order
  * (a row-value comparison that the primary-key index answers), at most {@code limit} rows. Key
  * columns are qualified everywhere: an unqualified {@code ORDER BY id} would sort by the selected
- * {@code id::text} output column, i.e. as text.
+ * {@code id::text} output column, i.e. as text. A table without a primary key is one page: every
+ * row, in no particular order, without a limit parameter.
  */
 final class PageQuery {
     private PageQuery() {}
 
-    static String sql(String schema, TableSchema table, boolean afterCursor) {
+    /** Every row of the table, every column as text, in no particular order. */
+    static String allRows(String schema, TableSchema table) {
         String columns = table.columns().stream()
                 .map(c -> "t." + quote(c.name()) + "::text")
                 .collect(Collectors.joining(", "));
+        return "select " + columns + " from " + quote(schema) + '.' + quote(table.name()) + " t";
+    }
+
+    static String sql(String schema, TableSchema table, boolean afterCursor) {
         // qualified, so that ORDER BY sorts by the key column itself, not by the selected text of the same name
         String key = table.primaryKey().stream().map(k -> "t." + quote(k)).collect(Collectors.joining(", "));
-        StringBuilder sql = new StringBuilder("select ")
-                .append(columns)
-                .append(" from ")
-                .append(quote(schema))
-                .append('.')
-                .append(quote(table.name()))
-                .append(" t");
+        StringBuilder sql = new StringBuilder(allRows(schema, table));
+        if (table.primaryKey().isEmpty()) {
+            return sql.toString();
+        }
         if (afterCursor) {
             String params = table.primaryKey().stream()
                     .map(k -> "cast(cast(? as text) as " + quote(typeOf(table, k)) + ")")

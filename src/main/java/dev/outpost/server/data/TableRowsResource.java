@@ -20,14 +20,14 @@ import jakarta.ws.rs.core.Response;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 import javax.sql.DataSource;
 
 /**
  * {@code GET /api/sync/tables/{table}/rows?after=&limit=}: one page of a table's rows, streamed.
  * Everything that can be wrong with the request (table, cursor, limit) is checked and the query is
- * started before the first byte is sent, so bad input is a 4xx problem, never a broken stream.
+ * started before the first byte is sent, so bad input is a 4xx problem, never a broken stream. A
+ * table without a primary key is always one page, whatever the limit (see {@code docs/protocol.md}).
  */
 @Path(SyncPaths.SYNC + "/" + SyncPaths.TABLE_ROWS)
 @RequestScoped
@@ -48,14 +48,12 @@ public class TableRowsResource {
             throws SQLException {
         int limit = limit(limitParam);
         TableSchema table = syncedSchema.table(tableName);
-        if (table.primaryKey().isEmpty()) {
-            throw new ProblemException(
-                    ProblemType.BAD_REQUEST, "table '" + tableName + "' has no primary key; it cannot be paged yet");
-        }
         List<String> afterKey = after == null || after.isEmpty()
                 ? List.of()
                 : PageCursor.decode(after, table.name(), table.primaryKey().size());
-        return Response.ok(start(table, afterKey, limit)).build();
+        // a table without a primary key has no stable order to page by: it is sent whole, in one page
+        return Response.ok(start(table, afterKey, table.primaryKey().isEmpty() ? Integer.MAX_VALUE : limit))
+                .build();
     }
 
     private static int limit(String value) {
@@ -78,14 +76,7 @@ public class TableRowsResource {
     private RowPageOutput start(TableSchema table, List<String> afterKey, int limit) throws SQLException {
         Connection connection = dataSource.getConnection();
         try {
-            connection.setAutoCommit(false);
-            try (Statement session = connection.createStatement()) {
-                session.execute("set local time zone 'UTC'");
-                session.execute("set local datestyle = 'ISO, YMD'");
-                session.execute("set local intervalstyle = 'postgres'");
-                session.execute("set local bytea_output = 'hex'");
-                session.execute("set local extra_float_digits = 1");
-            }
+            TextSession.begin(connection);
             PreparedStatement ps =
                     connection.prepareStatement(PageQuery.sql(syncedSchema.schemaName(), table, !afterKey.isEmpty()));
             ps.setFetchSize(RowPageOutput.FETCH_ROWS);
@@ -93,7 +84,9 @@ public class TableRowsResource {
             for (String key : afterKey) {
                 ps.setString(p++, key);
             }
-            ps.setInt(p, limit);
+            if (!table.primaryKey().isEmpty()) {
+                ps.setInt(p, limit);
+            }
             return new RowPageOutput(connection, ps, ps.executeQuery(), table, limit);
         } catch (SQLException e) {
             RowPageOutput.closeQuietly(connection);

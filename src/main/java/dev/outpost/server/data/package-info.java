@@ -6,5 +6,7 @@
  * the client accepts it, and ends with the cursor of the next page, so an interrupted download resumes
  * from its last complete page. Pages are read in separate transactions: a snapshot taken page by page
  * is consistent per page, not across pages, while writers are active (the change feed closes that gap).
+ *
+ * <p>{@code GET /api/sync/tables/{table}/digest} hashes the same text forms, for verifying a replica.
  */
 package dev.outpost.server.data;

@@ -37,6 +37,19 @@ class PageQueryTest {
     }
 
     @Test
+    void aTableWithoutPrimaryKeyIsOneUnorderedUnlimitedPage() {
+        TableSchema log = new TableSchema(
+                "log",
+                List.of(new ColumnSchema("line", "text", null, null, null, true)),
+                List.of(),
+                List.of(),
+                List.of(),
+                "f");
+        assertEquals("select t.\"line\"::text from \"public\".\"log\" t", PageQuery.sql("public", log, false));
+        assertEquals(PageQuery.allRows("public", log), PageQuery.sql("public", log, false));
+    }
+
+    @Test
     void keyPositionsPointIntoTheSelectedColumns() {
         assertArrayEquals(new int[] {2, 0}, PageQuery.keyPositions(TABLE));
     }

@@ -10,6 +10,8 @@ final class ExitCodes {
     static final int SERVER_UNREACHABLE = 3;
     static final int AUTHENTICATION_FAILED = 4;
     static final int SCHEMA_UNSUPPORTED = 5;
+    /** {@code verify} found a difference between the replica and the server. */
+    static final int DIFFERENT = 6;
 
     private ExitCodes() {}
 

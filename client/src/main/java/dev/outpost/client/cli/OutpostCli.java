@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "outpost 0.1.0-SNAPSHOT",
         description = "Keeps an offline read replica (embedded Apache Derby) of an Outpost server's tables.",
-        subcommands = {SyncCommand.class, StatusCommand.class, SqlCommand.class},
+        subcommands = {SyncCommand.class, StatusCommand.class, SqlCommand.class, VerifyCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",
@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
             "2:usage error",
             "3:server unreachable",
             "4:authentication failed",
-            "5:schema unsupported"
+            "5:schema unsupported",
+            "6:verify found a difference"
         })
 public final class OutpostCli implements Runnable {
     @CommandLine.Spec
@@ -57,6 +58,6 @@ public final class OutpostCli implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: sync, status or sql");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: sync, status, sql or verify");
     }
 }

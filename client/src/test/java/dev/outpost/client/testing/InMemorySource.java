@@ -3,8 +3,11 @@ package dev.outpost.client.testing;
 import dev.outpost.client.ErrorCode;
 import dev.outpost.client.OutpostException;
 import dev.outpost.client.internal.sync.ReplicaSource;
+import dev.outpost.protocol.ColumnSchema;
+import dev.outpost.protocol.RowDigest;
 import dev.outpost.protocol.RowLines;
 import dev.outpost.protocol.SchemaInfo;
+import dev.outpost.protocol.TableDigest;
 import dev.outpost.protocol.VersionInfo;
 import java.io.BufferedReader;
 import java.io.StringReader;
@@ -96,6 +99,28 @@ public final class InMemorySource implements ReplicaSource {
         bytes += page.length();
         rowsServed.merge(table, (long) (to - from), Long::sum);
         return reader.read(new BufferedReader(new StringReader(page.toString())));
+    }
+
+    @Override
+    public TableDigest digest(String table) {
+        List<String> types =
+                schema.tables().stream()
+                        .filter(t -> t.name().equals(table))
+                        .findFirst()
+                        .orElseThrow()
+                        .columns()
+                        .stream()
+                        .map(ColumnSchema::type)
+                        .toList();
+        RowDigest digest = new RowDigest();
+        for (String[] row : rows.getOrDefault(table, List.of())) {
+            String[] canonical = new String[row.length];
+            for (int i = 0; i < row.length; i++) {
+                canonical[i] = RowDigest.canonical(types.get(i), row[i]);
+            }
+            digest.add(canonical);
+        }
+        return new TableDigest(table, digest.rows(), digest.hex());
     }
 
     @Override

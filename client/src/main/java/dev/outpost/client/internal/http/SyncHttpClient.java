@@ -9,6 +9,7 @@ import dev.outpost.protocol.ProblemType;
 import dev.outpost.protocol.RowLines;
 import dev.outpost.protocol.SchemaInfo;
 import dev.outpost.protocol.SyncPaths;
+import dev.outpost.protocol.TableDigest;
 import dev.outpost.protocol.VersionInfo;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
@@ -91,6 +92,12 @@ public final class SyncHttpClient implements ReplicaSource, AutoCloseable {
         } catch (IOException e) {
             throw unreachable(uri, e);
         }
+    }
+
+    @Override
+    public TableDigest digest(String table) {
+        String encodedTable = URLEncoder.encode(table, StandardCharsets.UTF_8).replace("+", "%20");
+        return getJson(SyncPaths.tableDigest(encodedTable), TableDigest.class);
     }
 
     @Override

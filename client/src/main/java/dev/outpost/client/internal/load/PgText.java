@@ -4,20 +4,35 @@ import dev.outpost.client.internal.schema.ColumnKind;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
-import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
 import java.util.HexFormat;
+import java.util.Locale;
 
 /**
  * Parses PostgreSQL's text output of a value ({@code value::text}) into the Java value for a replica
  * column: {@code "t"} to {@code true}, {@code "\x01ff"} to bytes, {@code "2024-01-31 12:00:00+02"} to
  * the UTC date-time {@code 2024-01-31T10:00}, and so on. {@code null} stays {@code null}.
+ *
+ * <p>Values a Derby column cannot hold are refused with a message naming the value: NaN and
+ * infinities in DOUBLE, REAL and DECIMAL columns, dates before year 1 or after 9999, and the ten
+ * days 5 to 14 October 1582 that Derby's Julian-Gregorian calendar skips. Timestamps
+ * {@code infinity} and {@code -infinity} are stored as {@link #INFINITY} and {@link
+ * #MINUS_INFINITY}, values PostgreSQL itself cannot produce (it stops at microseconds).
  */
 public final class PgText {
+    /** How a timestamp {@code infinity} is stored: Derby's last nanosecond. */
+    public static final LocalDateTime INFINITY = LocalDateTime.of(9999, 12, 31, 23, 59, 59, 999_999_999);
+
+    /** How a timestamp {@code -infinity} is stored: one nanosecond into Derby's first day. */
+    public static final LocalDateTime MINUS_INFINITY = LocalDateTime.of(1, 1, 1, 0, 0, 0, 1);
+
+    private static final LocalDate GAP_FIRST = LocalDate.of(1582, 10, 5);
+    private static final LocalDate GAP_LAST = LocalDate.of(1582, 10, 14);
+
     private static final DateTimeFormatter TIMESTAMP = new DateTimeFormatterBuilder()
             .append(DateTimeFormatter.ISO_LOCAL_DATE)
             .appendLiteral(' ')
@@ -31,10 +46,20 @@ public final class PgText {
 
     private PgText() {}
 
+    /** A valid PostgreSQL value that the Derby column cannot hold (the schema maps, the value does not). */
+    public static final class Unrepresentable extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        Unrepresentable(String message) {
+            super(message);
+        }
+    }
+
     /**
      * The value for a column of this kind.
      *
-     * @throws IllegalArgumentException saying which text is not a valid value of which kind
+     * @throws IllegalArgumentException saying which text is not a valid value of which kind, or which
+     *     value Derby cannot hold
      */
     public static Object parse(ColumnKind kind, String text) {
         if (text == null) {
@@ -45,22 +70,63 @@ public final class PgText {
                 case BIGINT -> Long.valueOf(text);
                 case INTEGER -> Integer.valueOf(text);
                 case SMALLINT -> Short.valueOf(text);
-                case DECIMAL -> new BigDecimal(text);
-                case DOUBLE -> Double.valueOf(text);
-                case REAL -> Float.valueOf(text);
+                case DECIMAL -> new BigDecimal(finite(kind, text));
+                case DOUBLE -> Double.valueOf(finite(kind, text));
+                case REAL -> Float.valueOf(finite(kind, text));
                 case BOOLEAN -> bool(text);
-                case VARCHAR, CHAR, CLOB, UUID -> text;
-                case DATE -> LocalDate.parse(text);
-                case TIME -> LocalTime.parse(text);
-                case TIMESTAMP -> LocalDateTime.parse(text, TIMESTAMP);
-                case TIMESTAMP_UTC -> OffsetDateTime.parse(text, TIMESTAMPTZ)
-                        .withOffsetSameInstant(ZoneOffset.UTC)
-                        .toLocalDateTime();
+                case VARCHAR, CLOB, UUID -> text;
+                case DATE -> notInCalendarGap(kind, text, LocalDate.parse(inDerbyRange(kind, text)));
+                case TIMESTAMP -> timestamp(text, false);
+                case TIMESTAMP_UTC -> timestamp(text, true);
                 case BLOB -> bytes(text);
             };
         } catch (NumberFormatException | DateTimeParseException e) {
             throw invalid(kind, text);
         }
+    }
+
+    private static LocalDateTime timestamp(String text, boolean utc) {
+        return switch (text) {
+            case "infinity" -> INFINITY;
+            case "-infinity" -> MINUS_INFINITY;
+            default -> {
+                ColumnKind kind = utc ? ColumnKind.TIMESTAMP_UTC : ColumnKind.TIMESTAMP;
+                LocalDateTime value = utc
+                        ? OffsetDateTime.parse(inDerbyRange(kind, text), TIMESTAMPTZ)
+                                .withOffsetSameInstant(ZoneOffset.UTC)
+                                .toLocalDateTime()
+                        : LocalDateTime.parse(inDerbyRange(kind, text), TIMESTAMP);
+                notInCalendarGap(kind, text, value.toLocalDate());
+                yield value;
+            }
+        };
+    }
+
+    /**
+     * Derby's calendar is Julian before 15 October 1582 and has no 5 to 14 October 1582 (it would
+     * store the 15th to the 24th); PostgreSQL's proleptic Gregorian calendar has them.
+     */
+    private static LocalDate notInCalendarGap(ColumnKind kind, String text, LocalDate date) {
+        if (!date.isBefore(GAP_FIRST) && !date.isAfter(GAP_LAST)) {
+            throw cannotHold(kind, text);
+        }
+        return date;
+    }
+
+    /** PostgreSQL writes NaN and infinities as words, never as digits. */
+    private static String finite(ColumnKind kind, String text) {
+        if (text.endsWith("NaN") || text.endsWith("Infinity")) {
+            throw cannotHold(kind, text);
+        }
+        return text;
+    }
+
+    /** Derby's dates run from year 1 to 9999; PostgreSQL writes BC dates and years above 9999 too. */
+    private static String inDerbyRange(ColumnKind kind, String text) {
+        if (text.endsWith(" BC") || text.indexOf('-') != 4 || text.endsWith("infinity")) {
+            throw cannotHold(kind, text);
+        }
+        return text;
     }
 
     private static Boolean bool(String text) {
@@ -82,9 +148,14 @@ public final class PgText {
         }
     }
 
+    private static Unrepresentable cannotHold(ColumnKind kind, String text) {
+        return new Unrepresentable(
+                "'" + text + "', a value Derby's " + kind.name().toLowerCase(Locale.ROOT) + " cannot hold");
+    }
+
     private static IllegalArgumentException invalid(ColumnKind kind, String text) {
         String shown = text.length() > 40 ? text.substring(0, 40) + "..." : text;
         return new IllegalArgumentException(
-                "not a valid " + kind.name().toLowerCase(java.util.Locale.ROOT) + " value: '" + shown + "'");
+                "not a valid " + kind.name().toLowerCase(Locale.ROOT) + " value: '" + shown + "'");
     }
 }

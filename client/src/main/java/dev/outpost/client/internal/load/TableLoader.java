@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongConsumer;
 import java.util.stream.Collectors;
@@ -55,10 +56,14 @@ public final class TableLoader implements AutoCloseable {
         this.rows = rowsBefore;
         this.checkpoint = checkpoint;
         this.progress = progress;
-        List<ReplicaColumn> columns = table.columns();
+        List<String> names = new ArrayList<>();
+        table.columns().forEach(c -> names.add(Identifiers.sql(c.name())));
+        if (table.hasRowNumber()) {
+            names.add(Identifiers.sql(ReplicaTable.ROW_NUMBER_COLUMN));
+        }
         String sql = "insert into " + Identifiers.sql(table.name())
-                + columns.stream().map(c -> Identifiers.sql(c.name())).collect(Collectors.joining(", ", " (", ")"))
-                + columns.stream().map(c -> "?").collect(Collectors.joining(", ", " values (", ")"));
+                + names.stream().collect(Collectors.joining(", ", " (", ")"))
+                + names.stream().map(c -> "?").collect(Collectors.joining(", ", " values (", ")"));
         try {
             connection.setAutoCommit(false);
             this.insert = connection.prepareStatement(sql);
@@ -163,10 +168,18 @@ public final class TableLoader implements AutoCloseable {
             Object value;
             try {
                 value = PgText.parse(column.kind(), values[i]);
+            } catch (PgText.Unrepresentable e) {
+                throw new OutpostException(
+                        ErrorCode.SCHEMA_UNSUPPORTED,
+                        "Table " + table.name() + ": column " + column.name() + " holds " + e.getMessage()
+                                + "; nothing was changed");
             } catch (IllegalArgumentException e) {
                 throw protocolError(table.name() + "." + column.name() + " is " + e.getMessage());
             }
             binder.bind(insert, i + 1, column.kind(), value);
+        }
+        if (table.hasRowNumber()) {
+            insert.setLong(values.length + 1, rows + 1);
         }
     }
 

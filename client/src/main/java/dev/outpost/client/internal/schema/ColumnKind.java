@@ -12,13 +12,11 @@ public enum ColumnKind {
     REAL("java.lang.Float", Types.REAL),
     BOOLEAN("java.lang.Boolean", Types.BOOLEAN),
     VARCHAR("java.lang.String", Types.VARCHAR),
-    CHAR("java.lang.String", Types.CHAR),
     CLOB("java.lang.String", Types.CLOB),
     DATE("java.time.LocalDate", Types.DATE),
     TIMESTAMP("java.time.LocalDateTime", Types.TIMESTAMP),
     /** A {@code timestamptz}, stored as the UTC date-time (Derby has no zoned timestamp). */
     TIMESTAMP_UTC("java.time.LocalDateTime", Types.TIMESTAMP),
-    TIME("java.time.LocalTime", Types.TIME),
     BLOB("java.sql.Blob", Types.BLOB),
     /** A {@code uuid} in its 36-character text form, as {@code CHAR(36)}. */
     UUID("java.lang.String", Types.CHAR);

@@ -14,26 +14,29 @@ import java.util.Set;
 
 /**
  * The one place that maps PostgreSQL column types to Derby and decides what a replica cannot hold.
+ * The full table, with the reasons, is {@code docs/type-mapping.md}; in short:
  *
  * <table>
  *   <caption>Type mapping</caption>
  *   <tr><th>PostgreSQL</th><th>Derby</th></tr>
  *   <tr><td>int8, int4, int2</td><td>BIGINT, INTEGER, SMALLINT</td></tr>
  *   <tr><td>numeric(p,s), p &le; 31</td><td>DECIMAL(p,s)</td></tr>
- *   <tr><td>float8, float4</td><td>DOUBLE, REAL</td></tr>
+ *   <tr><td>float8, float4</td><td>DOUBLE, REAL (finite values only)</td></tr>
  *   <tr><td>bool</td><td>BOOLEAN</td></tr>
- *   <tr><td>varchar(n), n &le; 32672</td><td>VARCHAR(n)</td></tr>
- *   <tr><td>bpchar(n), n &le; 254 (longer: like varchar)</td><td>CHAR(n)</td></tr>
- *   <tr><td>longer or unbounded varchar, text, json, jsonb</td><td>CLOB (VARCHAR(32672) in a key)</td></tr>
- *   <tr><td>date, time, timestamp</td><td>DATE, TIME, TIMESTAMP</td></tr>
+ *   <tr><td>varchar(n), bpchar(n), 2n &le; 32672</td><td>VARCHAR(2n) (Derby counts UTF-16 code
+ *       units; char's text form has no padding)</td></tr>
+ *   <tr><td>date, timestamp</td><td>DATE, TIMESTAMP</td></tr>
  *   <tr><td>timestamptz</td><td>TIMESTAMP holding UTC</td></tr>
  *   <tr><td>bytea</td><td>BLOB</td></tr>
  *   <tr><td>uuid</td><td>CHAR(36)</td></tr>
+ *   <tr><td>time, timetz, interval, inet, cidr, macaddr, money, pg_lsn</td><td>VARCHAR text form</td></tr>
+ *   <tr><td>anything else: text, json, arrays, enums, ranges, numeric beyond DECIMAL, ...</td>
+ *       <td>CLOB text form (VARCHAR(32672) in a key)</td></tr>
  * </table>
  *
- * <p>Anything else fails the {@link #preflight}, as do numeric without precision or with precision
- * above 31, tables without a primary key, LOB columns in a key, unusable names, and tables whose Derby
- * name starts with {@value #RESERVED_TABLE_PREFIX} (the replica's own metadata tables).
+ * <p>The preflight fails for LOB columns in a key, unusable names, tables whose Derby name starts
+ * with {@value #RESERVED_TABLE_PREFIX} (the replica's own metadata tables), and columns of a table
+ * without a primary key that would clash with its {@link ReplicaTable#ROW_NUMBER_COLUMN row number}.
  */
 public final class DerbyTypes {
     /** Prefix of the replica's own tables; a synced table whose Derby name has it is rejected. */
@@ -42,11 +45,11 @@ public final class DerbyTypes {
     /** Derby's longest VARCHAR. */
     public static final int MAX_VARCHAR = 32672;
 
-    /** Derby's longest CHAR. */
-    public static final int MAX_CHAR = 254;
-
     /** Derby's largest DECIMAL precision. */
     public static final int MAX_PRECISION = 31;
+
+    /** VARCHAR length for short text forms (network addresses, money, LSNs); intervals get twice it. */
+    static final int SHORT_TEXT_FORM = 64;
 
     private DerbyTypes() {}
 
@@ -64,9 +67,6 @@ public final class DerbyTypes {
             int before = problems.size();
             checkTableName(t.name(), catalogNames, problems);
             List<String> pk = t.primaryKey() == null ? List.of() : t.primaryKey();
-            if (pk.isEmpty()) {
-                problems.add(t.name() + ": tables without a primary key are not supported");
-            }
             Set<String> keyColumns = new HashSet<>(pk);
             List<List<String>> uniques = uniqueKeys(t, pk);
             uniques.forEach(keyColumns::addAll);
@@ -76,6 +76,12 @@ public final class DerbyTypes {
                 String nameProblem = Identifiers.problem(c.name());
                 if (nameProblem == null && !columnNames.add(Identifiers.catalogName(c.name()))) {
                     nameProblem = "another column has the same name in Derby";
+                }
+                if (nameProblem == null
+                        && pk.isEmpty()
+                        && Identifiers.catalogName(c.name())
+                                .equals(Identifiers.catalogName(ReplicaTable.ROW_NUMBER_COLUMN))) {
+                    nameProblem = "the name is reserved for the row number of a table without a primary key";
                 }
                 if (nameProblem != null) {
                     problems.add(t.name() + "." + c.name() + ": " + nameProblem);
@@ -105,71 +111,73 @@ public final class DerbyTypes {
     }
 
     /**
-     * Maps one column.
+     * Maps one column. Types without a Derby equivalent keep PostgreSQL's text form ({@code
+     * value::text}), which PostgreSQL's input function reads back unchanged.
      *
      * @param inKey whether the column is part of the primary key or a unique constraint
      * @throws IllegalArgumentException saying why the column cannot be replicated
      */
     public static ReplicaColumn column(ColumnSchema c, boolean inKey) {
         String type = c.type() == null ? "" : c.type().toLowerCase(Locale.ROOT);
-        Integer length = c.length();
-        ColumnKind kind =
+        if (type.isEmpty()) {
+            throw new IllegalArgumentException("the column has no type");
+        }
+        // PostgreSQL counts characters, Derby UTF-16 code units: a character outside the BMP takes two
+        Integer length = c.length() == null ? null : c.length() * 2;
+        Mapping m =
                 switch (type) {
-                    case "int8" -> ColumnKind.BIGINT;
-                    case "int4" -> ColumnKind.INTEGER;
-                    case "int2" -> ColumnKind.SMALLINT;
-                    case "numeric" -> ColumnKind.DECIMAL;
-                    case "float8" -> ColumnKind.DOUBLE;
-                    case "float4" -> ColumnKind.REAL;
-                    case "bool" -> ColumnKind.BOOLEAN;
-                    case "bpchar" -> length != null && length <= MAX_CHAR ? ColumnKind.CHAR : text(length, inKey);
-                    case "varchar" -> text(length, inKey);
-                    case "text", "json", "jsonb" -> text(null, inKey);
-                    case "date" -> ColumnKind.DATE;
-                    case "time" -> ColumnKind.TIME;
-                    case "timestamp" -> ColumnKind.TIMESTAMP;
-                    case "timestamptz" -> ColumnKind.TIMESTAMP_UTC;
-                    case "bytea" -> ColumnKind.BLOB;
-                    case "uuid" -> ColumnKind.UUID;
-                    default -> throw new IllegalArgumentException(
-                            type.startsWith("_")
-                                    ? "array type " + type + " is not supported"
-                                    : "type " + (type.isEmpty() ? "(none)" : type) + " is not supported");
+                    case "int8" -> Mapping.of(ColumnKind.BIGINT);
+                    case "int4" -> Mapping.of(ColumnKind.INTEGER);
+                    case "int2" -> Mapping.of(ColumnKind.SMALLINT);
+                    case "numeric" -> c.precision() != null && c.precision() <= MAX_PRECISION
+                            ? Mapping.of(ColumnKind.DECIMAL)
+                            : text(null, inKey);
+                    case "float8" -> Mapping.of(ColumnKind.DOUBLE);
+                    case "float4" -> Mapping.of(ColumnKind.REAL);
+                    case "bool" -> Mapping.of(ColumnKind.BOOLEAN);
+                        // char(n) as its text form, which drops the padding (Derby's CHAR would pad again)
+                    case "varchar", "bpchar" -> text(length, inKey);
+                    case "date" -> Mapping.of(ColumnKind.DATE);
+                    case "timestamp" -> Mapping.of(ColumnKind.TIMESTAMP);
+                    case "timestamptz" -> Mapping.of(ColumnKind.TIMESTAMP_UTC);
+                    case "bytea" -> new Mapping(ColumnKind.BLOB, ColumnKind.LOB_LENGTH);
+                    case "uuid" -> new Mapping(ColumnKind.UUID, 36);
+                        // Derby's TIME has no fractions of a second: the text form keeps them
+                    case "time" -> text(15, inKey);
+                    case "timetz" -> text(24, inKey);
+                    case "interval" -> text(SHORT_TEXT_FORM * 2, inKey);
+                    case "inet", "cidr", "macaddr", "macaddr8", "money", "pg_lsn" -> text(SHORT_TEXT_FORM, inKey);
+                        // arrays, enums, ranges, json, jsonb, xml, tsvector, bit, varbit, numeric beyond
+                        // DECIMAL, composite and extension types: PostgreSQL's text form
+                    default -> text(null, inKey);
                 };
-        if (inKey && kind.isLob()) {
+        if (inKey && m.kind().isLob()) {
             throw new IllegalArgumentException(type + " cannot be part of a primary key or unique constraint in Derby");
         }
         int precision = 0;
         int scale = 0;
-        if (kind == ColumnKind.DECIMAL) {
-            if (c.precision() == null) {
-                throw new IllegalArgumentException(
-                        "numeric without a precision is not supported (declare numeric(p,s))");
-            }
-            if (c.precision() > MAX_PRECISION) {
-                throw new IllegalArgumentException(
-                        "numeric(" + c.precision() + ") exceeds Derby's maximum precision " + MAX_PRECISION);
-            }
+        if (m.kind() == ColumnKind.DECIMAL) {
             precision = c.precision();
             scale = c.scale() == null ? 0 : c.scale();
         }
-        int len =
-                switch (kind) {
-                    case VARCHAR -> length == null ? MAX_VARCHAR : length;
-                    case CHAR -> length;
-                    case UUID -> 36;
-                    case CLOB, BLOB -> ColumnKind.LOB_LENGTH;
-                    default -> 0;
-                };
-        return new ReplicaColumn(c.name(), type, kind, len, precision, scale, c.nullable());
+        return new ReplicaColumn(c.name(), type, m.kind(), m.length(), precision, scale, c.nullable());
+    }
+
+    /** A Derby type and its length (0 when it has none). */
+    private record Mapping(ColumnKind kind, int length) {
+        static Mapping of(ColumnKind kind) {
+            return new Mapping(kind, 0);
+        }
     }
 
     /** VARCHAR when it fits (or is a key column, limited to the longest VARCHAR), else CLOB. */
-    private static ColumnKind text(Integer length, boolean inKey) {
+    private static Mapping text(Integer length, boolean inKey) {
         if (length != null && length <= MAX_VARCHAR) {
-            return ColumnKind.VARCHAR;
+            return new Mapping(ColumnKind.VARCHAR, length);
         }
-        return inKey ? ColumnKind.VARCHAR : ColumnKind.CLOB;
+        return inKey
+                ? new Mapping(ColumnKind.VARCHAR, MAX_VARCHAR)
+                : new Mapping(ColumnKind.CLOB, ColumnKind.LOB_LENGTH);
     }
 
     private static void checkTableName(String name, Set<String> catalogNames, List<String> problems) {

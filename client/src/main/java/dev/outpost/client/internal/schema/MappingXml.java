@@ -6,7 +6,8 @@ import java.util.List;
  * Generates Hibernate's {@code mapping.xml} (orm mapping 7.0) for replica tables: one dynamic entity
  * per table, no entity classes. Entity and attribute names are synthetic ({@code t0}, {@code c0003}) so
  * any table or column name works (columns keep PostgreSQL's order, except that
- * primary-key columns come first); table and column names follow {@link Identifiers#mapping}.
+ * primary-key columns come first, and a table without a primary key gets {@link
+ * ReplicaTable#ROW_NUMBER_COLUMN} as its id); table and column names follow {@link Identifiers#mapping}.
  */
 public final class MappingXml {
     private MappingXml() {}
@@ -40,6 +41,11 @@ public final class MappingXml {
         }
         b.append("    </table>\n    <attributes>\n");
         List<ReplicaColumn> columns = table.columns();
+        if (table.hasRowNumber()) {
+            b.append("      <id name=\"rowNumber\"><column name=\"")
+                    .append(Identifiers.mapping(ReplicaTable.ROW_NUMBER_COLUMN))
+                    .append("\" nullable=\"false\"/><target>java.lang.Long</target></id>\n");
+        }
         for (String key : table.primaryKey()) {
             int i = indexOf(columns, key);
             attribute(b, "id", attributeName(i), columns.get(i));

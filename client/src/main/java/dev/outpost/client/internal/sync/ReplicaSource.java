@@ -2,6 +2,7 @@ package dev.outpost.client.internal.sync;
 
 import dev.outpost.protocol.RowLines;
 import dev.outpost.protocol.SchemaInfo;
+import dev.outpost.protocol.TableDigest;
 import dev.outpost.protocol.VersionInfo;
 import java.io.BufferedReader;
 
@@ -19,6 +20,9 @@ public interface ReplicaSource {
      * @param after cursor from the previous page's end marker, {@code null} for the first page
      */
     RowLines.End page(String table, String after, int limit, PageReader reader);
+
+    /** The row count and digest of one synced table, for verifying a replica. */
+    TableDigest digest(String table);
 
     /** Bytes received so far, on the wire. */
     long bytesReceived();

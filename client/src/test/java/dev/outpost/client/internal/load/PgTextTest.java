@@ -10,7 +10,6 @@ import dev.outpost.client.internal.schema.ColumnKind;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
-import java.time.LocalTime;
 import org.junit.jupiter.api.Test;
 
 class PgTextTest {
@@ -28,7 +27,7 @@ class PgTextTest {
     void parsesBooleansAndText() {
         assertEquals(true, PgText.parse(ColumnKind.BOOLEAN, "t"));
         assertEquals(false, PgText.parse(ColumnKind.BOOLEAN, "f"));
-        assertEquals("abc ", PgText.parse(ColumnKind.CHAR, "abc "));
+        assertEquals("abc", PgText.parse(ColumnKind.VARCHAR, "abc"));
         assertEquals("{\"a\": 1}", PgText.parse(ColumnKind.CLOB, "{\"a\": 1}"));
         assertEquals(
                 "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11",
@@ -38,7 +37,6 @@ class PgTextTest {
     @Test
     void parsesDatesAndTimes() {
         assertEquals(LocalDate.of(2024, 1, 31), PgText.parse(ColumnKind.DATE, "2024-01-31"));
-        assertEquals(LocalTime.of(7, 30, 5), PgText.parse(ColumnKind.TIME, "07:30:05"));
         assertEquals(LocalDateTime.of(2024, 1, 31, 12, 0), PgText.parse(ColumnKind.TIMESTAMP, "2024-01-31 12:00:00"));
         assertEquals(
                 LocalDateTime.of(2024, 1, 31, 12, 0, 0, 123_456_000),
@@ -76,10 +74,30 @@ class PgTextTest {
     void rejectsBadInputClearly() {
         assertBad(ColumnKind.BIGINT, "12x", "not a valid bigint value: '12x'");
         assertBad(ColumnKind.BOOLEAN, "yes", "not a valid boolean value: 'yes'");
-        assertBad(ColumnKind.DATE, "infinity", "not a valid date value: 'infinity'");
+        assertBad(ColumnKind.DATE, "2024-02-30", "not a valid date value: '2024-02-30'");
         assertBad(ColumnKind.TIMESTAMP_UTC, "2024-01-31 12:00:00", "not a valid timestamp_utc value");
         assertBad(ColumnKind.BLOB, "0102", "not a valid blob value");
         assertBad(ColumnKind.BLOB, "\\x0g", "not a valid blob value");
+    }
+
+    @Test
+    void storesTimestampInfinitiesAsValuesPostgresCannotProduce() {
+        assertEquals(PgText.INFINITY, PgText.parse(ColumnKind.TIMESTAMP, "infinity"));
+        assertEquals(PgText.MINUS_INFINITY, PgText.parse(ColumnKind.TIMESTAMP_UTC, "-infinity"));
+        assertEquals(LocalDateTime.of(1, 1, 1, 0, 0), PgText.parse(ColumnKind.TIMESTAMP, "0001-01-01 00:00:00"));
+    }
+
+    @Test
+    void refusesValuesDerbyCannotHoldNamingThem() {
+        assertBad(ColumnKind.DOUBLE, "NaN", "'NaN', a value Derby's double cannot hold");
+        assertBad(ColumnKind.REAL, "-Infinity", "'-Infinity', a value Derby's real cannot hold");
+        assertBad(ColumnKind.DECIMAL, "NaN", "'NaN', a value Derby's decimal cannot hold");
+        assertBad(ColumnKind.DATE, "infinity", "'infinity', a value Derby's date cannot hold");
+        assertBad(ColumnKind.DATE, "0044-03-15 BC", "'0044-03-15 BC', a value Derby's date cannot hold");
+        assertBad(ColumnKind.TIMESTAMP, "10000-01-01 00:00:00", "Derby's timestamp cannot hold");
+        assertBad(ColumnKind.DATE, "1582-10-05", "Derby's date cannot hold");
+        assertBad(ColumnKind.TIMESTAMP_UTC, "1582-10-14 23:00:00+00", "Derby's timestamp_utc cannot hold");
+        assertEquals(LocalDate.of(1582, 10, 4), PgText.parse(ColumnKind.DATE, "1582-10-04"));
     }
 
     private static void assertBad(ColumnKind kind, String text, String message) {

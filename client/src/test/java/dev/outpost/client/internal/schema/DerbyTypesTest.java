@@ -22,15 +22,14 @@ class DerbyTypesTest {
         assertEquals(ColumnKind.DOUBLE, kind("float8", null, null, null));
         assertEquals(ColumnKind.REAL, kind("float4", null, null, null));
         assertEquals(ColumnKind.BOOLEAN, kind("bool", null, null, null));
-        assertEquals(ColumnKind.VARCHAR, kind("varchar", 32672, null, null));
-        assertEquals(ColumnKind.CLOB, kind("varchar", 32673, null, null));
+        assertEquals(ColumnKind.VARCHAR, kind("varchar", 16336, null, null));
+        assertEquals(ColumnKind.CLOB, kind("varchar", 16337, null, null));
         assertEquals(ColumnKind.CLOB, kind("varchar", null, null, null));
-        assertEquals(ColumnKind.CHAR, kind("bpchar", 10, null, null));
+        assertEquals(ColumnKind.VARCHAR, kind("bpchar", 10, null, null));
         assertEquals(ColumnKind.CLOB, kind("text", null, null, null));
         assertEquals(ColumnKind.CLOB, kind("json", null, null, null));
         assertEquals(ColumnKind.CLOB, kind("jsonb", null, null, null));
         assertEquals(ColumnKind.DATE, kind("date", null, null, null));
-        assertEquals(ColumnKind.TIME, kind("time", null, null, null));
         assertEquals(ColumnKind.TIMESTAMP, kind("timestamp", null, null, null));
         assertEquals(ColumnKind.TIMESTAMP_UTC, kind("timestamptz", null, null, null));
         assertEquals(ColumnKind.BLOB, kind("bytea", null, null, null));
@@ -39,6 +38,18 @@ class DerbyTypesTest {
         assertEquals(ColumnKind.DECIMAL, decimal.kind());
         assertEquals(31, decimal.precision());
         assertEquals(4, decimal.scale());
+    }
+
+    @Test
+    void sizesCharacterColumnsInUtf16CodeUnits() {
+        assertEquals(
+                40,
+                DerbyTypes.column(new ColumnSchema("v", "varchar", 20, null, null, true), false)
+                        .length());
+        assertEquals(
+                10,
+                DerbyTypes.column(new ColumnSchema("c", "bpchar", 5, null, null, true), false)
+                        .length());
     }
 
     @Test
@@ -54,33 +65,43 @@ class DerbyTypesTest {
     }
 
     @Test
-    void rejectsUnsupportedColumnsNamingTableAndColumn() {
-        SchemaInfo schema = new SchemaInfo(
-                "fp",
-                List.of(table(
-                        "events",
-                        List.of(
-                                col("id", "int8", null, null),
-                                col("tags", "_text", null, null),
-                                col("at", "interval", null, null),
-                                col("amount", "numeric", null, null),
-                                col("big", "numeric", 40, 2)))));
-        OutpostException e = assertThrows(OutpostException.class, () -> DerbyTypes.preflight(schema));
-        assertEquals(ErrorCode.SCHEMA_UNSUPPORTED, e.code());
-        assertTrue(e.getMessage().contains("events.tags: array type _text"), e.getMessage());
-        assertTrue(e.getMessage().contains("events.at: type interval is not supported"), e.getMessage());
-        assertTrue(e.getMessage().contains("events.amount: numeric without a precision"), e.getMessage());
-        assertTrue(e.getMessage().contains("events.big: numeric(40) exceeds"), e.getMessage());
+    void keepsTheTextFormOfTypesDerbyLacks() {
+        for (String type : List.of("_text", "_int4", "mood", "int4range", "tsvector", "xml", "bit", "varbit")) {
+            assertEquals(ColumnKind.CLOB, kind(type, null, null, null), type);
+        }
+        assertEquals(ColumnKind.CLOB, kind("numeric", null, null, null));
+        assertEquals(ColumnKind.CLOB, kind("numeric", null, 40, 2));
+        ReplicaColumn time = DerbyTypes.column(col("t", "time", null, null), false);
+        assertEquals(ColumnKind.VARCHAR, time.kind());
+        assertEquals(15, time.length());
+        assertEquals(ColumnKind.VARCHAR, kind("interval", null, null, null));
+        assertEquals(ColumnKind.VARCHAR, kind("inet", null, null, null));
+        assertEquals(ColumnKind.VARCHAR, kind("money", null, null, null));
+        ReplicaColumn enumKey = DerbyTypes.column(col("mood", "mood", null, null), true);
+        assertEquals(ColumnKind.VARCHAR, enumKey.kind());
+        assertEquals(DerbyTypes.MAX_VARCHAR, enumKey.length());
     }
 
     @Test
-    void rejectsTablesWithoutPrimaryKeyAndReservedNames() {
+    void acceptsTablesWithoutPrimaryKeyButNotTheirRowNumberName() {
         TableSchema noKey =
                 new TableSchema("log", List.of(col("line", "text", null, null)), List.of(), List.of(), List.of(), "f");
+        ReplicaTable log =
+                DerbyTypes.preflight(new SchemaInfo("fp", List.of(noKey))).get(0);
+        assertTrue(log.hasRowNumber());
+        TableSchema clash = new TableSchema(
+                "log", List.of(col("OUTPOST_ROW", "text", null, null)), List.of(), List.of(), List.of(), "f");
+        OutpostException e =
+                assertThrows(OutpostException.class, () -> DerbyTypes.preflight(new SchemaInfo("fp", List.of(clash))));
+        assertTrue(e.getMessage().contains("log.OUTPOST_ROW: the name is reserved for the row number"), e.getMessage());
+    }
+
+    @Test
+    void rejectsReservedTableNames() {
         TableSchema clash = table("outpost_replica", List.of(col("id", "int8", null, null)));
-        OutpostException e = assertThrows(
-                OutpostException.class, () -> DerbyTypes.preflight(new SchemaInfo("fp", List.of(noKey, clash))));
-        assertTrue(e.getMessage().contains("log: tables without a primary key"), e.getMessage());
+        OutpostException e =
+                assertThrows(OutpostException.class, () -> DerbyTypes.preflight(new SchemaInfo("fp", List.of(clash))));
+        assertEquals(ErrorCode.SCHEMA_UNSUPPORTED, e.code());
         assertTrue(
                 e.getMessage().contains("outpost_replica: names starting with outpost_ are reserved"), e.getMessage());
     }

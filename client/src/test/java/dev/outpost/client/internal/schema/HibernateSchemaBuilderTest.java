@@ -66,8 +66,8 @@ class HibernateSchemaBuilderTest {
                         "PROFILE"),
                 new ArrayList<>(columns.keySet()));
         assertEquals("BIGINT", columns.get("ID"));
-        assertEquals("VARCHAR(200)", columns.get("EMAIL"));
-        assertEquals("CHAR(3)", columns.get("CODE"));
+        assertEquals("VARCHAR(400)", columns.get("EMAIL"));
+        assertEquals("VARCHAR(6)", columns.get("CODE"));
         assertEquals("SMALLINT", columns.get("SMALL"));
         assertEquals("INTEGER", columns.get("VISITS"));
         assertEquals("DECIMAL(10,2)", columns.get("SCORE"));
@@ -75,7 +75,7 @@ class HibernateSchemaBuilderTest {
         assertEquals("REAL", columns.get("WEIGHT"));
         assertEquals("BOOLEAN", columns.get("ACTIVE"));
         assertEquals("DATE", columns.get("BORN"));
-        assertEquals("TIME", columns.get("WAKES_AT"));
+        assertEquals("VARCHAR(15)", columns.get("WAKES_AT"));
         assertEquals("TIMESTAMP", columns.get("UPDATED_AT"));
         assertEquals("TIMESTAMP", columns.get("CREATED_AT"));
         assertEquals("BLOB(2147483647)", columns.get("AVATAR"));
