@@ -68,13 +68,14 @@ class MigrationTest {
 
     @Test
     void anUnsupportedColumnFailsThePreflightNamingItWhileTheOldReplicaServes() throws Exception {
+        // a bytea primary key: Derby cannot index a BLOB, so no mapping can hold it
         InMemorySource source = OutpostReplicaTest.source("v1");
         try (OutpostReplica replica = OutpostReplica.open(config(), source)) {
             replica.sync();
-            source.release("v2", Fixtures.withColumnType(Fixtures.schema(), "users", "email", "tsvector"));
+            source.release("v2", Fixtures.withColumnType(Fixtures.schema(), "users", "id", "bytea"));
             OutpostException e = org.junit.jupiter.api.Assertions.assertThrows(OutpostException.class, replica::sync);
             assertEquals(ErrorCode.SCHEMA_UNSUPPORTED, e.code());
-            assertTrue(e.getMessage().contains("users.email"), e.getMessage());
+            assertTrue(e.getMessage().contains("users.id"), e.getMessage());
             assertEquals("v1", replica.status().local().tag());
             OutpostReplicaTest.assertValues(replica);
         }
