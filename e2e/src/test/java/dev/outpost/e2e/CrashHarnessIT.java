@@ -10,8 +10,6 @@ import dev.outpost.client.ReplicaConfig;
 import dev.outpost.client.ReplicaStatus;
 import dev.outpost.client.SyncResult;
 import dev.outpost.server.testsupport.TestLiquibase;
-import dev.outpost.server.testsupport.TestPostgres;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +44,7 @@ class CrashHarnessIT {
 
     private final Path runDir =
             Path.of(System.getProperty("outpost.runDir", "target")).toAbsolutePath();
-    private EmbeddedPostgres postgres;
+    private OutpostStack stack;
     private PayaraMicroServer server;
     private Path work;
     private Path baseline;
@@ -55,19 +53,12 @@ class CrashHarnessIT {
 
     @BeforeAll
     void startServerAndBuildTheOldReplica() throws Exception {
-        postgres = TestPostgres.start();
-        TestPostgres.createDatabase(postgres, "outpost", "outpost");
-        try (Connection c = pg()) {
+        stack = OutpostStack.start("crash", TOKEN, c -> {
             TestLiquibase.update(c, TestLiquibase.MASTER, "1.0");
             DemoData.release1(c, 6, 100);
-        }
-        Path properties = runDir.resolve("crash-server.properties");
-        Files.writeString(
-                properties,
-                TestPostgres.serverProperties(postgres.getPort(), "outpost", "outpost") + "outpost.sync-tokens=" + TOKEN
-                        + "\noutpost.liquibase.enabled=false\n");
-        server = PayaraMicroServer.start(runDir, properties, "crash");
-        work = Files.createTempDirectory(runDir, "crash-replicas-");
+        });
+        server = stack.server();
+        work = stack.work();
         baseline = work.resolve("baseline");
         try (OutpostReplica replica = open(baseline)) {
             assertEquals(SyncResult.Outcome.CREATED, replica.sync().outcome());
@@ -82,10 +73,9 @@ class CrashHarnessIT {
 
     @AfterAll
     void stopServer() throws Exception {
-        if (server != null) {
-            server.close();
+        if (stack != null) {
+            stack.close();
         }
-        TestPostgres.stop(postgres);
     }
 
     @Test
@@ -229,7 +219,7 @@ class CrashHarnessIT {
     }
 
     private Connection pg() throws Exception {
-        return postgres.getDatabase("outpost", "outpost").getConnection();
+        return stack.connect();
     }
 
     private long serverRows(String table) throws Exception {

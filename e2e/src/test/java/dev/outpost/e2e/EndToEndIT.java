@@ -11,8 +11,6 @@ import dev.outpost.client.ReplicaConfig;
 import dev.outpost.client.SyncEvent;
 import dev.outpost.client.SyncResult;
 import dev.outpost.server.testsupport.TestLiquibase;
-import dev.outpost.server.testsupport.TestPostgres;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,38 +48,31 @@ class EndToEndIT {
 
     private final Path runDir =
             Path.of(System.getProperty("outpost.runDir", "target")).toAbsolutePath();
-    private EmbeddedPostgres postgres;
+    private OutpostStack stack;
     private Path serverProperties;
     private PayaraMicroServer server;
     private Path work;
 
     @BeforeAll
     void startServer() throws Exception {
-        postgres = TestPostgres.start();
-        TestPostgres.createDatabase(postgres, "outpost", "outpost");
-        try (Connection c = pg()) {
+        stack = OutpostStack.start("outpost", SYNC_TOKEN, c -> {
             TestLiquibase.update(c, TestLiquibase.MASTER, "1.0");
             DemoData.release1(c, 6, 150);
-        }
-        serverProperties = runDir.resolve("e2e-server.properties");
-        Files.writeString(
-                serverProperties,
-                TestPostgres.serverProperties(postgres.getPort(), "outpost", "outpost") + "outpost.sync-tokens="
-                        + SYNC_TOKEN + "\noutpost.liquibase.enabled=false\n");
-        server = PayaraMicroServer.start(runDir, serverProperties, "e2e");
-        work = Files.createTempDirectory(runDir, "replicas-");
+        });
+        serverProperties = stack.serverProperties();
+        server = stack.server();
+        work = stack.work();
     }
 
     @AfterAll
     void stopServer() throws Exception {
-        if (server != null) {
-            server.close();
+        if (stack != null) {
+            stack.close();
         }
-        TestPostgres.stop(postgres);
     }
 
     private Connection pg() throws Exception {
-        return postgres.getDatabase("outpost", "outpost").getConnection();
+        return stack.connect();
     }
 
     private OutpostReplica open(String name, URI serverUri, String token, int pageRows) {

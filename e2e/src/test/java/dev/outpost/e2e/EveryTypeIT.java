@@ -13,9 +13,6 @@ import dev.outpost.client.SyncResult;
 import dev.outpost.client.VerifyResult;
 import dev.outpost.protocol.ChangeSetInfo;
 import dev.outpost.server.testsupport.TestLiquibase;
-import dev.outpost.server.testsupport.TestPostgres;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -55,36 +52,26 @@ class EveryTypeIT {
 
     private final Path runDir =
             Path.of(System.getProperty("outpost.runDir", "target")).toAbsolutePath();
-    private EmbeddedPostgres postgres;
+    private OutpostStack stack;
     private PayaraMicroServer server;
     private Path work;
 
     @BeforeAll
     void startServer() throws Exception {
-        postgres = TestPostgres.start();
-        TestPostgres.createDatabase(postgres, "fixture", "fixture");
-        try (Connection c = pg()) {
-            TestLiquibase.update(c, CHANGELOG, null);
-        }
-        Path properties = runDir.resolve("every-type-server.properties");
-        Files.writeString(
-                properties,
-                TestPostgres.serverProperties(postgres.getPort(), "fixture", "fixture") + "outpost.sync-tokens="
-                        + SYNC_TOKEN + "\noutpost.liquibase.enabled=false\n");
-        server = PayaraMicroServer.start(runDir, properties, "every-type");
-        work = Files.createTempDirectory(runDir, "every-type-");
+        stack = OutpostStack.start("fixture", SYNC_TOKEN, c -> TestLiquibase.update(c, CHANGELOG, null));
+        server = stack.server();
+        work = stack.work();
     }
 
     @AfterAll
     void stopServer() throws Exception {
-        if (server != null) {
-            server.close();
+        if (stack != null) {
+            stack.close();
         }
-        TestPostgres.stop(postgres);
     }
 
     private Connection pg() throws Exception {
-        return postgres.getDatabase("fixture", "fixture").getConnection();
+        return stack.connect();
     }
 
     private OutpostReplica open(String name) {

@@ -8,8 +8,6 @@ import dev.outpost.client.ReplicaConfig;
 import dev.outpost.client.SyncResult;
 import dev.outpost.client.VerifyResult;
 import dev.outpost.server.testsupport.TestLiquibase;
-import dev.outpost.server.testsupport.TestPostgres;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -31,38 +29,30 @@ class ThirdPartyDatabasesIT {
 
     private final Path runDir =
             Path.of(System.getProperty("outpost.runDir", "target")).toAbsolutePath();
-    private EmbeddedPostgres postgres;
+    private OutpostStack stack;
     private PayaraMicroServer server;
     private final List<String> chinook = new ArrayList<>();
     private final List<String> foodmart = new ArrayList<>();
 
     @BeforeAll
     void startServer() throws Exception {
-        postgres = TestPostgres.start();
-        TestPostgres.createDatabase(postgres, "samples", "samples");
-        try (Connection c = pg()) {
+        stack = OutpostStack.start("samples", SYNC_TOKEN, c -> {
             chinook.addAll(HsqldbCopy.copy("jdbc:hsqldb:res:chinook", "chinook", c));
             foodmart.addAll(HsqldbCopy.copy("jdbc:hsqldb:res:foodmart", "foodmart", c));
             TestLiquibase.update(c, "fixtures/third-party/changelog.yaml", null);
-        }
-        Path properties = runDir.resolve("samples-server.properties");
-        Files.writeString(
-                properties,
-                TestPostgres.serverProperties(postgres.getPort(), "samples", "samples") + "outpost.sync-tokens="
-                        + SYNC_TOKEN + "\noutpost.liquibase.enabled=false\n");
-        server = PayaraMicroServer.start(runDir, properties, "samples");
+        });
+        server = stack.server();
     }
 
     @AfterAll
     void stopServer() throws Exception {
-        if (server != null) {
-            server.close();
+        if (stack != null) {
+            stack.close();
         }
-        TestPostgres.stop(postgres);
     }
 
     private Connection pg() throws Exception {
-        return postgres.getDatabase("samples", "samples").getConnection();
+        return stack.connect();
     }
 
     @Test

@@ -1,0 +1,93 @@
+package dev.outpost.e2e;
+
+import dev.outpost.server.testsupport.TestPostgres;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+
+/**
+ * What the end-to-end tests run against: an embedded PostgreSQL with one application database
+ * (owned by a user of the same name), prepared by the test as a team's pipeline would (start-up
+ * Liquibase is off), the WAR on Payara Micro over it, and a directory for replicas.
+ */
+final class OutpostStack implements AutoCloseable {
+    /** Prepares the application database before the server starts. */
+    interface Preparation {
+        void prepare(Connection connection) throws Exception;
+    }
+
+    private final EmbeddedPostgres postgres;
+    private final String database;
+    private final Path runDir;
+    private final Path serverProperties;
+    private final Path work;
+    private PayaraMicroServer server;
+
+    private OutpostStack(EmbeddedPostgres postgres, String database, Path runDir, Path serverProperties, Path work) {
+        this.postgres = postgres;
+        this.database = database;
+        this.runDir = runDir;
+        this.serverProperties = serverProperties;
+        this.work = work;
+    }
+
+    /**
+     * Starts it all; {@code name} names the database, its user, the server's log and the replica
+     * directory, {@code token} is the sync token the server accepts.
+     */
+    static OutpostStack start(String name, String token, Preparation preparation) throws Exception {
+        Path runDir = Path.of(System.getProperty("outpost.runDir", "target")).toAbsolutePath();
+        EmbeddedPostgres postgres = TestPostgres.start();
+        Path properties = runDir.resolve(name + "-server.properties");
+        OutpostStack stack = new OutpostStack(
+                postgres, name, runDir, properties, Files.createTempDirectory(runDir, name + "-replicas-"));
+        try {
+            TestPostgres.createDatabase(postgres, name, name);
+            try (Connection c = stack.connect()) {
+                preparation.prepare(c);
+            }
+            Files.writeString(
+                    properties,
+                    TestPostgres.serverProperties(postgres.getPort(), name, name) + "outpost.sync-tokens=" + token
+                            + "\noutpost.liquibase.enabled=false\n");
+            stack.server = PayaraMicroServer.start(runDir, properties, name);
+            return stack;
+        } catch (Exception | Error e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    /** A new connection to the application database, as its owner. */
+    Connection connect() throws java.sql.SQLException {
+        return postgres.getDatabase(database, database).getConnection();
+    }
+
+    PayaraMicroServer server() {
+        return server;
+    }
+
+    /** The properties file the server runs with (for starting a second instance). */
+    Path serverProperties() {
+        return serverProperties;
+    }
+
+    /** Where the Payara Micro jar, the WAR and the CLI jar are. */
+    Path runDir() {
+        return runDir;
+    }
+
+    /** A directory for the test's replicas. */
+    Path work() {
+        return work;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (server != null) {
+            server.close();
+        }
+        TestPostgres.stop(postgres);
+    }
+}
