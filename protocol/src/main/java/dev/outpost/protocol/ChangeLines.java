@@ -1,6 +1,7 @@
 package dev.outpost.protocol;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * The change feed format ({@value MediaTypes#NDJSON}): committed changes in commit order, one per
@@ -8,7 +9,7 @@ import java.util.Arrays;
  * {@code next} is the position to ask from next time (never {@code null} in the feed: with no changes
  * it repeats the position asked from).
  *
- * <p>A change line is {@code [position, table, op, last, values...]}:
+ * <p>A change line is {@code [position, table, op, last, shape, values...]}:
  *
  * <ul>
  *   <li>{@code position}: opaque, increasing; ask with {@code after=} the last one applied.
@@ -20,6 +21,10 @@ import java.util.Arrays;
  *   <li>{@code op} {@value #TRUNCATE}: no values; the table is emptied.
  *   <li>{@code last}: {@code "1"} on the last change of a server transaction, else {@code "0"}. A
  *       client applies each server transaction in one local transaction together with its position.
+ *   <li>{@code shape}: the table's row shape when the change was made ({@link TableSchema#shape()}):
+ *       a change whose shape differs from the replica's table was written under another table
+ *       definition — an older one (its effect is already in a snapshot taken after the schema change)
+ *       or a newer one (the replica must migrate first).
  * </ul>
  *
  * Values are PostgreSQL text forms as in table pages.
@@ -36,21 +41,24 @@ public final class ChangeLines {
     private ChangeLines() {}
 
     /** One change. */
-    public record Change(String position, String table, String op, boolean last, String[] values) {
+    public record Change(String position, String table, String op, boolean last, String shape, String[] values) {
+        private static final int HEADER = 5;
+
         /** The change as the fields of a row line. */
         public String[] fields() {
-            String[] fields = new String[values.length + 4];
+            String[] fields = new String[values.length + HEADER];
             fields[0] = position;
             fields[1] = table;
             fields[2] = op;
             fields[3] = last ? "1" : "0";
-            System.arraycopy(values, 0, fields, 4, values.length);
+            fields[4] = shape;
+            System.arraycopy(values, 0, fields, HEADER, values.length);
             return fields;
         }
 
         /** A change from the fields of a parsed row line. */
         public static Change of(String[] fields) {
-            if (fields.length < 4 || fields[0] == null || fields[1] == null || fields[2] == null) {
+            if (fields.length < HEADER || fields[0] == null || fields[1] == null || fields[2] == null) {
                 throw new IllegalArgumentException("malformed change line: " + fields.length + " fields");
             }
             String op = fields[2];
@@ -58,7 +66,12 @@ public final class ChangeLines {
                 throw new IllegalArgumentException("malformed change line: unknown op " + op);
             }
             return new Change(
-                    fields[0], fields[1], op, "1".equals(fields[3]), Arrays.copyOfRange(fields, 4, fields.length));
+                    fields[0],
+                    fields[1],
+                    op,
+                    "1".equals(fields[3]),
+                    fields[4],
+                    Arrays.copyOfRange(fields, HEADER, fields.length));
         }
 
         @Override
@@ -68,6 +81,7 @@ public final class ChangeLines {
                     && table.equals(c.table)
                     && op.equals(c.op)
                     && last == c.last
+                    && Objects.equals(shape, c.shape)
                     && Arrays.equals(values, c.values);
         }
 

@@ -33,10 +33,16 @@ public final class SyncPaths {
     public static final String LIMIT_PARAM = "limit";
 
     /**
-     * {@code GET sync/changes?after=&limit=&wait=}: committed changes after a position, as {@link
+     * {@code GET sync/changes?after=&limit=&wait=&schema=}: committed changes after a position, as {@link
      * ChangeLines}.
      */
     public static final String CHANGES = "changes";
+
+    /**
+     * The changes request's schema fingerprint of the replica: a position older than the newest schema
+     * epoch is accepted only from a replica that already has the server's current schema.
+     */
+    public static final String SCHEMA_PARAM = "schema";
 
     /** {@code GET sync/feed}: {@link FeedStatus}. */
     public static final String FEED = "feed";

@@ -62,7 +62,9 @@ class ProtocolJsonTest {
                 List.of("id"),
                 List.of(List.of("email")),
                 List.of(new ForeignKeySchema("fk_users_company", List.of("company_id"), "companies", List.of("id"))),
-                "u1");
+                "u1",
+                "r1",
+                true);
         assertPinned("schema.json", new SchemaInfo("s1", List.of(users)), SchemaInfo.class);
     }
 

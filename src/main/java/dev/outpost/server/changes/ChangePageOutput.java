@@ -64,7 +64,7 @@ final class ChangePageOutput implements StreamingOutput {
                 String[] values = ((RowLines.Row) RowLines.parse(rows.getString(5))).values();
                 boolean last = rows.getBoolean(4);
                 ChangeLines.Change change = new ChangeLines.Change(
-                        Long.toString(position), rows.getString(2), rows.getString(3), last, values);
+                        Long.toString(position), rows.getString(2), rows.getString(3), last, null, values);
                 RowLines.appendRow(out, change.fields());
                 count++;
                 if (last && count >= limit) {
