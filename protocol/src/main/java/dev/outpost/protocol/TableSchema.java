@@ -26,16 +26,4 @@ public record TableSchema(
         List<ForeignKeySchema> foreignKeys,
         String fingerprint,
         String shape,
-        boolean followed) {
-
-    /** A table the change feed does not follow (no shape known). */
-    public TableSchema(
-            String name,
-            List<ColumnSchema> columns,
-            List<String> primaryKey,
-            List<List<String>> uniqueConstraints,
-            List<ForeignKeySchema> foreignKeys,
-            String fingerprint) {
-        this(name, columns, primaryKey, uniqueConstraints, foreignKeys, fingerprint, null, false);
-    }
-}
+        boolean followed) {}

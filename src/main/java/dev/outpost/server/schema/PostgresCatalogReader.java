@@ -162,7 +162,9 @@ public final class PostgresCatalogReader {
                     primaryKey,
                     List.copyOf(uniques),
                     List.copyOf(foreignKeys),
-                    fingerprint);
+                    fingerprint,
+                    null,
+                    false);
         }
     }
 }

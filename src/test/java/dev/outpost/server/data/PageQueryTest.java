@@ -18,7 +18,9 @@ class PageQueryTest {
             List.of("a", "b"),
             List.of(),
             List.of(),
-            "f");
+            "f",
+            null,
+            false);
 
     @Test
     void firstPageOrdersByTheKeyAndQuotesEveryIdentifier() {
@@ -44,7 +46,9 @@ class PageQueryTest {
                 List.of(),
                 List.of(),
                 List.of(),
-                "f");
+                "f",
+                null,
+                false);
         assertEquals("select t.\"line\"::text from \"public\".\"log\" t", PageQuery.sql("public", log, false));
         assertEquals(PageQuery.allRows("public", log), PageQuery.sql("public", log, false));
     }

@@ -35,7 +35,9 @@ public final class Fixtures {
                                 t.primaryKey(),
                                 t.uniqueConstraints(),
                                 t.foreignKeys(),
-                                t.fingerprint() + "@" + tag)
+                                t.fingerprint() + "@" + tag,
+                                t.shape() == null ? null : t.shape() + "@" + tag,
+                                t.followed())
                         : t)
                 .toList();
         return new SchemaInfo(schema.fingerprint() + "+" + table + "@" + tag, tables);
@@ -56,7 +58,9 @@ public final class Fixtures {
                                 t.primaryKey(),
                                 t.uniqueConstraints(),
                                 t.foreignKeys(),
-                                t.fingerprint() + "+" + type))
+                                t.fingerprint() + "+" + type,
+                                t.shape() == null ? null : t.shape() + "+" + type,
+                                t.followed()))
                 .toList();
         return new SchemaInfo(schema.fingerprint() + "+" + type, tables);
     }

@@ -84,13 +84,20 @@ class DerbyTypesTest {
 
     @Test
     void acceptsTablesWithoutPrimaryKeyButNotTheirRowNumberName() {
-        TableSchema noKey =
-                new TableSchema("log", List.of(col("line", "text", null, null)), List.of(), List.of(), List.of(), "f");
+        TableSchema noKey = new TableSchema(
+                "log", List.of(col("line", "text", null, null)), List.of(), List.of(), List.of(), "f", null, false);
         ReplicaTable log =
                 DerbyTypes.preflight(new SchemaInfo("fp", List.of(noKey))).get(0);
         assertTrue(log.hasRowNumber());
         TableSchema clash = new TableSchema(
-                "log", List.of(col("OUTPOST_ROW", "text", null, null)), List.of(), List.of(), List.of(), "f");
+                "log",
+                List.of(col("OUTPOST_ROW", "text", null, null)),
+                List.of(),
+                List.of(),
+                List.of(),
+                "f",
+                null,
+                false);
         OutpostException e =
                 assertThrows(OutpostException.class, () -> DerbyTypes.preflight(new SchemaInfo("fp", List.of(clash))));
         assertTrue(e.getMessage().contains("log.OUTPOST_ROW: the name is reserved for the row number"), e.getMessage());
@@ -109,7 +116,14 @@ class DerbyTypesTest {
     @Test
     void rejectsLobKeys() {
         TableSchema blobKey = new TableSchema(
-                "files", List.of(col("content", "bytea", null, null)), List.of("content"), List.of(), List.of(), "f");
+                "files",
+                List.of(col("content", "bytea", null, null)),
+                List.of("content"),
+                List.of(),
+                List.of(),
+                "f",
+                null,
+                false);
         OutpostException e = assertThrows(
                 OutpostException.class, () -> DerbyTypes.preflight(new SchemaInfo("fp", List.of(blobKey))));
         assertTrue(e.getMessage().contains("files.content: bytea cannot be part of a primary key"), e.getMessage());
@@ -125,6 +139,6 @@ class DerbyTypesTest {
     }
 
     private static TableSchema table(String name, List<ColumnSchema> columns) {
-        return new TableSchema(name, columns, List.of(columns.get(0).name()), List.of(), List.of(), "f");
+        return new TableSchema(name, columns, List.of(columns.get(0).name()), List.of(), List.of(), "f", null, false);
     }
 }
