@@ -14,6 +14,16 @@ public enum ErrorCode {
     SERVER_ERROR,
     /** The local Derby replica could not be read, built or switched. */
     REPLICA_ERROR,
+    /**
+     * The server runs no change feed (capture is disabled or has not started): the replica is only
+     * as current as its last snapshot.
+     */
+    FEED_UNAVAILABLE,
+    /**
+     * The change feed cannot continue from the replica's position (older than the retention horizon,
+     * than a gap in the feed, or than the server's schema); the replica rebuilds from a snapshot.
+     */
+    FEED_POSITION_LOST,
     /** A {@link ReplicaConfig} setting is missing or invalid. */
     CONFIG_INVALID
 }

@@ -1,11 +1,13 @@
 package dev.outpost.client;
 
 import dev.outpost.client.internal.PausePoints;
+import dev.outpost.client.internal.feed.FeedFollower;
 import dev.outpost.client.internal.http.SyncHttpClient;
 import dev.outpost.client.internal.store.DerbyReplicaStore;
 import dev.outpost.client.internal.sync.ReplicaSource;
 import dev.outpost.client.internal.sync.ReplicaSync;
 import dev.outpost.client.internal.verify.ReplicaVerifier;
+import dev.outpost.protocol.SyncPaths;
 import dev.outpost.protocol.VersionInfo;
 import java.sql.Connection;
 import java.util.List;
@@ -38,7 +40,14 @@ public final class OutpostReplica implements AutoCloseable {
     private final DerbyReplicaStore store;
     private final ReplicaSource source;
     private final List<SyncListener> listeners = new CopyOnWriteArrayList<>();
+    /** Longest wait of one long poll in live mode. */
+    public static final int LIVE_WAIT_SECONDS = 20;
+
+    private static final java.time.Duration LIVE_RETRY = java.time.Duration.ofSeconds(2);
+
     private ScheduledExecutorService scheduler;
+    private Thread live;
+    private FeedFollower follower;
 
     private OutpostReplica(ReplicaConfig config, DerbyReplicaStore store, ReplicaSource source) {
         this.config = config;
@@ -77,14 +86,92 @@ public final class OutpostReplica implements AutoCloseable {
             if (source == null) {
                 throw new OutpostException(ErrorCode.CONFIG_INVALID, "Cannot sync: serverUrl is not set");
             }
-            return new ReplicaSync(source, store, config.pageRows(), this::fire).run();
+            long start = System.nanoTime();
+            SyncResult result = resync(false);
+            long bytesBefore = source.bytesReceived();
+            long changes = follower().catchUp();
+            return result.withChanges(
+                    changes,
+                    source.bytesReceived() - bytesBefore,
+                    java.time.Duration.ofNanos(System.nanoTime() - start));
         } catch (RuntimeException e) {
-            OutpostException error = e instanceof OutpostException o
-                    ? o
-                    : new OutpostException(ErrorCode.REPLICA_ERROR, "Sync failed: " + e, e);
-            fire(new SyncEvent.SyncFailed(error));
-            throw error;
+            throw failed(e);
         }
+    }
+
+    /**
+     * Syncs, then keeps applying the server's changes as they are committed (long polls of {@value
+     * #LIVE_WAIT_SECONDS} s), until {@link #close()}; also checks the server's version every {@link
+     * ReplicaConfig#checkInterval()} (default one minute) for changes the feed does not carry (a new
+     * tag, tables the feed does not follow). Runs on a background thread; failures are reported to the
+     * listeners ({@link SyncEvent.SyncFailed}) and retried after a pause.
+     *
+     * @throws OutpostException {@link ErrorCode#CONFIG_INVALID} without a server URL
+     */
+    public synchronized void startLiveSync() {
+        if (source == null) {
+            throw new OutpostException(ErrorCode.CONFIG_INVALID, "Live sync needs serverUrl to be set");
+        }
+        if (live != null) {
+            return;
+        }
+        live = new Thread(this::followLive, "outpost-live " + config.directory());
+        live.setDaemon(true);
+        live.start();
+    }
+
+    private void followLive() {
+        long checkNanos =
+                (config.checkInterval() == null ? java.time.Duration.ofMinutes(1) : config.checkInterval()).toNanos();
+        long nextCheck = System.nanoTime();
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                if (System.nanoTime() - nextCheck >= 0) {
+                    sync();
+                    nextCheck = System.nanoTime() + checkNanos;
+                }
+                pullLive();
+            } catch (OutpostException e) {
+                if (Thread.currentThread().isInterrupted()) {
+                    return;
+                }
+                LOG.warn("Live sync failed, retrying in {} s: {}", LIVE_RETRY.toSeconds(), e.getMessage());
+                try {
+                    Thread.sleep(LIVE_RETRY.toMillis());
+                } catch (InterruptedException stop) {
+                    return;
+                }
+                nextCheck = System.nanoTime();
+            }
+        }
+    }
+
+    private synchronized void pullLive() {
+        try {
+            follower().pull(LIVE_WAIT_SECONDS);
+        } catch (RuntimeException e) {
+            throw failed(e);
+        }
+    }
+
+    private SyncResult resync(boolean downloadEverything) {
+        return new ReplicaSync(source, store, config.pageRows(), this::fire).run(downloadEverything);
+    }
+
+    private FeedFollower follower() {
+        if (follower == null) {
+            follower = new FeedFollower(source, store, this::resync, this::fire, SyncPaths.DEFAULT_CHANGE_ROWS);
+        }
+        return follower;
+    }
+
+    /** Tells the listeners about a failed sync; returns the failure as an {@link OutpostException}. */
+    private OutpostException failed(RuntimeException e) {
+        OutpostException error = e instanceof OutpostException o
+                ? o
+                : new OutpostException(ErrorCode.REPLICA_ERROR, "Sync failed: " + e, e);
+        fire(new SyncEvent.SyncFailed(error));
+        return error;
     }
 
     /**
@@ -176,11 +263,22 @@ public final class OutpostReplica implements AutoCloseable {
     @Override
     public void close() {
         ScheduledExecutorService running;
+        Thread following;
         synchronized (this) {
             running = scheduler;
+            following = live;
         }
         if (running != null) {
             running.shutdownNow();
+        }
+        if (following != null) {
+            following.interrupt();
+            try {
+                following.join(
+                        java.time.Duration.ofSeconds(LIVE_WAIT_SECONDS + 10).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         closeStore();
     }

@@ -42,6 +42,14 @@ public sealed interface SyncEvent {
     /** The new replica is active (or, when no table changed, the new version was recorded). */
     record RebuildCompleted(SyncResult result) implements SyncEvent {}
 
+    /**
+     * Changes of the server's change feed were applied (whole server transactions, committed).
+     *
+     * @param changes changes applied by this step
+     * @param position the replica's feed position now
+     */
+    record ChangesApplied(long changes, long position) implements SyncEvent {}
+
     /** The sync failed; the previous replica, if any, is unchanged. */
     record SyncFailed(OutpostException error) implements SyncEvent {}
 }

@@ -14,6 +14,7 @@ import java.util.List;
  * @param rows rows downloaded by this sync (a resumed rebuild counts only what it downloaded itself)
  * @param bytes bytes received on the wire (compressed size when the server compressed)
  * @param duration wall-clock time of the whole sync
+ * @param changesApplied changes of the server's change feed applied after the version check
  */
 public record SyncResult(
         Outcome outcome,
@@ -23,12 +24,19 @@ public record SyncResult(
         List<String> tablesKept,
         long rows,
         long bytes,
-        Duration duration) {
+        Duration duration,
+        long changesApplied) {
 
     /** Copies the table lists. */
     public SyncResult {
         tablesRebuilt = List.copyOf(tablesRebuilt);
         tablesKept = List.copyOf(tablesKept);
+    }
+
+    /** This result with {@code changes} feed changes applied, {@code bytes} more received, in {@code duration}. */
+    public SyncResult withChanges(long changes, long moreBytes, Duration duration) {
+        return new SyncResult(
+                outcome, previousTag, newTag, tablesRebuilt, tablesKept, rows, bytes + moreBytes, duration, changes);
     }
 
     /** What a sync did. */

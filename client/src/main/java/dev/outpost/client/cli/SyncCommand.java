@@ -5,9 +5,11 @@ import dev.outpost.client.SyncEvent;
 import dev.outpost.client.SyncResult;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code outpost sync}: brings the replica up to date and prints what happened. */
@@ -20,6 +22,12 @@ final class SyncCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Option(
+            names = "--live",
+            description = "After the sync, keep applying the server's changes as they are committed, until stopped"
+                    + " (Ctrl-C).")
+    boolean live;
 
     private long tableStart;
     private long lastPrint;
@@ -44,8 +52,31 @@ final class SyncCommand implements Callable<Integer> {
             if (!r.tablesRebuilt().isEmpty()) {
                 out.println("tables: " + String.join(", ", r.tablesRebuilt()));
             }
+            if (r.changesApplied() > 0) {
+                out.println("changes applied: " + r.changesApplied());
+            }
             out.flush();
+            if (live) {
+                followUntilStopped(replica, out);
+            }
             return ExitCodes.OK;
+        }
+    }
+
+    /** Follows the feed until the process is asked to stop; the replica is closed by a shutdown hook. */
+    private static void followUntilStopped(OutpostReplica replica, PrintWriter out) {
+        CountDownLatch closed = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            replica.close();
+            closed.countDown();
+        }));
+        out.println("following the change feed (Ctrl-C stops)");
+        out.flush();
+        replica.startLiveSync();
+        try {
+            closed.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -63,6 +94,8 @@ final class SyncCommand implements Callable<Integer> {
             double seconds = Math.max(1e-3, (now - tableStart) / 1e9);
             err.printf("\r  %s: %d rows, %.0f rows/s ", p.table(), p.rowsSoFar(), p.rowsSoFar() / seconds);
             lastPrint = now;
+        } else if (event instanceof SyncEvent.ChangesApplied c) {
+            err.printf("applied %d changes, at position %d%n", c.changes(), c.position());
         } else if (event instanceof SyncEvent.TableLoaded l) {
             err.printf("\r  %s: %d rows%30s%n", l.table(), l.rows(), "");
             tableStart = now;

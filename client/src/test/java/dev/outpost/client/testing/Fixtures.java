@@ -65,6 +65,27 @@ public final class Fixtures {
         return new SchemaInfo(schema.fingerprint() + "+" + type, tables);
     }
 
+    /** {@code schema} as a server running the change feed sends it: tables with a key are followed. */
+    public static SchemaInfo followed(SchemaInfo schema) {
+        List<TableSchema> tables = schema.tables().stream()
+                .map(t -> new TableSchema(
+                        t.name(),
+                        t.columns(),
+                        t.primaryKey(),
+                        t.uniqueConstraints(),
+                        t.foreignKeys(),
+                        t.fingerprint(),
+                        shape(t.name(), t.fingerprint()),
+                        !t.primaryKey().isEmpty()))
+                .toList();
+        return new SchemaInfo(schema.fingerprint(), tables);
+    }
+
+    /** The row shape {@link #followed} gives a table with this fingerprint. */
+    public static String shape(String table, String fingerprint) {
+        return table + "-shape-" + fingerprint;
+    }
+
     /** Shuts an embedded Derby database down (Derby signals success with SQLState 08006). */
     public static void shutdown(Path db) {
         try {

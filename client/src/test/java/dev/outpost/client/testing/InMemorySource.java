@@ -3,6 +3,7 @@ package dev.outpost.client.testing;
 import dev.outpost.client.ErrorCode;
 import dev.outpost.client.OutpostException;
 import dev.outpost.client.internal.sync.ReplicaSource;
+import dev.outpost.protocol.ChangeLines;
 import dev.outpost.protocol.ColumnSchema;
 import dev.outpost.protocol.RowDigest;
 import dev.outpost.protocol.RowLines;
@@ -11,6 +12,8 @@ import dev.outpost.protocol.TableDigest;
 import dev.outpost.protocol.VersionInfo;
 import java.io.BufferedReader;
 import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -23,6 +26,10 @@ public final class InMemorySource implements ReplicaSource {
     private final Set<String> truncated = new HashSet<>();
     private final Map<String, Integer> pagesBeforeFailure = new HashMap<>();
     private final Map<String, Long> rowsServed = new HashMap<>();
+    private List<ChangeLines.Change> feed;
+    private long horizon;
+    private int cutNextAnswerAfter = -1;
+    private int answersServed;
     private VersionInfo version;
     private SchemaInfo schema;
     private long bytes;
@@ -32,7 +39,7 @@ public final class InMemorySource implements ReplicaSource {
     }
 
     /** Serves a new release. */
-    public void release(String tag, SchemaInfo schema) {
+    public synchronized void release(String tag, SchemaInfo schema) {
         this.schema = schema;
         this.version = new VersionInfo(tag, null, schema.fingerprint(), Map.of());
     }
@@ -52,6 +59,47 @@ public final class InMemorySource implements ReplicaSource {
         pagesBeforeFailure.put(table, pages);
     }
 
+    /** Runs a change feed (empty so far); without one the source answers {@link ErrorCode#FEED_UNAVAILABLE}. */
+    public InMemorySource withFeed() {
+        feed = new ArrayList<>();
+        return this;
+    }
+
+    /**
+     * Commits one server transaction of changes to the feed: each change is {@code table, op, shape,
+     * values...}.
+     *
+     * @return the position of its last change
+     */
+    public synchronized long commit(String[]... changes) {
+        for (int i = 0; i < changes.length; i++) {
+            String[] c = changes[i];
+            feed.add(new ChangeLines.Change(
+                    Long.toString(feed.size() + 1),
+                    c[0],
+                    c[1],
+                    i == changes.length - 1,
+                    c[2],
+                    Arrays.copyOfRange(c, 3, c.length)));
+        }
+        return feed.size();
+    }
+
+    /** Positions up to {@code position} can no longer be continued from (retention). */
+    public void horizon(long position) {
+        horizon = position;
+    }
+
+    /** The next changes answer breaks off after {@code lines} change lines, without its end marker. */
+    public void cutNextAnswerAfter(int lines) {
+        cutNextAnswerAfter = lines;
+    }
+
+    /** Changes answers served so far. */
+    public int answersServed() {
+        return answersServed;
+    }
+
     /** Serves every page again. */
     public void heal() {
         truncated.clear();
@@ -64,12 +112,12 @@ public final class InMemorySource implements ReplicaSource {
     }
 
     @Override
-    public VersionInfo version() {
+    public synchronized VersionInfo version() {
         return version;
     }
 
     @Override
-    public SchemaInfo schema() {
+    public synchronized SchemaInfo schema() {
         return schema;
     }
 
@@ -99,6 +147,55 @@ public final class InMemorySource implements ReplicaSource {
         bytes += page.length();
         rowsServed.merge(table, (long) (to - from), Long::sum);
         return reader.read(new BufferedReader(new StringReader(page.toString())));
+    }
+
+    @Override
+    public synchronized long feedPosition() {
+        if (feed == null) {
+            throw new OutpostException(ErrorCode.FEED_UNAVAILABLE, "no feed (test)");
+        }
+        return feed.size();
+    }
+
+    @Override
+    public synchronized RowLines.End changes(
+            long after, int limit, int waitSeconds, String schemaFingerprint, PageReader reader) {
+        feedPosition();
+        if (after < horizon || after > feed.size()) {
+            throw new OutpostException(ErrorCode.FEED_POSITION_LOST, "position " + after + " is lost (test)");
+        }
+        answersServed++;
+        if (waitSeconds > 0 && after == feed.size()) {
+            try {
+                Thread.sleep(20); // a long poll that found nothing new, shortened
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new OutpostException(ErrorCode.SERVER_UNREACHABLE, "interrupted (test)");
+            }
+        }
+        StringBuilder answer = new StringBuilder();
+        int count = 0;
+        String next = Long.toString(after);
+        for (int i = (int) after; i < feed.size(); i++) {
+            ChangeLines.Change change = feed.get(i);
+            if (count == cutNextAnswerAfter) {
+                cutNextAnswerAfter = -1;
+                return reader.read(new BufferedReader(new StringReader(answer.toString())));
+            }
+            answer.append(RowLines.rowLine(change.fields()));
+            count++;
+            next = change.position();
+            if (change.last() && count >= limit) {
+                break;
+            }
+        }
+        answer.append("{\"end\":true,\"rows\":")
+                .append(count)
+                .append(",\"next\":\"")
+                .append(next)
+                .append("\"}\n");
+        bytes += answer.length();
+        return reader.read(new BufferedReader(new StringReader(answer.toString())));
     }
 
     @Override

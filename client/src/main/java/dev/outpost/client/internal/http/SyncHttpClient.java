@@ -85,7 +85,63 @@ public final class SyncHttpClient implements ReplicaSource, AutoCloseable {
                     .append(URLEncoder.encode(after, StandardCharsets.UTF_8));
         }
         URI uri = uri(path.toString());
-        try (InputStream body = send(uri, MediaTypes.NDJSON);
+        try (InputStream body = send(uri, MediaTypes.NDJSON, Duration.ZERO);
+                BufferedReader lines =
+                        new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8), 1 << 16)) {
+            return reader.read(lines);
+        } catch (IOException e) {
+            throw unreachable(uri, e);
+        }
+    }
+
+    @Override
+    public long feedPosition() {
+        String next = changes(null, 1, 0, null, lines -> {
+                    try {
+                        String line = lines.readLine();
+                        if (line != null && RowLines.parse(line) instanceof RowLines.End end && end.next() != null) {
+                            return end;
+                        }
+                    } catch (IOException | IllegalArgumentException e) {
+                        throw new OutpostException(
+                                ErrorCode.PROTOCOL_ERROR, "Unreadable feed position: " + e.getMessage(), e);
+                    }
+                    throw new OutpostException(ErrorCode.PROTOCOL_ERROR, "The feed's answer has no position");
+                })
+                .next();
+        try {
+            return Long.parseLong(next);
+        } catch (NumberFormatException e) {
+            throw new OutpostException(ErrorCode.PROTOCOL_ERROR, "The feed's position is not a number: " + next);
+        }
+    }
+
+    @Override
+    public RowLines.End changes(long after, int limit, int waitSeconds, String schemaFingerprint, PageReader reader) {
+        return changes(Long.toString(after), limit, waitSeconds, schemaFingerprint, reader);
+    }
+
+    private RowLines.End changes(
+            String after, int limit, int waitSeconds, String schemaFingerprint, PageReader reader) {
+        StringBuilder path = new StringBuilder(SyncPaths.SYNC + "/" + SyncPaths.CHANGES)
+                .append('?')
+                .append(SyncPaths.LIMIT_PARAM)
+                .append('=')
+                .append(limit);
+        if (after != null) {
+            path.append('&').append(SyncPaths.AFTER_PARAM).append('=').append(after);
+        }
+        if (waitSeconds > 0) {
+            path.append('&').append(SyncPaths.WAIT_PARAM).append('=').append(waitSeconds);
+        }
+        if (schemaFingerprint != null) {
+            path.append('&')
+                    .append(SyncPaths.SCHEMA_PARAM)
+                    .append('=')
+                    .append(URLEncoder.encode(schemaFingerprint, StandardCharsets.UTF_8));
+        }
+        URI uri = uri(path.toString());
+        try (InputStream body = send(uri, MediaTypes.NDJSON, Duration.ofSeconds(waitSeconds));
                 BufferedReader lines =
                         new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8), 1 << 16)) {
             return reader.read(lines);
@@ -116,7 +172,7 @@ public final class SyncHttpClient implements ReplicaSource, AutoCloseable {
 
     private <T> T getJson(String path, Class<T> type) {
         URI uri = uri(path);
-        try (InputStream body = send(uri, "application/json")) {
+        try (InputStream body = send(uri, "application/json", Duration.ZERO)) {
             return jsonb.fromJson(body, type);
         } catch (JsonbException e) {
             throw new OutpostException(
@@ -126,11 +182,16 @@ public final class SyncHttpClient implements ReplicaSource, AutoCloseable {
         }
     }
 
-    /** Sends a GET and returns the decoded body of a 200 answer; any other status is thrown. */
-    private InputStream send(URI uri, String accept) {
+    /**
+     * Sends a GET and returns the decoded body of a 200 answer; any other status is thrown.
+     *
+     * @param held how long the server may hold the answer back on purpose (a long poll), on top of the
+     *     request timeout
+     */
+    private InputStream send(URI uri, String accept, Duration held) {
         HttpRequest request = HttpRequest.newBuilder(uri)
                 .GET()
-                .timeout(requestTimeout)
+                .timeout(requestTimeout.plus(held))
                 .header("Authorization", "Bearer " + token)
                 .header("Accept", accept + ", " + MediaTypes.PROBLEM_JSON)
                 .header("Accept-Encoding", "gzip")
@@ -178,6 +239,12 @@ public final class SyncHttpClient implements ReplicaSource, AutoCloseable {
         if (status == 401 || status == 403 || type == ProblemType.UNAUTHORIZED || type == ProblemType.FORBIDDEN) {
             return new OutpostException(
                     ErrorCode.AUTHENTICATION_FAILED, "The server refused the token (HTTP " + status + "): " + detail);
+        }
+        if (type == ProblemType.MUST_REBUILD) {
+            return new OutpostException(ErrorCode.FEED_POSITION_LOST, "The change feed cannot continue: " + detail);
+        }
+        if (type == ProblemType.UNAVAILABLE && uri.getPath().endsWith("/" + SyncPaths.CHANGES)) {
+            return new OutpostException(ErrorCode.FEED_UNAVAILABLE, "The server runs no change feed: " + detail);
         }
         if (status == 503 || type == ProblemType.UNAVAILABLE) {
             return new OutpostException(

@@ -99,7 +99,14 @@ public final class DerbyTypes {
                 }
             }
             if (problems.size() == before) {
-                tables.add(new ReplicaTable(t.name(), t.fingerprint(), columns, pk, uniques));
+                tables.add(new ReplicaTable(
+                        t.name(),
+                        t.fingerprint(),
+                        columns,
+                        pk,
+                        uniques,
+                        t.shape(),
+                        t.followed() && t.shape() != null && !pk.isEmpty()));
             }
         }
         if (!problems.isEmpty()) {

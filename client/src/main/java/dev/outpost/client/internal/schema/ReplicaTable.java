@@ -11,13 +11,17 @@ import java.util.List;
  * @param primaryKey primary-key column names in key order; empty for a table without one, which then
  *     gets the extra identity column {@value #ROW_NUMBER_COLUMN} (the row's position in the download)
  * @param uniqueKeys unique constraints other than the primary key, each a list of column names
+ * @param shape the server's row shape of the table ({@link dev.outpost.protocol.TableSchema#shape()})
+ * @param followed whether the server's change feed carries the table's changes
  */
 public record ReplicaTable(
         String name,
         String fingerprint,
         List<ReplicaColumn> columns,
         List<String> primaryKey,
-        List<List<String>> uniqueKeys) {
+        List<List<String>> uniqueKeys,
+        String shape,
+        boolean followed) {
 
     /** The replica's own key column of a table without a primary key: 1, 2, 3, ... in download order. */
     public static final String ROW_NUMBER_COLUMN = "outpost_row";

@@ -2,6 +2,7 @@ package dev.outpost.client.internal.sync;
 
 import dev.outpost.client.ReplicaStatus;
 import dev.outpost.client.internal.schema.ReplicaTable;
+import dev.outpost.client.internal.store.FeedState;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,12 +29,28 @@ import java.util.stream.Collectors;
  */
 record RebuildPlan(List<ReplicaTable> tables, List<String> download, List<String> kept, List<String> dropped) {
 
-    /** The plan from the replica's state (empty for a first sync) to the preflighted {@code tables}. */
-    static RebuildPlan of(Optional<ReplicaStatus.Local> local, List<ReplicaTable> tables) {
+    /**
+     * The plan from the replica's state (empty for a first sync) to the preflighted {@code tables}.
+     *
+     * @param feed the replica's change-feed state, when it follows the feed
+     * @param following whether the new database will follow the feed: a table the feed follows is then
+     *     kept only when the replica followed it too (with the same row shape), else its changes since
+     *     the replica was built would be missing
+     */
+    static RebuildPlan of(
+            Optional<ReplicaStatus.Local> local,
+            List<ReplicaTable> tables,
+            Optional<FeedState.State> feed,
+            boolean following) {
         Map<String, String> held = new HashMap<>();
         local.ifPresent(l -> l.tables().forEach(t -> held.put(t.name(), t.fingerprint())));
         List<String> kept = tables.stream()
                 .filter(t -> t.fingerprint() != null && Objects.equals(held.get(t.name()), t.fingerprint()))
+                .filter(t -> !following
+                        || !t.followed()
+                        || feed.map(f -> f.tables().get(t.name()))
+                                .filter(f -> Objects.equals(f.shape(), t.shape()))
+                                .isPresent())
                 .map(ReplicaTable::name)
                 .toList();
         List<String> download = tables.stream()
@@ -46,6 +63,11 @@ record RebuildPlan(List<ReplicaTable> tables, List<String> download, List<String
                 .sorted()
                 .toList();
         return new RebuildPlan(List.copyOf(tables), download, kept, dropped);
+    }
+
+    /** The same tables, every one downloaded. */
+    RebuildPlan downloadAll() {
+        return new RebuildPlan(tables, tables.stream().map(ReplicaTable::name).toList(), List.of(), dropped);
     }
 
     /** Whether the new version has exactly the replica's tables, unchanged. */

@@ -21,6 +21,28 @@ public interface ReplicaSource {
      */
     RowLines.End page(String table, String after, int limit, PageReader reader);
 
+    /**
+     * The change feed's newest position, taken before reading a snapshot: the changes after it
+     * include everything written while the snapshot is read.
+     *
+     * @throws dev.outpost.client.OutpostException {@link dev.outpost.client.ErrorCode#FEED_UNAVAILABLE}
+     *     when the server runs no change feed
+     */
+    long feedPosition();
+
+    /**
+     * Streams the committed changes after {@code after} ({@link dev.outpost.protocol.ChangeLines}) to
+     * {@code reader} and returns what it returns.
+     *
+     * @param waitSeconds live mode: how long the server may hold an empty answer back (0: answer now)
+     * @param schemaFingerprint the replica's schema fingerprint: lets a replica that already migrated
+     *     continue from a position older than the server's last schema change
+     * @throws dev.outpost.client.OutpostException {@link
+     *     dev.outpost.client.ErrorCode#FEED_POSITION_LOST} when the feed cannot continue from {@code
+     *     after}
+     */
+    RowLines.End changes(long after, int limit, int waitSeconds, String schemaFingerprint, PageReader reader);
+
     /** The row count and digest of one synced table, for verifying a replica. */
     TableDigest digest(String table);
 

@@ -8,6 +8,7 @@ import dev.outpost.client.SyncResult;
 import dev.outpost.client.internal.schema.DerbyTypes;
 import dev.outpost.client.internal.schema.ReplicaTable;
 import dev.outpost.client.internal.store.DerbyReplicaStore;
+import dev.outpost.client.internal.store.FeedState;
 import dev.outpost.client.internal.store.ReplicaMetadata;
 import dev.outpost.client.internal.store.ShadowProgress;
 import dev.outpost.protocol.SchemaInfo;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,15 +50,29 @@ public final class ReplicaSync {
 
     /** Runs the sync; events up to {@link SyncEvent.RebuildCompleted} are fired, failures are thrown. */
     public SyncResult run() {
+        return run(false);
+    }
+
+    /**
+     * Runs the sync.
+     *
+     * @param downloadEverything rebuild every table from a snapshot even when the version did not
+     *     change (the change feed cannot continue from the replica's position)
+     */
+    public SyncResult run(boolean downloadEverything) {
         long start = System.nanoTime();
         bytesAtStart = source.bytesReceived();
         events.accept(new SyncEvent.CheckStarted());
         VersionInfo version = source.version();
         Optional<ReplicaStatus.Local> local = store.state();
+        Optional<FeedState.State> feed = local.isPresent() ? activeFeed() : Optional.empty();
         String previousTag = local.map(ReplicaStatus.Local::tag).orElse(null);
-        if (local.isPresent()
+        boolean current = local.isPresent()
                 && Objects.equals(previousTag, version.tag())
-                && Objects.equals(local.get().schemaFingerprint(), version.schemaFingerprint())) {
+                && Objects.equals(local.get().schemaFingerprint(), version.schemaFingerprint());
+        if (current
+                && !downloadEverything
+                && (feed.isPresent() || feedPosition().isEmpty())) {
             LOG.info("Replica is up to date (tag {})", previousTag);
             return new SyncResult(
                     SyncResult.Outcome.UP_TO_DATE,
@@ -66,11 +82,18 @@ public final class ReplicaSync {
                     List.of(),
                     0,
                     bytes(),
-                    elapsed(start));
+                    elapsed(start),
+                    0);
         }
         SchemaInfo schema = source.schema();
         List<ReplicaTable> tables = DerbyTypes.preflight(schema);
-        RebuildPlan plan = RebuildPlan.of(local, tables);
+        // taken after the schema was read and before any page is: see FeedState
+        OptionalLong position = feedPosition();
+        RebuildPlan plan = RebuildPlan.of(local, tables, feed, position.isPresent());
+        boolean joiningFeed = position.isPresent() && feed.isEmpty();
+        if (downloadEverything || joiningFeed) {
+            plan = plan.downloadAll();
+        }
         String changeSet = version.latestChangeSet() == null
                 ? null
                 : version.latestChangeSet().id();
@@ -84,7 +107,8 @@ public final class ReplicaSync {
                     plan.kept(),
                     0,
                     bytes(),
-                    elapsed(start));
+                    elapsed(start),
+                    0);
             LOG.info("No table changed: the replica now records tag {}", version.tag());
             events.accept(new SyncEvent.RebuildCompleted(result));
             return result;
@@ -93,7 +117,11 @@ public final class ReplicaSync {
                 ? "no local replica"
                 : !Objects.equals(previousTag, version.tag())
                         ? "tag " + previousTag + " -> " + version.tag()
-                        : "schema fingerprint changed";
+                        : !current
+                                ? "schema fingerprint changed"
+                                : downloadEverything
+                                        ? "the change feed cannot continue from the replica's position"
+                                        : "joining the change feed";
         LOG.info(
                 "Updating the replica ({}): downloading {}, keeping {}, dropping {}",
                 reason,
@@ -106,7 +134,8 @@ public final class ReplicaSync {
                 new ShadowProgress.Target(
                         version.tag(), schema.fingerprint(), store.currentName().orElse(null)),
                 plan,
-                changeSet);
+                changeSet,
+                position);
         SyncResult result = new SyncResult(
                 local.isEmpty() ? SyncResult.Outcome.CREATED : SyncResult.Outcome.REBUILT,
                 previousTag,
@@ -115,7 +144,8 @@ public final class ReplicaSync {
                 plan.kept(),
                 builder.rowsDownloaded(),
                 bytes(),
-                elapsed(start));
+                elapsed(start),
+                0);
         LOG.info(
                 "Replica updated: {} tables downloaded, {} kept, {} rows, {} bytes in {}",
                 plan.download().size(),
@@ -125,6 +155,27 @@ public final class ReplicaSync {
                 result.duration());
         events.accept(new SyncEvent.RebuildCompleted(result));
         return result;
+    }
+
+    /** The feed's newest position, or empty when the server runs no change feed. */
+    private OptionalLong feedPosition() {
+        try {
+            return OptionalLong.of(source.feedPosition());
+        } catch (OutpostException e) {
+            if (e.code() == ErrorCode.FEED_UNAVAILABLE) {
+                LOG.debug("No change feed: {}", e.getMessage());
+                return OptionalLong.empty();
+            }
+            throw e;
+        }
+    }
+
+    private Optional<FeedState.State> activeFeed() {
+        try (Connection c = store.connect()) {
+            return FeedState.read(c);
+        } catch (SQLException e) {
+            throw new OutpostException(ErrorCode.REPLICA_ERROR, "Cannot read the feed position: " + e.getMessage(), e);
+        }
     }
 
     private void recordVersion(VersionInfo version, SchemaInfo schema, String changeSet) {

@@ -10,6 +10,7 @@ import dev.outpost.client.internal.schema.HibernateSchemaBuilder;
 import dev.outpost.client.internal.schema.ReplicaTable;
 import dev.outpost.client.internal.store.DerbyReplicaStore;
 import dev.outpost.client.internal.store.DerbyReplicaStore.ShadowDatabase;
+import dev.outpost.client.internal.store.FeedState;
 import dev.outpost.client.internal.store.ReplicaMetadata;
 import dev.outpost.client.internal.store.ShadowProgress;
 import dev.outpost.protocol.RowLines;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -65,10 +67,15 @@ final class ShadowBuilder {
      * Builds the shadow for {@code target} following {@code plan}, stores {@code state} (without
      * tables) in it and makes it the active database.
      *
+     * <p>With {@code feedPosition} (taken before any of the snapshot's pages is read), the new database
+     * follows the change feed: a downloaded table from that position (a resumed shadow keeps the
+     * position it started with), a kept table from where the current database had got to.
+     *
      * @return the tables of the new replica
      */
-    List<ReplicaStatus.Table> buildAndActivate(ShadowProgress.Target target, RebuildPlan plan, String latestChangeSet) {
-        ShadowDatabase shadow = shadowFor(target, plan.tables());
+    List<ReplicaStatus.Table> buildAndActivate(
+            ShadowProgress.Target target, RebuildPlan plan, String latestChangeSet, OptionalLong feedPosition) {
+        ShadowDatabase shadow = shadowFor(target, plan.tables(), feedPosition);
         List<ReplicaStatus.Table> tables;
         try (Connection c = shadow.connect()) {
             Optional<ReplicaStatus.Local> completed = completedFor(c, target);
@@ -91,9 +98,19 @@ final class ShadowBuilder {
             Connection c, ShadowProgress.Target target, RebuildPlan plan, String latestChangeSet) throws SQLException {
         List<ReplicaStatus.Table> tables = new ArrayList<>();
         Map<String, ShadowProgress.Table> progress = ShadowProgress.tables(c);
+        Optional<Long> feedFrom = FeedState.snapshotPosition(c);
+        Optional<FeedState.State> activeFeed = Optional.empty();
+        if (feedFrom.isPresent() && !plan.kept().isEmpty()) {
+            try (Connection active = store.connect()) {
+                activeFeed = FeedState.read(active);
+            }
+        }
         for (ReplicaTable table : plan.tables()) {
             ShadowProgress.Table done = progress.getOrDefault(table.name(), ShadowProgress.Table.NOT_STARTED);
-            long rows = plan.kept().contains(table.name()) ? keep(c, table, done) : download(c, table, done);
+            Optional<Long> follow = feedFrom.filter(p -> table.followed());
+            long rows = plan.kept().contains(table.name())
+                    ? keep(c, table, done, follow.isPresent() ? activeFeed : Optional.empty())
+                    : download(c, table, done, follow);
             tables.add(new ReplicaStatus.Table(table.name(), table.fingerprint(), rows));
         }
         ReplicaMetadata.write(
@@ -119,12 +136,14 @@ final class ShadowBuilder {
         }
     }
 
-    private ShadowDatabase shadowFor(ShadowProgress.Target target, List<ReplicaTable> tables) {
+    private ShadowDatabase shadowFor(
+            ShadowProgress.Target target, List<ReplicaTable> tables, OptionalLong feedPosition) {
         Optional<ShadowDatabase> pending = store.pendingShadow();
         if (pending.isPresent()) {
             boolean resumable;
             try (Connection c = pending.get().connect()) {
-                resumable = ShadowProgress.target(c).equals(Optional.of(target))
+                resumable = (ShadowProgress.target(c).equals(Optional.of(target))
+                                && FeedState.snapshotPosition(c).isPresent() == feedPosition.isPresent())
                         || completedFor(c, target).isPresent();
             } catch (SQLException | OutpostException e) {
                 resumable = false;
@@ -143,6 +162,9 @@ final class ShadowBuilder {
             HibernateSchemaBuilder.createTables(shadow.jdbcUrl(), tables);
             try (Connection c = shadow.connect()) {
                 ShadowProgress.begin(c, target);
+                if (feedPosition.isPresent()) {
+                    FeedState.begin(c, feedPosition.getAsLong());
+                }
             }
             return shadow;
         } catch (SQLException | RuntimeException e) {
@@ -154,12 +176,26 @@ final class ShadowBuilder {
         }
     }
 
-    private long keep(Connection c, ReplicaTable table, ShadowProgress.Table done) throws SQLException {
+    /**
+     * Copies a kept table from the active database; with {@code activeFeed}, the table follows the feed
+     * from where the active database had got to (read in this run: nothing applies changes to the
+     * active database while a migration is pending).
+     */
+    private long keep(Connection c, ReplicaTable table, ShadowProgress.Table done, Optional<FeedState.State> activeFeed)
+            throws SQLException {
         if (!done.done()) {
             c.setAutoCommit(false);
             try (Connection active = store.connect()) {
                 long rows = TableCopier.copy(active, c, table);
                 ShadowProgress.record(c, table.name(), new ShadowProgress.Table(null, rows, true));
+                if (activeFeed.isPresent()) {
+                    FeedState.Table followed = activeFeed.get().tables().get(table.name());
+                    if (followed == null) {
+                        throw new OutpostException(
+                                ErrorCode.REPLICA_ERROR, "Kept table " + table.name() + " was not following the feed");
+                    }
+                    FeedState.follow(c, table.name(), followed, activeFeed.get().position());
+                }
                 c.commit();
                 done = new ShadowProgress.Table(null, rows, true);
             } catch (SQLException | RuntimeException e) {
@@ -172,13 +208,19 @@ final class ShadowBuilder {
         return done.rows();
     }
 
-    private long download(Connection c, ReplicaTable table, ShadowProgress.Table done) {
+    /** Downloads a table; with {@code followFrom}, its last page's commit records it as following the feed. */
+    private long download(Connection c, ReplicaTable table, ShadowProgress.Table done, Optional<Long> followFrom) {
         if (done.done()) {
             events.accept(new SyncEvent.TableLoaded(table.name(), done.rows()));
             return done.rows();
         }
-        TableLoader.PageCheckpoint checkpoint = (end, rows) ->
-                ShadowProgress.record(c, table.name(), new ShadowProgress.Table(end.next(), rows, end.next() == null));
+        TableLoader.PageCheckpoint checkpoint = (end, rows) -> {
+            ShadowProgress.record(c, table.name(), new ShadowProgress.Table(end.next(), rows, end.next() == null));
+            if (end.next() == null && followFrom.isPresent()) {
+                long from = followFrom.get();
+                FeedState.follow(c, table.name(), new FeedState.Table(table.shape(), from), from);
+            }
+        };
         try (TableLoader loader = new TableLoader(
                 c,
                 table,

@@ -1,0 +1,192 @@
+package dev.outpost.client.internal.feed;
+
+import dev.outpost.client.ErrorCode;
+import dev.outpost.client.OutpostException;
+import dev.outpost.client.ReplicaStatus;
+import dev.outpost.client.SyncEvent;
+import dev.outpost.client.SyncResult;
+import dev.outpost.client.internal.schema.DerbyTypes;
+import dev.outpost.client.internal.schema.ReplicaTable;
+import dev.outpost.client.internal.store.DerbyReplicaStore;
+import dev.outpost.client.internal.store.FeedState;
+import dev.outpost.client.internal.sync.ReplicaSource;
+import dev.outpost.protocol.RowLines;
+import dev.outpost.protocol.SchemaInfo;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps a replica current from the server's change feed, after a sync built it. Each {@link #pull}
+ * asks for the changes after the replica's stored position and applies them ({@link ChangeApplier}).
+ *
+ * <ul>
+ *   <li>A change made under a newer table definition: the replica migrates (the sync's rebuild path),
+ *       then continues; kept tables from where they were, rebuilt ones from their snapshot.
+ *   <li>The feed cannot continue from the position (retention horizon, a gap, a schema the replica
+ *       lacks: HTTP 409): the replica syncs, and when that changed nothing, rebuilds every table from
+ *       a snapshot. A second refusal right after such a rebuild is reported, never looped on.
+ * </ul>
+ */
+public final class FeedFollower {
+    private static final Logger LOG = LoggerFactory.getLogger(FeedFollower.class);
+
+    /** Runs the sync's version check and rebuild path. */
+    @FunctionalInterface
+    public interface Resync {
+        /** @param downloadEverything rebuild every table from a snapshot even when the version is the same */
+        SyncResult run(boolean downloadEverything);
+    }
+
+    private final ReplicaSource source;
+    private final DerbyReplicaStore store;
+    private final Resync resync;
+    private final Consumer<SyncEvent> events;
+    private final int limit;
+    private final Set<String> olderShapes = new HashSet<>();
+    private String tablesFingerprint;
+    private Map<String, ReplicaTable> tables;
+    private boolean rebuiltForLostPosition;
+
+    /** @param limit most changes asked for in one answer */
+    public FeedFollower(
+            ReplicaSource source, DerbyReplicaStore store, Resync resync, Consumer<SyncEvent> events, int limit) {
+        this.source = source;
+        this.store = store;
+        this.resync = resync;
+        this.events = events;
+        this.limit = limit;
+    }
+
+    /**
+     * Applies changes until the server has none newer.
+     *
+     * @return the changes applied
+     */
+    public long catchUp() {
+        long total = 0;
+        while (true) {
+            Pull pull = pull(0);
+            total += pull.applied();
+            if (pull.drained()) {
+                return total;
+            }
+        }
+    }
+
+    /**
+     * Asks once for the changes after the replica's position and applies them.
+     *
+     * @param waitSeconds live mode: how long the server may wait for a change when there is none
+     */
+    public Pull pull(int waitSeconds) {
+        Optional<ReplicaStatus.Local> local = store.state();
+        Optional<FeedState.State> feed = local.isPresent() ? feedState() : Optional.empty();
+        if (feed.isEmpty()) {
+            return Pull.NOT_FOLLOWING;
+        }
+        Map<String, ReplicaTable> replicaTables = tablesOf(local.get());
+        if (replicaTables == null) {
+            resync.run(false); // the server's schema moved on since the replica was built
+            return Pull.AGAIN;
+        }
+        try (Connection c = store.connect();
+                ChangeApplier applier = new ChangeApplier(c, replicaTables, feed.get(), this::older)) {
+            RowLines.End end;
+            try {
+                end = source.changes(
+                        feed.get().position(), limit, waitSeconds, local.get().schemaFingerprint(), applier::apply);
+            } finally {
+                if (applier.applied() > 0) {
+                    events.accept(new SyncEvent.ChangesApplied(
+                            applier.applied(),
+                            feedState().map(FeedState.State::position).orElse(-1L)));
+                }
+            }
+            rebuiltForLostPosition = false;
+            return new Pull(applier.applied(), end.rows() < limit);
+        } catch (SchemaMoved e) {
+            LOG.info("Migrating before applying more changes: {}", e.getMessage());
+            resync.run(false);
+            return Pull.AGAIN;
+        } catch (OutpostException e) {
+            if (e.code() != ErrorCode.FEED_POSITION_LOST) {
+                throw e;
+            }
+            return recover(e);
+        } catch (SQLException e) {
+            throw new OutpostException(ErrorCode.REPLICA_ERROR, "Cannot apply changes: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * What one pull did.
+     *
+     * @param applied changes applied
+     * @param drained whether the server had no more changes after these
+     */
+    public record Pull(long applied, boolean drained) {
+        static final Pull NOT_FOLLOWING = new Pull(0, true);
+        static final Pull AGAIN = new Pull(0, false);
+    }
+
+    private Pull recover(OutpostException lost) {
+        if (rebuiltForLostPosition) {
+            throw lost;
+        }
+        LOG.warn("{}: syncing from a snapshot", lost.getMessage());
+        SyncResult result = resync.run(false);
+        if (result.outcome() == SyncResult.Outcome.UP_TO_DATE || result.outcome() == SyncResult.Outcome.RETAGGED) {
+            resync.run(true);
+        }
+        rebuiltForLostPosition = true;
+        return Pull.AGAIN;
+    }
+
+    /** The replica's tables when the server's schema is still the one it was built from, else {@code null}. */
+    private Map<String, ReplicaTable> tablesOf(ReplicaStatus.Local local) {
+        if (!Objects.equals(tablesFingerprint, local.schemaFingerprint())) {
+            SchemaInfo schema = source.schema();
+            if (!Objects.equals(schema.fingerprint(), local.schemaFingerprint())) {
+                return null;
+            }
+            tables = DerbyTypes.preflight(schema).stream()
+                    .collect(Collectors.toUnmodifiableMap(ReplicaTable::name, t -> t));
+            tablesFingerprint = local.schemaFingerprint();
+            olderShapes.clear();
+        }
+        return tables;
+    }
+
+    /**
+     * Whether {@code shape} is an older definition of {@code table}: the server's schema is still the
+     * replica's, so the change predates the definition the replica was built from.
+     */
+    private boolean older(String table, String shape) {
+        String key = table + '\0' + shape;
+        if (olderShapes.contains(key)) {
+            return true;
+        }
+        boolean older = Objects.equals(source.version().schemaFingerprint(), tablesFingerprint);
+        if (older) {
+            olderShapes.add(key);
+        }
+        return older;
+    }
+
+    private Optional<FeedState.State> feedState() {
+        try (Connection c = store.connect()) {
+            return FeedState.read(c);
+        } catch (SQLException e) {
+            throw new OutpostException(ErrorCode.REPLICA_ERROR, "Cannot read the feed position: " + e.getMessage(), e);
+        }
+    }
+}

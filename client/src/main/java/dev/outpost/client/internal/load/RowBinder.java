@@ -1,0 +1,53 @@
+package dev.outpost.client.internal.load;
+
+import dev.outpost.client.ErrorCode;
+import dev.outpost.client.OutpostException;
+import dev.outpost.client.internal.schema.ReplicaColumn;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * Binds values in PostgreSQL text form to statement parameters, column by column ({@link PgText},
+ * then {@link DerbyBinder}). A value Derby cannot hold is {@link ErrorCode#SCHEMA_UNSUPPORTED}, a
+ * malformed one {@link ErrorCode#PROTOCOL_ERROR}, both naming the table and column.
+ */
+public final class RowBinder {
+    private final String table;
+    private final DerbyBinder binder = new DerbyBinder();
+
+    /** A binder for the values of {@code table} (named in errors). */
+    public RowBinder(String table) {
+        this.table = table;
+    }
+
+    /**
+     * Binds {@code values[i]} as {@code columns.get(i)} to parameter {@code first + i}.
+     *
+     * @throws OutpostException {@link ErrorCode#PROTOCOL_ERROR} when the counts differ
+     */
+    public void bind(PreparedStatement ps, int first, List<ReplicaColumn> columns, String[] values)
+            throws SQLException {
+        if (values.length != columns.size()) {
+            throw new OutpostException(
+                    ErrorCode.PROTOCOL_ERROR,
+                    "Table " + table + ": " + values.length + " values arrived for " + columns.size() + " columns");
+        }
+        for (int i = 0; i < values.length; i++) {
+            ReplicaColumn column = columns.get(i);
+            Object value;
+            try {
+                value = PgText.parse(column.kind(), values[i]);
+            } catch (PgText.Unrepresentable e) {
+                throw new OutpostException(
+                        ErrorCode.SCHEMA_UNSUPPORTED,
+                        "Table " + table + ": column " + column.name() + " holds " + e.getMessage()
+                                + "; nothing was changed");
+            } catch (IllegalArgumentException e) {
+                throw new OutpostException(
+                        ErrorCode.PROTOCOL_ERROR, "Table " + table + ": " + column.name() + " is " + e.getMessage());
+            }
+            binder.bind(ps, first + i, column.kind(), value);
+        }
+    }
+}
