@@ -68,6 +68,17 @@ final class OutpostStack implements AutoCloseable {
         return server;
     }
 
+    /** Kills the server with SIGKILL, as a crash. */
+    void killServer() throws InterruptedException {
+        server.kill();
+    }
+
+    /** Starts the server again on the port it had (replicas keep their server URL). */
+    void restartServer() throws java.io.IOException, InterruptedException {
+        server = PayaraMicroServer.start(
+                runDir, serverProperties, database + "-again", server.baseUri().getPort());
+    }
+
     /** The properties file the server runs with (for starting a second instance). */
     Path serverProperties() {
         return serverProperties;

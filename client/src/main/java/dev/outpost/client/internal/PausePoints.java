@@ -7,8 +7,8 @@ import java.util.concurrent.locks.LockSupport;
  * A test hook for crash tests, off unless the system property {@value #PROPERTY} is set: with {@code
  * -Doutpost.debug.pauseAt=N}, the N-th pause point this JVM reaches prints {@code PAUSED <N> <point>}
  * on standard output and blocks its thread for ever, so that a test can kill the process exactly
- * there (the e2e {@code CrashHarnessIT}). Pause points are every fired {@code SyncEvent} and each step
- * of the swap to a new database. Not for production use.
+ * there (the e2e {@code CrashHarnessIT}). Pause points are every fired {@code SyncEvent}, each step
+ * of the swap to a new database and each commit of applied changes (before it). Not for production use.
  */
 public final class PausePoints {
     /** The system property naming the pause point (counted from 1) to block at. */

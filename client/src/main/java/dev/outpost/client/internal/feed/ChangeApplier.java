@@ -2,6 +2,7 @@ package dev.outpost.client.internal.feed;
 
 import dev.outpost.client.ErrorCode;
 import dev.outpost.client.OutpostException;
+import dev.outpost.client.internal.PausePoints;
 import dev.outpost.client.internal.schema.ReplicaTable;
 import dev.outpost.client.internal.store.FeedState;
 import dev.outpost.protocol.ChangeLines;
@@ -146,6 +147,7 @@ final class ChangeApplier implements AutoCloseable {
 
     private void commit(String position, long changes) throws SQLException {
         FeedState.advance(connection, Long.parseLong(position));
+        PausePoints.reached("commit of the changes up to " + position);
         connection.commit();
         applied += changes;
     }

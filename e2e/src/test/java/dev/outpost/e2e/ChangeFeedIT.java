@@ -1,0 +1,256 @@
+package dev.outpost.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.outpost.client.OutpostReplica;
+import dev.outpost.client.ReplicaConfig;
+import dev.outpost.client.SyncEvent;
+import dev.outpost.client.SyncResult;
+import dev.outpost.server.testsupport.TestLiquibase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The change feed end to end: PostgreSQL with concurrent application writers, the server capturing
+ * on Payara Micro, replicas following it. Every test ends with the replica equal to PostgreSQL row for
+ * row in every table (canonical text of every value, {@link ReplicaComparison}).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ChangeFeedIT {
+    private static final String TOKEN = "feed-sync-token";
+    private static final List<String> TABLES = EndToEndIT.RELEASE_4_TABLES;
+    private static final Duration CONVERGE = Duration.ofSeconds(90);
+
+    private OutpostStack stack;
+
+    @BeforeAll
+    void start() throws Exception {
+        stack = OutpostStack.start("feed", TOKEN, c -> {
+            TestLiquibase.update(c, TestLiquibase.MASTER, "1.0");
+            DemoData.release1(c, 30, 30);
+            TestLiquibase.update(c, TestLiquibase.MASTER, "2.0");
+            DemoData.release2(c);
+            TestLiquibase.update(c, TestLiquibase.MASTER, null);
+            DemoData.release4(c);
+        });
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void writersDuringTheSnapshotAndDuringLiveFollowingLoseNothing() throws Exception {
+        List<SyncEvent> events = new CopyOnWriteArrayList<>();
+        try (OutpostReplica replica = open("live", 40)) {
+            replica.addListener(events::add);
+            try (RandomWriters writers = new RandomWriters(stack::connect, 4)) {
+                // small pages: the snapshot takes many reads while the writers commit between them
+                SyncResult created = replica.sync();
+                assertEquals(SyncResult.Outcome.CREATED, created.outcome());
+                assertTrue(writers.committed() > 0, "writers committed during the snapshot");
+                replica.startLiveSync();
+                Thread.sleep(8_000);
+                assertTrue(writers.committed() > 100, "writers kept writing: " + writers.committed());
+            }
+            awaitSameRows(replica);
+            long applied = events.stream()
+                    .filter(e -> e instanceof SyncEvent.ChangesApplied)
+                    .mapToLong(e -> ((SyncEvent.ChangesApplied) e).changes())
+                    .sum();
+            assertTrue(applied > 100, "live mode applied the writers' changes: " + applied);
+            assertEquals(
+                    1,
+                    events.stream()
+                            .filter(e -> e instanceof SyncEvent.RebuildStarted)
+                            .count(),
+                    "only the first sync loaded a snapshot");
+        }
+    }
+
+    @Test
+    @Order(2)
+    void theServerKilledAndRestartedWhileReplicasFollowLosesNoChangeAndRepeatsNone() throws Exception {
+        List<SyncEvent> events = new CopyOnWriteArrayList<>();
+        try (OutpostReplica replica = open("restart", 1000)) {
+            replica.sync();
+            replica.addListener(events::add);
+            replica.startLiveSync();
+            try (RandomWriters writers = new RandomWriters(stack::connect, 3)) {
+                Thread.sleep(3_000);
+                stack.killServer();
+                long atKill = writers.committed();
+                Thread.sleep(3_000);
+                assertTrue(writers.committed() > atKill, "writes continued while the server was down");
+                stack.restartServer();
+                Thread.sleep(3_000);
+            }
+            awaitSameRows(replica);
+            assertTrue(
+                    events.stream().anyMatch(e -> e instanceof SyncEvent.SyncFailed),
+                    "the replica noticed the server was gone: " + events);
+            assertEquals(
+                    0,
+                    events.stream()
+                            .filter(e -> e instanceof SyncEvent.RebuildStarted)
+                            .count(),
+                    "the replica continued from its position, no snapshot: " + events);
+            long last = -1;
+            for (SyncEvent e : events) {
+                if (e instanceof SyncEvent.ChangesApplied applied) {
+                    assertTrue(applied.position() > last, "positions only move forward: " + events);
+                    last = applied.position();
+                }
+            }
+        }
+    }
+
+    @Test
+    @Order(3)
+    void aClientKilledInTheMiddleOfABatchResumesFromItsStoredPosition() throws Exception {
+        Path replicaDir = stack.work().resolve("killed");
+        String[] args = {
+            "--server", stack.server().baseUri().toString(), "--token", TOKEN, "--replica", replicaDir.toString()
+        };
+        Cli.Run created = Cli.run(stack.runDir(), prepend("sync", args));
+        assertEquals(0, created.exit(), created.toString());
+        long stored = storedChanges();
+        int transactions = 30;
+        try (Connection c = stack.connect();
+                Statement s = c.createStatement()) {
+            for (int i = 0; i < transactions; i++) {
+                s.executeUpdate("update users set phone = '+1 " + i + "' || id");
+            }
+        }
+        long users = count("users");
+        awaitStoredChanges(stored + transactions * users);
+        // pause points: 1 = the version check, 2 = the first commit of applied changes, 3 = the second
+        CrashingCli.Run killed = CrashingCli.sync(stack.runDir(), 3, args);
+        assertTrue(killed.killed(), killed.output());
+        assertTrue(killed.killedAt().startsWith("commit of the changes"), killed.killedAt());
+
+        Cli.Run resumed = Cli.run(stack.runDir(), prepend("sync", args));
+        assertEquals(0, resumed.exit(), resumed.toString());
+        assertTrue(resumed.out().startsWith("UP_TO_DATE"), resumed.toString());
+        long appliedAgain = Long.parseLong(resumed.out().replaceAll("(?s).*changes applied: (\\d+).*", "$1"));
+        assertTrue(
+                appliedAgain < transactions * users,
+                "the first committed batch was not asked for again: " + appliedAgain);
+        try (OutpostReplica replica = open("killed", 1000)) {
+            assertSameRows(replica);
+        }
+    }
+
+    @Test
+    @Order(4)
+    void aPositionBeforeTheRetentionHorizonRebuildsOnceAndConverges() throws Exception {
+        try (OutpostReplica replica = open("horizon", 1000)) {
+            replica.sync();
+            String before = currentDb("horizon");
+            try (RandomWriters writers = new RandomWriters(stack::connect, 2)) {
+                Thread.sleep(2_000);
+            }
+            awaitStoredChanges(storedChanges() + 1);
+            try (Connection c = stack.connect();
+                    Statement s = c.createStatement()) {
+                // what retention does when the horizon passes: the changes up to it are gone
+                s.executeUpdate("update outpost_feed.horizon set after_position ="
+                        + " (select max(position) from outpost_feed.change_log)");
+                s.executeUpdate("delete from outpost_feed.change_log"
+                        + " where position <= (select after_position from outpost_feed.horizon)");
+            }
+            SyncResult result = replica.sync();
+            assertEquals(SyncResult.Outcome.UP_TO_DATE, result.outcome(), "the version did not change");
+            assertNotEquals(before, currentDb("horizon"), "a new snapshot replaced the replica");
+            assertSameRows(replica);
+        }
+    }
+
+    private OutpostReplica open(String name, int pageRows) {
+        return OutpostReplica.open(ReplicaConfig.builder()
+                .serverUrl(stack.server().baseUri())
+                .token(TOKEN)
+                .directory(stack.work().resolve(name))
+                .pageRows(pageRows)
+                .checkInterval(Duration.ofSeconds(30))
+                .build());
+    }
+
+    /** Waits until the replica equals PostgreSQL (it follows the feed asynchronously), then asserts it. */
+    private void awaitSameRows(OutpostReplica replica) throws Exception {
+        long deadline = System.nanoTime() + CONVERGE.toNanos();
+        while (true) {
+            try {
+                assertSameRows(replica);
+                return;
+            } catch (AssertionError e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(500);
+            }
+        }
+    }
+
+    private void assertSameRows(OutpostReplica replica) throws Exception {
+        try (Connection pg = stack.connect();
+                Connection derby = replica.openConnection()) {
+            for (String table : TABLES) {
+                ReplicaComparison.assertSameRows(pg, derby, table);
+            }
+        }
+    }
+
+    private long storedChanges() throws Exception {
+        return count("outpost_feed.change_log");
+    }
+
+    private void awaitStoredChanges(long atLeast) throws Exception {
+        long deadline = System.nanoTime() + CONVERGE.toNanos();
+        while (storedChanges() < atLeast) {
+            assertTrue(System.nanoTime() < deadline, "the server did not capture the changes in time");
+            Thread.sleep(200);
+        }
+    }
+
+    private long count(String table) throws Exception {
+        try (Connection c = stack.connect();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select count(*) from " + table)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private String currentDb(String replica) throws Exception {
+        return Files.readString(stack.work().resolve(replica).resolve("CURRENT"))
+                .trim();
+    }
+
+    private static String[] prepend(String first, String[] rest) {
+        String[] all = new String[rest.length + 1];
+        all[0] = first;
+        System.arraycopy(rest, 0, all, 1, rest.length);
+        return all;
+    }
+}
