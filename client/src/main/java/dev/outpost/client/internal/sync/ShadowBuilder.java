@@ -96,6 +96,7 @@ final class ShadowBuilder {
             long rows = plan.kept().contains(table.name()) ? keep(c, table, done) : download(c, table, done);
             tables.add(new ReplicaStatus.Table(table.name(), table.fingerprint(), rows));
         }
+        ShadowRowCounts.verify(c, plan, store);
         ReplicaMetadata.write(
                 c,
                 new ReplicaStatus.Local(
