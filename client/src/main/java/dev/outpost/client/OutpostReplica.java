@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Consistency:</b> {@link #openConnection()} always reaches a complete replica. {@link #sync()}
  * builds a new database beside the active one (downloading only new and changed tables, copying the
- * others locally) and switches to it atomically only when it is complete; if the sync fails or the
+ * others locally) and switches to it atomically only when it is complete and each table's row count
+ * equals what the server sent for it (or, for a copied table, its source's); if the sync fails or the
  * process dies at any point before that, the previous replica stays exactly as it was, and the next
  * sync for the same server version resumes the new database from its last stored page. A connection
  * keeps reading the version it was opened on, also across a migration (the replaced database is

@@ -111,6 +111,17 @@ public final class ShadowProgress {
         }
     }
 
+    /**
+     * Forgets a table's progress in the caller's transaction (the caller empties the table in the same
+     * one): the next sync loads it from the start.
+     */
+    public static void forget(Connection c, String table) throws SQLException {
+        try (PreparedStatement delete = c.prepareStatement("delete from OUTPOST_PROGRESS where table_name = ?")) {
+            delete.setString(1, table);
+            delete.executeUpdate();
+        }
+    }
+
     /** Drops the progress tables in the caller's transaction. */
     public static void drop(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {

@@ -9,8 +9,9 @@
  *
  * <p><b>Invariant:</b> the database named by {@code CURRENT} is always complete and readable. A rebuild
  * writes only into a new shadow database, and {@code CURRENT} is switched by one atomic rename after
- * the shadow is complete and shut down cleanly; a failure or crash at any earlier point leaves the
- * previous database exactly as it was. The newest shadow is kept (it records the version it is built
+ * the shadow is complete, its row counts verified (the sync's {@code ShadowRowCounts}) and it is shut
+ * down cleanly; a failure or crash at any earlier point leaves the previous database exactly as it
+ * was. The newest shadow is kept (it records the version it is built
  * for and each table's progress: {@link dev.outpost.client.internal.store.ShadowProgress}) so the next
  * sync can resume it; any other leftover is deleted on open. A replaced database stays open while
  * readers hold connections to it ({@code DatabaseLeases}) and is deleted when the last one closes.

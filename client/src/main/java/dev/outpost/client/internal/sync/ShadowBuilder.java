@@ -113,6 +113,7 @@ final class ShadowBuilder {
                     : download(c, table, done, follow);
             tables.add(new ReplicaStatus.Table(table.name(), table.fingerprint(), rows));
         }
+        ShadowRowCounts.verify(c, plan, store);
         ReplicaMetadata.write(
                 c,
                 new ReplicaStatus.Local(
