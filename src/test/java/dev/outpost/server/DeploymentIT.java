@@ -261,9 +261,8 @@ public class DeploymentIT {
                         .statusCode());
         ApiCalls.Decoded written = api.getGzip(changes + "?after=" + old + "&wait=30", SYNC_TOKEN);
         assertEquals(200, written.response().statusCode(), written.body());
-        long stored = Long.parseLong(((RowLines.End)
-                        RowLines.parse(written.body().substring(written.body().lastIndexOf('{'))))
-                .next());
+        String[] writtenLines = written.body().split("\n");
+        long stored = Long.parseLong(((RowLines.End) RowLines.parse(writtenLines[writtenLines.length - 1])).next());
         try (java.sql.Connection c = dev.outpost.server.testsupport.EmbeddedPostgresSession.connect();
                 java.sql.Statement st = c.createStatement()) {
             st.execute("create table schema_probe (id int primary key)");
