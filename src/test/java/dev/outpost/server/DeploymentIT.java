@@ -228,6 +228,12 @@ public class DeploymentIT {
         assertEquals(dev.outpost.protocol.ChangeLines.UPSERT, change.op());
         assertTrue(change.last());
         assertEquals(name, change.values()[1]);
+        TableSchema companies = JSON.fromJson(api.get(SCHEMA, SYNC_TOKEN).body(), SchemaInfo.class).tables().stream()
+                .filter(t -> t.name().equals("companies"))
+                .findFirst()
+                .orElseThrow();
+        assertTrue(companies.followed(), "the feed follows companies");
+        assertEquals(companies.shape(), change.shape(), "a change carries its table's row shape");
         RowLines.End end = assertInstanceOf(RowLines.End.class, RowLines.parse(lines[lines.length - 1]));
         assertEquals(change.position(), end.next());
 
@@ -241,6 +247,51 @@ public class DeploymentIT {
                 JSON.fromJson(feed.body(), dev.outpost.protocol.FeedStatus.class)
                         .slotActive(),
                 feed.body());
+    }
+
+    @Test
+    void aPositionBeforeASchemaChangeIsServedOnlyToAReplicaWithTheCurrentSchema() throws Exception {
+        String changes = SyncPaths.API_ROOT + "/" + SyncPaths.SYNC + "/" + SyncPaths.CHANGES;
+        String feed = SyncPaths.API_ROOT + "/" + SyncPaths.SYNC + "/" + SyncPaths.FEED;
+        String old = awaitFeed(changes);
+        String name = "Before schema change " + System.nanoTime();
+        assertEquals(
+                201,
+                api.postJson("api/companies", WRITE_TOKEN, "{\"name\":\"" + name + "\"}")
+                        .statusCode());
+        ApiCalls.Decoded written = api.getGzip(changes + "?after=" + old + "&wait=30", SYNC_TOKEN);
+        assertEquals(200, written.response().statusCode(), written.body());
+        String[] writtenLines = written.body().split("\n");
+        long stored = Long.parseLong(((RowLines.End) RowLines.parse(writtenLines[writtenLines.length - 1])).next());
+        try (java.sql.Connection c = dev.outpost.server.testsupport.EmbeddedPostgresSession.connect();
+                java.sql.Statement st = c.createStatement()) {
+            st.execute("create table schema_probe (id int primary key)");
+        }
+        try {
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+            while (JSON.fromJson(api.get(feed, SYNC_TOKEN).body(), dev.outpost.protocol.FeedStatus.class)
+                            .epoch()
+                    < stored) {
+                assertTrue(System.nanoTime() < deadline, "the capturer recorded the schema change");
+                Thread.sleep(200);
+            }
+            String current = JSON.fromJson(api.get(SCHEMA, SYNC_TOKEN).body(), SchemaInfo.class)
+                    .fingerprint();
+            problem(api.get(changes + "?after=" + old, SYNC_TOKEN), 409, ProblemType.MUST_REBUILD);
+            problem(
+                    api.get(changes + "?after=" + old + "&" + SyncPaths.SCHEMA_PARAM + "=0123abcd", SYNC_TOKEN),
+                    409,
+                    ProblemType.MUST_REBUILD);
+            ApiCalls.Decoded migrated =
+                    api.getGzip(changes + "?after=" + old + "&" + SyncPaths.SCHEMA_PARAM + "=" + current, SYNC_TOKEN);
+            assertEquals(200, migrated.response().statusCode(), migrated.body());
+            assertTrue(migrated.body().contains(name), migrated.body());
+        } finally {
+            try (java.sql.Connection c = dev.outpost.server.testsupport.EmbeddedPostgresSession.connect();
+                    java.sql.Statement st = c.createStatement()) {
+                st.execute("drop table schema_probe");
+            }
+        }
     }
 
     /** The feed's newest position, once capture runs (it starts with the application). */

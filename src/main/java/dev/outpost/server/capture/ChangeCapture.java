@@ -83,8 +83,11 @@ public final class ChangeCapture implements Runnable {
                 PublishedSchema published = new PublishedSchema(schema, only);
                 published.refresh(control, writer.lastPosition());
                 String slot = FeedTables.slot(control);
-                if (createSlotIfMissing(control, slot)) {
-                    published.gap(control, writer.lastPosition());
+                if (slotMissing(control, slot)) {
+                    // the gap is recorded before the slot exists: a crash in between costs an extra
+                    // rebuild, never a silently missed change
+                    published.gap(control, writer.reserve());
+                    createSlot(control, slot);
                 }
                 capturing = true;
                 LOG.info("capturing changes of schema " + schema + " from slot " + slot);
@@ -162,26 +165,33 @@ public final class ChangeCapture implements Runnable {
     }
 
     /**
-     * Creates the slot when it is missing, or replaces it when PostgreSQL invalidated it (its WAL went
-     * past {@code max_slot_wal_keep_size} while no instance was capturing). Either way the feed has a gap
-     * and the caller starts a new epoch.
+     * Whether the slot must be created: it is missing, or PostgreSQL invalidated it (its WAL went past
+     * {@code max_slot_wal_keep_size} while no instance was capturing), in which case it is dropped here.
+     * Either way the feed has a gap: nothing before the new slot's creation can be captured.
      */
-    private static boolean createSlotIfMissing(Connection control, String slot) throws SQLException {
-        try (Statement st = control.createStatement()) {
-            try (ResultSet rs = st.executeQuery(
-                    "select wal_status = 'lost' from pg_replication_slots where slot_name = '" + slot + "'")) {
-                if (rs.next()) {
-                    if (!rs.getBoolean(1)) {
-                        return false;
-                    }
-                    LOG.warning("replication slot " + slot + " was invalidated (max_slot_wal_keep_size); replacing it");
-                    st.execute("select pg_drop_replication_slot('" + slot + "')");
-                }
+    private static boolean slotMissing(Connection control, String slot) throws SQLException {
+        try (Statement st = control.createStatement();
+                ResultSet rs = st.executeQuery(
+                        "select wal_status = 'lost' from pg_replication_slots where slot_name = '" + slot + "'")) {
+            if (!rs.next()) {
+                return true;
             }
-            st.execute("select pg_create_logical_replication_slot('" + slot + "', 'pgoutput')");
-            LOG.info("created replication slot " + slot);
+            if (!rs.getBoolean(1)) {
+                return false;
+            }
+            LOG.warning("replication slot " + slot + " was invalidated (max_slot_wal_keep_size); replacing it");
+            try (Statement drop = control.createStatement()) {
+                drop.execute("select pg_drop_replication_slot('" + slot + "')");
+            }
             return true;
         }
+    }
+
+    private static void createSlot(Connection control, String slot) throws SQLException {
+        try (Statement st = control.createStatement()) {
+            st.execute("select pg_create_logical_replication_slot('" + slot + "', 'pgoutput')");
+        }
+        LOG.info("created replication slot " + slot);
     }
 
     private void sleep(long millis) {

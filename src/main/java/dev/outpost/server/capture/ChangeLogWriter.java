@@ -15,6 +15,7 @@ import java.sql.Statement;
  */
 final class ChangeLogWriter implements AutoCloseable {
     private static final int BATCH = 500;
+    private static final int HEADER = 3;
 
     private final Connection connection;
     private final PreparedStatement insert;
@@ -28,7 +29,8 @@ final class ChangeLogWriter implements AutoCloseable {
         this.connection = connection;
         connection.setAutoCommit(false);
         try (Statement st = connection.createStatement();
-                ResultSet rs = st.executeQuery("select coalesce(max(position), 0),"
+                ResultSet rs = st.executeQuery("select greatest(coalesce(max(position), 0),"
+                        + " (select after_position from " + FeedTables.HORIZON + ")),"
                         + " coalesce(max(commit_lsn) - '0/0'::pg_lsn, 0)::bigint from " + FeedTables.CHANGE_LOG)) {
             rs.next();
             nextPosition = rs.getLong(1) + 1;
@@ -36,7 +38,7 @@ final class ChangeLogWriter implements AutoCloseable {
         }
         connection.commit();
         this.insert = connection.prepareStatement("insert into " + FeedTables.CHANGE_LOG
-                + " (position, commit_lsn, table_name, op, last, vals) values (?, ?::pg_lsn, ?, ?, ?, ?)");
+                + " (position, commit_lsn, table_name, op, last, shape, vals) values (?, ?::pg_lsn, ?, ?, ?, ?, ?)");
     }
 
     /**
@@ -53,15 +55,16 @@ final class ChangeLogWriter implements AutoCloseable {
         pending = null;
     }
 
-    /** Adds a change of the current transaction. */
-    void add(String table, String op, String[] values) throws SQLException {
+    /** Adds a change of the current transaction; {@code shape} is its table's row shape. */
+    void add(String table, String op, String shape, String[] values) throws SQLException {
         if (pending != null) {
             write(pending, false);
         }
-        pending = new String[values.length + 2];
+        pending = new String[values.length + HEADER];
         pending[0] = table;
         pending[1] = op;
-        System.arraycopy(values, 0, pending, 2, values.length);
+        pending[2] = shape;
+        System.arraycopy(values, 0, pending, HEADER, values.length);
     }
 
     /** Whether the current transaction has changes to store. */
@@ -91,21 +94,30 @@ final class ChangeLogWriter implements AutoCloseable {
         connection.rollback();
     }
 
-    /** The newest position stored. */
+    /** The newest position stored or reserved. */
     long lastPosition() {
         return nextPosition - 1;
     }
 
+    /**
+     * Reserves the next position without storing a change there, and returns it: after a gap in the
+     * feed, the position from which clients can follow again (no transaction may be open).
+     */
+    long reserve() {
+        return nextPosition++;
+    }
+
     private void write(String[] change, boolean last) throws SQLException {
-        String[] values = new String[change.length - 2];
-        System.arraycopy(change, 2, values, 0, values.length);
+        String[] values = new String[change.length - HEADER];
+        System.arraycopy(change, HEADER, values, 0, values.length);
         String line = RowLines.rowLine(values);
         insert.setLong(1, nextPosition++);
         insert.setString(2, Lsn.format(transactionLsn));
         insert.setString(3, change[0]);
         insert.setString(4, change[1]);
         insert.setBoolean(5, last);
-        insert.setString(6, line.substring(0, line.length() - 1));
+        insert.setString(6, change[2]);
+        insert.setString(7, line.substring(0, line.length() - 1));
         insert.addBatch();
         if (++batched >= BATCH) {
             insert.executeBatch();

@@ -18,35 +18,50 @@ import java.util.function.Supplier;
  * update becomes an upsert of the full row, an update that changed the key becomes a delete of the old
  * key and an upsert, a delete carries the key.
  *
+ * <p>Values are converted to the text form of table pages ({@code value::text}, {@link TextForms}),
+ * keys included, so that a replica holds the same text whether a row came from a page or a change.
+ * Every change carries its relation's {@link PgOutput.Relation#shape() row shape}.
+ *
  * <p>An update that left a TOASTed value unchanged does not carry it; the value is read from the table
- * by key. It may then be newer than the rest of the row, never older, and the later change that made
- * it newer is delivered too, so replicas converge.
+ * by key (so is an {@code xml} value, whose output differs from its text). It may then be newer than
+ * the rest of the row, never older, and the later change that made it newer is delivered too, so
+ * replicas converge.
  */
 final class ChangeTranslator {
     /** Receives translated changes. */
     interface Sink {
-        void add(String table, String op, String[] values) throws SQLException;
+        void add(String table, String op, String shape, String[] values) throws SQLException;
     }
+
+    private static final String UNDEFINED_TABLE = "42P01";
+    private static final String UNDEFINED_COLUMN = "42703";
 
     private final String schema;
     private final Supplier<Set<String>> tables;
     private final Connection reader;
+    private final TextForms textForms;
     private final Map<Integer, PgOutput.Relation> relations = new HashMap<>();
+    private final Map<Integer, String> shapes = new HashMap<>();
+    private final Map<Integer, TextForms.Form[]> forms = new HashMap<>();
 
     /**
      * @param tables the synced tables (read on every relation message, so new tables are followed)
-     * @param reader a connection for reading unchanged TOASTed values
+     * @param reader a connection (autocommit) for reading unchanged TOASTed values and the catalog
      */
     ChangeTranslator(String schema, Supplier<Set<String>> tables, Connection reader) {
         this.schema = schema;
         this.tables = tables;
         this.reader = reader;
+        this.textForms = new TextForms(reader);
     }
 
-    /** Remembers a relation; returns whether a synced table's columns differ from what was known. */
+    /** Remembers a relation; returns whether a synced table's row shape differs from what was known. */
     boolean relation(PgOutput.Relation relation) {
         PgOutput.Relation before = relations.put(relation.id(), relation);
-        return before != null && synced(relation) && !before.columns().equals(relation.columns());
+        String shape = relation.shape();
+        String beforeShape = shapes.put(relation.id(), shape);
+        forms.remove(relation.id());
+        return before != null && synced(relation) && !shape.equals(beforeShape);
     }
 
     void translate(PgOutput.Message message, Sink sink) throws SQLException {
@@ -57,20 +72,21 @@ final class ChangeTranslator {
             if (update.oldKey() != null && synced(relation)) {
                 String[] oldKey = key(relation, update.oldKey());
                 if (!Arrays.equals(oldKey, key(relation, update.row()))) {
-                    sink.add(relation.name(), ChangeLines.DELETE, oldKey);
+                    sink.add(relation.name(), ChangeLines.DELETE, shapes.get(relation.id()), oldKey);
                 }
             }
             upsert(update.relation(), update.row(), sink);
         } else if (message instanceof PgOutput.Delete delete) {
             PgOutput.Relation relation = relations.get(delete.relation());
             if (synced(relation)) {
-                sink.add(relation.name(), ChangeLines.DELETE, key(relation, delete.oldKey()));
+                sink.add(
+                        relation.name(), ChangeLines.DELETE, shapes.get(relation.id()), key(relation, delete.oldKey()));
             }
         } else if (message instanceof PgOutput.Truncate truncate) {
             for (int id : truncate.relations()) {
                 PgOutput.Relation relation = relations.get(id);
                 if (synced(relation)) {
-                    sink.add(relation.name(), ChangeLines.TRUNCATE, new String[0]);
+                    sink.add(relation.name(), ChangeLines.TRUNCATE, shapes.get(id), new String[0]);
                 }
             }
         }
@@ -81,8 +97,31 @@ final class ChangeTranslator {
         if (!synced(relation)) {
             return;
         }
-        String[] values = row.complete() ? row.values() : withToasted(relation, row);
-        sink.add(relation.name(), ChangeLines.UPSERT, values);
+        TextForms.Form[] columnForms = forms(relation);
+        String[] values = new String[row.values().length];
+        boolean[] reread = row.unchanged().clone();
+        boolean complete = true;
+        for (int i = 0; i < values.length; i++) {
+            reread[i] |= columnForms[i].reread();
+            complete &= !reread[i];
+            values[i] = reread[i] ? null : columnForms[i].apply(row.values()[i]);
+        }
+        if (!complete) {
+            reread(relation, values, reread);
+        }
+        sink.add(relation.name(), ChangeLines.UPSERT, shapes.get(relation.id()), values);
+    }
+
+    private TextForms.Form[] forms(PgOutput.Relation relation) throws SQLException {
+        TextForms.Form[] columnForms = forms.get(relation.id());
+        if (columnForms == null) {
+            columnForms = new TextForms.Form[relation.columns().size()];
+            for (int i = 0; i < columnForms.length; i++) {
+                columnForms[i] = textForms.of(relation.typeOids().get(i));
+            }
+            forms.put(relation.id(), columnForms);
+        }
+        return columnForms;
     }
 
     private boolean synced(PgOutput.Relation relation) {
@@ -91,18 +130,24 @@ final class ChangeTranslator {
                 && tables.get().contains(relation.name());
     }
 
-    private static String[] key(PgOutput.Relation relation, PgOutput.Tuple tuple) {
+    /** The key values of a tuple, in {@code ::text} form. */
+    private String[] key(PgOutput.Relation relation, PgOutput.Tuple tuple) throws SQLException {
+        TextForms.Form[] columnForms = forms(relation);
         List<String> key = new ArrayList<>();
         for (int i = 0; i < relation.columns().size(); i++) {
             if (relation.key().get(i)) {
-                key.add(tuple.values()[i]);
+                key.add(columnForms[i].apply(tuple.values()[i]));
             }
         }
         return key.toArray(String[]::new);
     }
 
-    private String[] withToasted(PgOutput.Relation relation, PgOutput.Tuple row) throws SQLException {
-        String[] values = row.values().clone();
+    /**
+     * Reads the values marked {@code reread} from the table by key; the key values in {@code values}
+     * are in {@code ::text} form already. A row deleted meanwhile (or a column dropped meanwhile) leaves
+     * them {@code null}: the later change is delivered too.
+     */
+    private void reread(PgOutput.Relation relation, String[] values, boolean[] reread) throws SQLException {
         StringBuilder sql = new StringBuilder("select ");
         List<String> where = new ArrayList<>();
         List<String> keyValues = new ArrayList<>();
@@ -124,13 +169,17 @@ final class ChangeTranslator {
             try (ResultSet rs = ps.executeQuery()) {
                 boolean found = rs.next();
                 for (int i = 0; i < values.length; i++) {
-                    if (row.unchanged()[i]) {
+                    if (reread[i]) {
                         values[i] = found ? rs.getString(i + 1) : null;
                     }
                 }
             }
+        } catch (SQLException e) {
+            if (!UNDEFINED_TABLE.equals(e.getSQLState()) && !UNDEFINED_COLUMN.equals(e.getSQLState())) {
+                throw e;
+            }
+            // the table or a column is gone since: that later schema change is a new epoch and row shape
         }
-        return values;
     }
 
     private static String quote(String identifier) {

@@ -48,6 +48,8 @@ public final class FeedTables {
                     + " last boolean not null,"
                     + " vals text not null,"
                     + " captured_at timestamptz not null default now())");
+            // the row shape of the change's table when it was captured (added later: old rows have none)
+            st.execute("alter table " + CHANGE_LOG + " add column if not exists shape text");
             st.execute("create index if not exists change_log_captured_at on " + CHANGE_LOG + " (captured_at)");
             st.execute("create table if not exists " + EPOCHS + " ("
                     + " position bigint primary key,"

@@ -1,5 +1,6 @@
 package dev.outpost.server.capture;
 
+import dev.outpost.server.schema.RowShape;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -20,24 +21,35 @@ final class PgOutput {
 
     record Commit(long commitLsn, long endLsn) implements Message {}
 
-    /** A relation's description; sent before the first change to it and again after it changed. */
-    record Relation(int id, String namespace, String name, List<String> columns, List<Boolean> key)
-            implements Message {}
+    /**
+     * A relation's description; sent before the first change to it and again after it changed. {@code
+     * columns} are the columns the change rows carry (PostgreSQL 17: neither dropped nor generated),
+     * with their type oids and type modifiers.
+     */
+    record Relation(
+            int id,
+            String namespace,
+            String name,
+            List<String> columns,
+            List<Boolean> key,
+            List<Long> typeOids,
+            List<Integer> typeModifiers)
+            implements Message {
+        /** The row shape of this relation's changes ({@link RowShape}). */
+        String shape() {
+            List<RowShape.Column> shape = new ArrayList<>(columns.size());
+            for (int i = 0; i < columns.size(); i++) {
+                shape.add(new RowShape.Column(columns.get(i), typeOids.get(i), typeModifiers.get(i)));
+            }
+            return RowShape.of(shape);
+        }
+    }
 
     /**
      * Column values of a row in relation column order; {@code null} for SQL NULL; {@code unchanged[i]}
      * for a TOASTed value the update did not change (and pgoutput does not repeat).
      */
-    record Tuple(String[] values, boolean[] unchanged) {
-        boolean complete() {
-            for (boolean u : unchanged) {
-                if (u) {
-                    return false;
-                }
-            }
-            return true;
-        }
-    }
+    record Tuple(String[] values, boolean[] unchanged) {}
 
     record Insert(int relation, Tuple row) implements Message {}
 
@@ -109,13 +121,22 @@ final class PgOutput {
         int count = buffer.getShort();
         List<String> columns = new ArrayList<>(count);
         List<Boolean> key = new ArrayList<>(count);
+        List<Long> typeOids = new ArrayList<>(count);
+        List<Integer> typeModifiers = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             key.add((buffer.get() & 1) != 0);
             columns.add(string(buffer));
-            buffer.getInt(); // type oid
-            buffer.getInt(); // type modifier
+            typeOids.add(Integer.toUnsignedLong(buffer.getInt()));
+            typeModifiers.add(buffer.getInt());
         }
-        return new Relation(id, namespace, name, List.copyOf(columns), List.copyOf(key));
+        return new Relation(
+                id,
+                namespace,
+                name,
+                List.copyOf(columns),
+                List.copyOf(key),
+                List.copyOf(typeOids),
+                List.copyOf(typeModifiers));
     }
 
     private static Tuple tuple(ByteBuffer buffer) {

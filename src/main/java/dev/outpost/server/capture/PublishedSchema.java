@@ -13,9 +13,13 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
- * Keeps the publication equal to the synced tables that have a primary key, and records a schema epoch
- * whenever the synced schema's fingerprint changes: a client whose position is older than the newest
- * epoch must rebuild.
+ * Keeps the publication equal to the synced tables the feed can follow (a primary key and no generated
+ * column, see {@link PostgresCatalogReader}), and records a schema epoch whenever the synced schema's
+ * fingerprint changes: a client whose position is older than the newest epoch must rebuild, unless it
+ * already has the current schema.
+ *
+ * <p>Tables with a generated column are not published: PostgreSQL 17's {@code pgoutput} does not send
+ * generated columns, so their changes could not carry full rows. Such tables are snapshot-only.
  */
 final class PublishedSchema {
     private final String schema;
@@ -38,7 +42,8 @@ final class PublishedSchema {
      * {@code position} when the schema changed (or none was recorded yet).
      */
     void refresh(Connection connection, long position) throws SQLException {
-        List<TableSchema> synced = new PostgresCatalogReader(schema, only).read(connection);
+        PostgresCatalogReader.Catalog catalog = new PostgresCatalogReader(schema, only).readCatalog(connection);
+        List<TableSchema> synced = catalog.tables();
         String current = Fingerprints.of(
                 synced.stream().map(t -> t.name() + "=" + t.fingerprint()).toArray(String[]::new));
         if (fingerprint == null) {
@@ -48,10 +53,7 @@ final class PublishedSchema {
         if (current.equals(fingerprint) && !tables.isEmpty()) {
             return;
         }
-        Set<String> keyed = synced.stream()
-                .filter(t -> !t.primaryKey().isEmpty())
-                .map(TableSchema::name)
-                .collect(Collectors.toCollection(TreeSet::new));
+        Set<String> keyed = new TreeSet<>(catalog.followable());
         publish(connection, keyed);
         tables = Set.copyOf(keyed);
         if (!current.equals(fingerprint)) {
@@ -61,11 +63,16 @@ final class PublishedSchema {
     }
 
     /**
-     * Starts a new epoch regardless of the schema: the feed has a gap before {@code position} (a new
-     * replication slot sees nothing that happened before it).
+     * Records a gap in the feed at {@code position} (reserved, holding no change): a new replication
+     * slot sees nothing that happened before it was created, so no position before this one can be
+     * continued from, whatever schema the client has. The retention horizon moves there (it only
+     * grows), and an epoch is recorded there too.
      */
     void gap(Connection connection, long position) throws SQLException {
-        fingerprint = Fingerprints.of("gap", Long.toString(position));
+        try (Statement st = connection.createStatement()) {
+            st.execute("update " + FeedTables.HORIZON + " set after_position = greatest(after_position, " + position
+                    + ")");
+        }
         recordEpoch(connection, position, fingerprint);
     }
 

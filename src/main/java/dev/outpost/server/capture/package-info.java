@@ -11,7 +11,12 @@
  * skipped, so nothing is stored twice. (4) Positions are assigned by the single capturer in commit
  * order and committed in that order, so a reader never sees position n+1 before n.
  *
- * <p>Only tables with a primary key are published: PostgreSQL refuses UPDATE and DELETE on a published
- * table without a replica identity, and Outpost must never break the application's writes.
+ * <p>Only tables with a primary key and without generated columns are published: PostgreSQL refuses
+ * UPDATE and DELETE on a published table without a replica identity, and Outpost must never break the
+ * application's writes; {@code pgoutput} (PostgreSQL 17) does not send generated columns, so such a
+ * table's changes could not carry full rows. (5) Every change carries its relation's row shape, and
+ * its values are in the {@code ::text} form of table pages ({@link
+ * dev.outpost.server.capture.TextForms}). (6) A new replication slot is a gap: it is recorded (the
+ * horizon moves to a reserved position) before the slot is created.
  */
 package dev.outpost.server.capture;

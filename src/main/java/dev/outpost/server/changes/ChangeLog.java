@@ -26,7 +26,8 @@ final class ChangeLog {
             }
             String slot = FeedTables.slot(connection);
             try (ResultSet rs = st.executeQuery("select"
-                    + " (select coalesce(max(position), 0) from " + FeedTables.CHANGE_LOG + "),"
+                    + " greatest((select coalesce(max(position), 0) from " + FeedTables.CHANGE_LOG + "),"
+                    + "   (select after_position from " + FeedTables.HORIZON + ")),"
                     + " (select after_position from " + FeedTables.HORIZON + "),"
                     + " (select coalesce(max(position), 0) from " + FeedTables.EPOCHS + "),"
                     + " (select active from pg_replication_slots where slot_name = '" + slot + "'),"
@@ -39,18 +40,22 @@ final class ChangeLog {
         }
     }
 
-    /** Refuses a position the feed cannot continue from. */
-    static void checkContinuable(FeedStatus status, long after) {
+    /**
+     * Refuses a position the feed cannot continue from: one before the retention horizon (its changes
+     * were deleted, or lost in a gap of the feed), one newer than anything stored (the log was reset),
+     * and one before the newest schema epoch unless the replica already has the current schema (it
+     * migrated, and the row shapes of the changes tell it which ones to skip).
+     *
+     * @param replicaSchema the replica's schema fingerprint as the request names it, or {@code null}
+     * @param currentSchema the server's current schema fingerprint, read only when needed
+     */
+    static void checkContinuable(FeedStatus status, long after, String replicaSchema, SchemaSource currentSchema)
+            throws SQLException {
         if (after < status.horizon()) {
             throw new ProblemException(
                     ProblemType.MUST_REBUILD,
                     "position " + after + " is older than the retention horizon (" + status.horizon()
                             + "): rebuild from a snapshot");
-        }
-        if (after < status.epoch()) {
-            throw new ProblemException(
-                    ProblemType.MUST_REBUILD,
-                    "the synced schema changed after position " + after + ": rebuild from a snapshot");
         }
         if (after > status.latestPosition()) {
             throw new ProblemException(
@@ -58,6 +63,17 @@ final class ChangeLog {
                     "position " + after + " is newer than this feed (" + status.latestPosition()
                             + "): rebuild from a snapshot");
         }
+        if (after < status.epoch() && (replicaSchema == null || !replicaSchema.equals(currentSchema.fingerprint()))) {
+            throw new ProblemException(
+                    ProblemType.MUST_REBUILD,
+                    "the synced schema changed after position " + after
+                            + " and the replica does not have the current schema: rebuild from a snapshot");
+        }
+    }
+
+    /** The server's current schema fingerprint. */
+    interface SchemaSource {
+        String fingerprint() throws SQLException;
     }
 
     /** Whether a change after {@code after} is stored. */

@@ -42,8 +42,9 @@ final class ChangePageOutput implements StreamingOutput {
     static ChangePageOutput start(Connection connection, long after, int limit) throws SQLException {
         try {
             connection.setAutoCommit(false);
-            PreparedStatement ps = connection.prepareStatement("select position, table_name, op, last, vals from "
-                    + FeedTables.CHANGE_LOG + " where position > ? order by position");
+            PreparedStatement ps =
+                    connection.prepareStatement("select position, table_name, op, last, vals, shape from "
+                            + FeedTables.CHANGE_LOG + " where position > ? order by position");
             ps.setFetchSize(FETCH_ROWS);
             ps.setLong(1, after);
             return new ChangePageOutput(connection, ps, ps.executeQuery(), after, limit);
@@ -64,7 +65,7 @@ final class ChangePageOutput implements StreamingOutput {
                 String[] values = ((RowLines.Row) RowLines.parse(rows.getString(5))).values();
                 boolean last = rows.getBoolean(4);
                 ChangeLines.Change change = new ChangeLines.Change(
-                        Long.toString(position), rows.getString(2), rows.getString(3), last, null, values);
+                        Long.toString(position), rows.getString(2), rows.getString(3), last, rows.getString(6), values);
                 RowLines.appendRow(out, change.fields());
                 count++;
                 if (last && count >= limit) {

@@ -9,6 +9,7 @@ import dev.outpost.server.capture.ChangeSignal;
 import dev.outpost.server.config.OutpostSettings;
 import dev.outpost.server.http.Compress;
 import dev.outpost.server.problem.ProblemException;
+import dev.outpost.server.schema.SyncedSchema;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -23,9 +24,11 @@ import java.sql.SQLException;
 import javax.sql.DataSource;
 
 /**
- * {@code GET /api/sync/changes?after=&limit=&wait=}: the changes after a position, whole transactions
- * only, in {@link dev.outpost.protocol.ChangeLines} form. With {@code wait}, an empty answer is held
- * back until a change arrives or the time is up (live mode).
+ * {@code GET /api/sync/changes?after=&limit=&wait=&schema=}: the changes after a position, whole
+ * transactions only, in {@link dev.outpost.protocol.ChangeLines} form. With {@code wait}, an empty
+ * answer is held back until a change arrives or the time is up (live mode). {@code schema} is the
+ * replica's schema fingerprint: with the server's current one, a position before the newest schema
+ * epoch is still served ({@link ChangeLog#checkContinuable}).
  */
 @Path(SyncPaths.SYNC + "/" + SyncPaths.CHANGES)
 @RequestScoped
@@ -39,13 +42,17 @@ public class ChangesResource {
     @Inject
     private ChangeSignal signal;
 
+    @Inject
+    private SyncedSchema syncedSchema;
+
     @GET
     @Compress
     @Produces(MediaTypes.NDJSON)
     public Response changes(
             @QueryParam(SyncPaths.AFTER_PARAM) String afterParam,
             @QueryParam(SyncPaths.LIMIT_PARAM) String limitParam,
-            @QueryParam(SyncPaths.WAIT_PARAM) String waitParam)
+            @QueryParam(SyncPaths.WAIT_PARAM) String waitParam,
+            @QueryParam(SyncPaths.SCHEMA_PARAM) String schemaParam)
             throws SQLException, InterruptedException {
         int limit =
                 number(SyncPaths.LIMIT_PARAM, limitParam, SyncPaths.DEFAULT_CHANGE_ROWS, 1, SyncPaths.MAX_PAGE_ROWS);
@@ -64,7 +71,8 @@ public class ChangesResource {
                     .build();
         }
         long after = position(afterParam);
-        ChangeLog.checkContinuable(status, after);
+        ChangeLog.checkContinuable(
+                status, after, schemaParam, () -> syncedSchema.read().fingerprint());
         if (wait > 0 && status.latestPosition() <= after) {
             awaitChange(after, wait * 1000L);
         }

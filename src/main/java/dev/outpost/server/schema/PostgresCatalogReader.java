@@ -10,14 +10,21 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Reads the synced tables of one schema from {@code pg_catalog}. Domains are described by their base
  * type. Tables are returned sorted by name, columns in ordinal order.
+ *
+ * <p>Each table carries its {@link RowShape} (over the columns a change row carries: generated
+ * columns excluded) and whether the change feed follows it: it is in the feed's publication, has a
+ * primary key and has no generated column ({@code pgoutput} does not send generated columns, so their
+ * changes could not carry full rows; such tables are snapshot-only).
  */
 public final class PostgresCatalogReader {
     /** Liquibase's own tables are never synced. */
@@ -30,7 +37,7 @@ public final class PostgresCatalogReader {
 
     private static final String COLUMNS = "select c.relname, a.attname, coalesce(bt.typname, t.typname),"
             + " case when t.typtype = 'd' then t.typtypmod else a.atttypmod end,"
-            + " a.attnotnull or t.typnotnull"
+            + " a.attnotnull or t.typnotnull, a.atttypid::bigint, a.atttypmod, a.attgenerated <> ''"
             + " from pg_attribute a"
             + " join pg_class c on c.oid = a.attrelid"
             + " join pg_namespace n on n.oid = c.relnamespace"
@@ -53,19 +60,47 @@ public final class PostgresCatalogReader {
             + " where n.nspname = ? and con.contype in ('p', 'u', 'f') and not c.relispartition"
             + " order by c.relname, con.conname";
 
+    private static final String PUBLISHED =
+            "select tablename from pg_publication_tables where pubname = ? and schemaname = ?";
+
     private final String schema;
     private final Set<String> only;
+    private final String publication;
 
     /**
+     * A reader for which no table is followed (capture is off, or only the definitions matter).
+     *
      * @param schema the PostgreSQL schema
      * @param only table names to sync; empty for every table except Liquibase's
      */
     public PostgresCatalogReader(String schema, Set<String> only) {
-        this.schema = schema;
-        this.only = only;
+        this(schema, only, null);
     }
 
+    /**
+     * @param schema the PostgreSQL schema
+     * @param only table names to sync; empty for every table except Liquibase's
+     * @param publication the change feed's publication, or {@code null} when capture is off: a table is
+     *     {@link TableSchema#followed() followed} only when it is in this publication
+     */
+    public PostgresCatalogReader(String schema, Set<String> only, String publication) {
+        this.schema = schema;
+        this.only = only;
+        this.publication = publication;
+    }
+
+    /** The synced tables, and which of them the change feed can follow. */
+    public record Catalog(List<TableSchema> tables, Set<String> followable) {}
+
     public List<TableSchema> read(Connection connection) throws SQLException {
+        return readCatalog(connection).tables();
+    }
+
+    /**
+     * The synced tables and the names of those the feed can follow (a primary key, no generated
+     * column), whether or not they are published yet.
+     */
+    public Catalog readCatalog(Connection connection) throws SQLException {
         Map<String, TableBuilder> tables = new LinkedHashMap<>();
         try (ResultSet rs = query(connection, TABLES)) {
             while (rs.next()) {
@@ -80,6 +115,11 @@ public final class PostgresCatalogReader {
                 TableBuilder table = tables.get(rs.getString(1));
                 if (table != null) {
                     table.columns.add(column(rs.getString(2), rs.getString(3), rs.getInt(4), !rs.getBoolean(5)));
+                    if (rs.getBoolean(8)) {
+                        table.generated = true;
+                    } else {
+                        table.shape.add(new RowShape.Column(rs.getString(2), rs.getLong(6), rs.getInt(7)));
+                    }
                 }
             }
         }
@@ -96,7 +136,34 @@ public final class PostgresCatalogReader {
                 }
             }
         }
-        return tables.values().stream().map(TableBuilder::build).toList();
+        Set<String> published = published(connection);
+        Set<String> followable = new TreeSet<>();
+        List<TableSchema> result = new ArrayList<>(tables.size());
+        for (TableBuilder table : tables.values()) {
+            boolean canFollow = !table.primaryKey.isEmpty() && !table.generated;
+            if (canFollow) {
+                followable.add(table.name);
+            }
+            result.add(table.build(canFollow && published.contains(table.name)));
+        }
+        return new Catalog(List.copyOf(result), Set.copyOf(followable));
+    }
+
+    private Set<String> published(Connection connection) throws SQLException {
+        if (publication == null) {
+            return Set.of();
+        }
+        Set<String> names = new HashSet<>();
+        try (PreparedStatement ps = connection.prepareStatement(PUBLISHED)) {
+            ps.setString(1, publication);
+            ps.setString(2, schema);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                }
+            }
+        }
+        return names;
     }
 
     private ResultSet query(Connection connection, String sql) throws SQLException {
@@ -130,6 +197,8 @@ public final class PostgresCatalogReader {
         private List<String> primaryKey = List.of();
         private final List<List<String>> uniques = new ArrayList<>();
         private final List<ForeignKeySchema> foreignKeys = new ArrayList<>();
+        private final List<RowShape.Column> shape = new ArrayList<>();
+        private boolean generated;
 
         TableBuilder(String name) {
             this.name = name;
@@ -144,7 +213,8 @@ public final class PostgresCatalogReader {
             }
         }
 
-        TableSchema build() {
+        TableSchema build(boolean followed) {
+            String rowShape = RowShape.of(shape);
             List<String> parts = new ArrayList<>();
             parts.add(name);
             for (ColumnSchema c : columns) {
@@ -152,6 +222,7 @@ public final class PostgresCatalogReader {
                         + " " + c.nullable());
             }
             parts.add("pk " + primaryKey);
+            parts.add("shape " + rowShape); // type oids too: a domain swapped for another changes it
             uniques.forEach(u -> parts.add("uq " + u));
             foreignKeys.forEach(
                     f -> parts.add("fk " + f.columns() + " " + f.referencedTable() + " " + f.referencedColumns()));
@@ -163,8 +234,8 @@ public final class PostgresCatalogReader {
                     List.copyOf(uniques),
                     List.copyOf(foreignKeys),
                     fingerprint,
-                    null,
-                    false);
+                    rowShape,
+                    followed);
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.outpost.server.schema;
 import dev.outpost.protocol.ProblemType;
 import dev.outpost.protocol.SchemaInfo;
 import dev.outpost.protocol.TableSchema;
+import dev.outpost.server.capture.FeedTables;
 import dev.outpost.server.config.OutpostSettings;
 import dev.outpost.server.problem.ProblemException;
 import jakarta.annotation.Resource;
@@ -29,7 +30,11 @@ public class SyncedSchema {
     public SchemaInfo read() throws SQLException {
         List<TableSchema> tables;
         try (Connection connection = dataSource.getConnection()) {
-            tables = new PostgresCatalogReader(settings.schema(), settings.tables()).read(connection);
+            tables = new PostgresCatalogReader(
+                            settings.schema(),
+                            settings.tables(),
+                            settings.captureEnabled() ? FeedTables.PUBLICATION : null)
+                    .read(connection);
         }
         return new SchemaInfo(
                 Fingerprints.of(tables.stream()

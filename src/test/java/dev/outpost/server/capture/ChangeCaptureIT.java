@@ -1,11 +1,17 @@
 package dev.outpost.server.capture;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.outpost.protocol.TableSchema;
+import dev.outpost.server.schema.PostgresCatalogReader;
 import dev.outpost.server.testsupport.EmbeddedPostgresSession;
 import dev.outpost.server.testsupport.TestLiquibase;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -19,11 +25,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
  * Capture against a real PostgreSQL with concurrent writers: the stored log, replayed, equals the
- * tables; every transaction is stored once and whole, also across a capturer restart mid-run.
+ * tables (in the text form of table pages); every transaction is stored once and whole, also across a
+ * capturer restart mid-run; every change carries its table's row shape.
  */
 class ChangeCaptureIT {
     private static final int WRITERS = 4;
@@ -75,6 +84,134 @@ class ChangeCaptureIT {
             assertTrue(changes > WRITERS * TRANSACTIONS_PER_WRITER, "changes stored: " + changes);
             for (String table : List.of("companies", "users", "data_table_columns")) {
                 replay.assertEqualsTable(admin, table);
+            }
+        }
+    }
+
+    @Test
+    void changesCarryTheirTablesRowShapeAndTheTextFormsOfTablePages() throws Exception {
+        try (Connection admin = EmbeddedPostgresSession.scratchDatabase("capture_forms")) {
+            exec(
+                    admin,
+                    "create domain flag as boolean",
+                    "create domain strict_flag as flag not null",
+                    "create domain other_flag as boolean",
+                    "create table forms (id int primary key, b boolean, f flag, sf strict_flag, host inet, net inet,"
+                            + " host6 inet, block cidr, code char(5), flags boolean[], codes char(3)[], doc xml,"
+                            + " amount numeric(8,2))",
+                    "create table tagged (code char(6) primary key, ip inet, big text)",
+                    "create table by_address (addr inet primary key, on_duty boolean)",
+                    "create table with_generated (id int primary key, a int, twice int generated always as (a * 2) stored)",
+                    "create table keyless (a int)");
+            String url = admin.getMetaData().getURL();
+            AtomicLong stored = new AtomicLong();
+            ChangeCapture capture = start(new CaptureConnections(url, "postgres", ""), stored);
+            try {
+                Map<String, TableSchema> before = followedCatalog(admin);
+                assertTrue(before.get("forms").followed());
+                assertTrue(before.get("tagged").followed());
+                assertFalse(before.get("with_generated").followed(), "a table with a generated column");
+                assertFalse(before.get("keyless").followed(), "a table without a primary key");
+                exec(
+                        admin,
+                        "insert into forms values (1, true, false, true, '10.0.0.1', '10.0.0.0/8', '::1', '10.1.0.0/16',"
+                                + " 'ab', '{t,f}', '{\"x\",\"yz\"}', '<?xml version=\"1.0\"?><a/>', 1.5)",
+                        "insert into forms values (2, false, true, false, '192.168.1.7/24', '::1/64', '2001:db8::5',"
+                                + " '2001:db8::/32', 'abcde', '{}', '{}', '<b/>', 2)",
+                        "insert into forms (id, sf) values (3, true)",
+                        "insert into tagged values ('ab', '10.0.0.9', (select string_agg(md5(i::text || random()::text),"
+                                + " '') from generate_series(1, 400) i)), ('cd', '10.0.0.10', 'small')",
+                        "update tagged set ip = '10.0.0.11' where code = 'ab'", // the TOASTed big is not sent
+                        "delete from tagged where code = 'cd'",
+                        "insert into by_address values ('10.9.9.9', true), ('10.9.9.8', false), ('::2', true)",
+                        "delete from by_address where addr = '10.9.9.8'",
+                        "update by_address set addr = '10.9.9.1' where addr = '10.9.9.9'", // a key change
+                        "insert into with_generated (id, a) values (1, 2)",
+                        "insert into keyless values (1)",
+                        "insert into forms (id, sf) values (99, true)");
+                long beforeAlter = awaitRow(admin, "forms", "99");
+                exec(
+                        admin,
+                        "alter table forms add column extra int",
+                        "alter table forms alter column f type other_flag", // the same base type, another type oid
+                        "update forms set extra = id, b = not b",
+                        "insert into forms (id, sf, extra) values (100, false, 100)");
+                awaitRow(admin, "forms", "100");
+                Map<String, TableSchema> after = followedCatalog(admin);
+                assertNotEquals(before.get("forms").shape(), after.get("forms").shape());
+
+                try (Statement st = admin.createStatement();
+                        ResultSet rs = st.executeQuery("select position, table_name, shape from "
+                                + FeedTables.CHANGE_LOG + " order by position")) {
+                    int changes = 0;
+                    while (rs.next()) {
+                        String table = rs.getString(2);
+                        Map<String, TableSchema> then = rs.getLong(1) <= beforeAlter ? before : after;
+                        assertTrue(then.get(table).followed(), table + " is followed");
+                        assertEquals(then.get(table).shape(), rs.getString(3), table + " at " + rs.getLong(1));
+                        changes++;
+                    }
+                    assertTrue(changes > 10, "changes: " + changes);
+                }
+            } finally {
+                capture.stop();
+            }
+            ChangeLogReplay replay = new ChangeLogReplay(Map.of(
+                    "forms", new int[] {0},
+                    "tagged", new int[] {0},
+                    "by_address", new int[] {0}));
+            replay.replay(admin);
+            for (String table : List.of("forms", "tagged", "by_address")) {
+                replay.assertEqualsTable(admin, table);
+            }
+            dropSlot(admin);
+        }
+    }
+
+    private static Map<String, TableSchema> followedCatalog(Connection c) throws SQLException {
+        return new PostgresCatalogReader("public", Set.of(), FeedTables.PUBLICATION)
+                .read(c).stream().collect(Collectors.toMap(TableSchema::name, Function.identity()));
+    }
+
+    /** Waits until an upsert of the row with this first value is stored; returns its position. */
+    private static long awaitRow(Connection admin, String table, String id) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try (PreparedStatement ps = admin.prepareStatement("select max(position) from " + FeedTables.CHANGE_LOG
+                    + " where table_name = ? and op = 'U' and vals like ?")) {
+                ps.setString(1, table);
+                ps.setString(2, "[\"" + id + "\",%");
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    if (rs.getObject(1) != null) {
+                        return rs.getLong(1);
+                    }
+                }
+            }
+            assertTrue(System.nanoTime() < deadline, table + " " + id + " was captured");
+            Thread.sleep(20);
+        }
+    }
+
+    /** Frees the scratch database's slot (the test PostgreSQL has few). */
+    private static void dropSlot(Connection admin) throws Exception {
+        String slot = FeedTables.slot(admin);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try (Statement st = admin.createStatement()) {
+                st.execute("select pg_drop_replication_slot('" + slot + "')");
+                return;
+            } catch (SQLException stillActive) {
+                assertTrue(System.nanoTime() < deadline, "slot released: " + stillActive.getMessage());
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    private static void exec(Connection c, String... sql) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            for (String s : sql) {
+                st.execute(s);
             }
         }
     }

@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -81,12 +82,25 @@ final class ChangeLogReplay {
         return String.join("\u0000", values);
     }
 
-    /** Asserts the replayed table equals the real one (text forms of every value). */
+    /**
+     * Asserts the replayed table equals the real one, value for value in the text form of table pages
+     * ({@code value::text} in the data endpoint's session settings).
+     */
     void assertEqualsTable(Connection connection, String table) throws SQLException {
         Map<String, List<String>> actual = new TreeMap<>();
         try (Statement st = connection.createStatement()) {
             st.execute("set time zone 'UTC'");
-            try (ResultSet rs = st.executeQuery("select * from " + table)) {
+            st.execute("set datestyle = 'ISO, YMD'");
+            st.execute("set intervalstyle = 'postgres'");
+            st.execute("set bytea_output = 'hex'");
+            st.execute("set extra_float_digits = 1");
+            List<String> columns = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery("select * from " + table + " limit 0")) {
+                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                    columns.add('"' + rs.getMetaData().getColumnName(i) + "\"::text");
+                }
+            }
+            try (ResultSet rs = st.executeQuery("select " + String.join(", ", columns) + " from " + table)) {
                 int width = rs.getMetaData().getColumnCount();
                 while (rs.next()) {
                     String[] row = new String[width];
