@@ -12,7 +12,9 @@ import java.util.Objects;
  * <p>A change line is {@code [position, table, op, last, shape, values...]}:
  *
  * <ul>
- *   <li>{@code position}: opaque, increasing; ask with {@code after=} the last one applied.
+ *   <li>{@code position}: a decimal whole number, increasing in commit order; ask with {@code after=} the
+ *       last one applied. Clients compare positions (a table skips changes at or before the position
+ *       its snapshot was taken at), so they are numbers, not opaque cursors.
  *   <li>{@code op} {@value #UPSERT}: {@code values} is the full row after the change, in schema column
  *       order (an insert, or an update; an update that changed the key arrives as a {@value #DELETE}
  *       of the old key followed by an upsert).
