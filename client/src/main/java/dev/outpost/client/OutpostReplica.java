@@ -88,9 +88,10 @@ public final class OutpostReplica implements AutoCloseable {
                 throw new OutpostException(ErrorCode.CONFIG_INVALID, "Cannot sync: serverUrl is not set");
             }
             long start = System.nanoTime();
-            SyncResult result = resync(false);
+            SyncResult result = resync(ReplicaSync.Scope.IF_VERSION_CHANGED);
             long bytesBefore = source.bytesReceived();
             long changes = follower().catchUp();
+            follower().refreshUnfollowed();
             return result.withChanges(
                     changes,
                     source.bytesReceived() - bytesBefore,
@@ -155,8 +156,8 @@ public final class OutpostReplica implements AutoCloseable {
         }
     }
 
-    private SyncResult resync(boolean downloadEverything) {
-        return new ReplicaSync(source, store, config.pageRows(), this::fire).run(downloadEverything);
+    private SyncResult resync(ReplicaSync.Scope scope) {
+        return new ReplicaSync(source, store, config.pageRows(), this::fire).run(scope);
     }
 
     private FeedFollower follower() {

@@ -48,6 +48,10 @@ class ChangeFeedIT {
             DemoData.release2(c);
             TestLiquibase.update(c, TestLiquibase.MASTER, null);
             DemoData.release4(c);
+            try (Statement s = c.createStatement()) {
+                s.execute("create table feed_log (line text, logged_at timestamptz default now())"); // no key
+                s.execute("insert into feed_log (line) values ('first'), ('second')");
+            }
         });
     }
 
@@ -185,6 +189,27 @@ class ChangeFeedIT {
             assertEquals(SyncResult.Outcome.UP_TO_DATE, result.outcome(), "the version did not change");
             assertNotEquals(before, currentDb("horizon"), "a new snapshot replaced the replica");
             assertSameRows(replica);
+        }
+    }
+
+    @Test
+    @Order(5)
+    void aTableTheFeedCannotFollowIsLoadedAgainByEverySync() throws Exception {
+        try (OutpostReplica replica = open("keyless", 1000)) {
+            replica.sync();
+            try (Connection c = stack.connect();
+                    Statement s = c.createStatement()) {
+                s.executeUpdate("insert into feed_log (line) values ('third')");
+                s.executeUpdate("delete from feed_log where line = 'first'");
+            }
+            List<SyncEvent> events = new CopyOnWriteArrayList<>();
+            replica.addListener(events::add);
+            assertEquals(SyncResult.Outcome.UP_TO_DATE, replica.sync().outcome());
+            assertTrue(events.contains(new SyncEvent.TableLoaded("feed_log", 2)), events.toString());
+            try (Connection pg = stack.connect();
+                    Connection derby = replica.openConnection()) {
+                assertEquals(2, ReplicaComparison.assertSameRows(pg, derby, "feed_log"));
+            }
         }
     }
 

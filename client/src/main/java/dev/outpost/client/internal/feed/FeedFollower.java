@@ -10,11 +10,13 @@ import dev.outpost.client.internal.schema.ReplicaTable;
 import dev.outpost.client.internal.store.DerbyReplicaStore;
 import dev.outpost.client.internal.store.FeedState;
 import dev.outpost.client.internal.sync.ReplicaSource;
+import dev.outpost.client.internal.sync.ReplicaSync;
 import dev.outpost.protocol.RowLines;
 import dev.outpost.protocol.SchemaInfo;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -42,8 +44,8 @@ public final class FeedFollower {
     /** Runs the sync's version check and rebuild path. */
     @FunctionalInterface
     public interface Resync {
-        /** @param downloadEverything rebuild every table from a snapshot even when the version is the same */
-        SyncResult run(boolean downloadEverything);
+        /** Syncs, rebuilding what {@code scope} says. */
+        SyncResult run(ReplicaSync.Scope scope);
     }
 
     private final ReplicaSource source;
@@ -95,7 +97,8 @@ public final class FeedFollower {
         }
         Map<String, ReplicaTable> replicaTables = tablesOf(local.get());
         if (replicaTables == null) {
-            resync.run(false); // the server's schema moved on since the replica was built
+            resync.run(
+                    ReplicaSync.Scope.IF_VERSION_CHANGED); // the server's schema moved on since the replica was built
             return Pull.AGAIN;
         }
         try (Connection c = store.connect();
@@ -115,7 +118,7 @@ public final class FeedFollower {
             return new Pull(applier.applied(), end.rows() < limit);
         } catch (SchemaMoved e) {
             LOG.info("Migrating before applying more changes: {}", e.getMessage());
-            resync.run(false);
+            resync.run(ReplicaSync.Scope.IF_VERSION_CHANGED);
             return Pull.AGAIN;
         } catch (OutpostException e) {
             if (e.code() != ErrorCode.FEED_POSITION_LOST) {
@@ -125,6 +128,45 @@ public final class FeedFollower {
         } catch (SQLException e) {
             throw new OutpostException(ErrorCode.REPLICA_ERROR, "Cannot apply changes: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Loads the tables the feed does not follow again, each in one Derby transaction ({@link
+     * SnapshotRefresh}); a table the server's feed follows now but the replica does not is rebuilt
+     * instead, to follow it from then on.
+     *
+     * @return the rows loaded
+     */
+    public long refreshUnfollowed() {
+        Optional<ReplicaStatus.Local> local = store.state();
+        Optional<FeedState.State> feed = local.isPresent() ? feedState() : Optional.empty();
+        if (feed.isEmpty()) {
+            return 0;
+        }
+        Map<String, ReplicaTable> replicaTables = tablesOf(local.get());
+        if (replicaTables == null) {
+            return 0; // the next sync migrates first
+        }
+        List<ReplicaTable> unfollowed = local.get().tables().stream()
+                .map(t -> replicaTables.get(t.name()))
+                .filter(t -> t != null && !feed.get().tables().containsKey(t.name()))
+                .toList();
+        if (unfollowed.stream().anyMatch(ReplicaTable::followed)) {
+            resync.run(ReplicaSync.Scope.TABLES_TO_FOLLOW);
+            return 0;
+        }
+        long rows = 0;
+        for (ReplicaTable table : unfollowed) {
+            try (Connection c = store.connect()) {
+                long loaded = SnapshotRefresh.reload(source, c, table);
+                events.accept(new SyncEvent.TableLoaded(table.name(), loaded));
+                rows += loaded;
+            } catch (SQLException e) {
+                throw new OutpostException(
+                        ErrorCode.REPLICA_ERROR, "Cannot reload " + table.name() + ": " + e.getMessage(), e);
+            }
+        }
+        return rows;
     }
 
     /**
@@ -143,9 +185,9 @@ public final class FeedFollower {
             throw lost;
         }
         LOG.warn("{}: syncing from a snapshot", lost.getMessage());
-        SyncResult result = resync.run(false);
+        SyncResult result = resync.run(ReplicaSync.Scope.IF_VERSION_CHANGED);
         if (result.outcome() == SyncResult.Outcome.UP_TO_DATE || result.outcome() == SyncResult.Outcome.RETAGGED) {
-            resync.run(true);
+            resync.run(ReplicaSync.Scope.EVERY_TABLE);
         }
         rebuiltForLostPosition = true;
         return Pull.AGAIN;

@@ -50,16 +50,22 @@ public final class ReplicaSync {
 
     /** Runs the sync; events up to {@link SyncEvent.RebuildCompleted} are fired, failures are thrown. */
     public SyncResult run() {
-        return run(false);
+        return run(Scope.IF_VERSION_CHANGED);
     }
 
-    /**
-     * Runs the sync.
-     *
-     * @param downloadEverything rebuild every table from a snapshot even when the version did not
-     *     change (the change feed cannot continue from the replica's position)
-     */
-    public SyncResult run(boolean downloadEverything) {
+    /** What a sync rebuilds besides what a new version changed. */
+    public enum Scope {
+        /** Only what the version check finds changed. */
+        IF_VERSION_CHANGED,
+        /** Also the tables the change feed follows now but the replica does not (capture was turned on). */
+        TABLES_TO_FOLLOW,
+        /** Every table, from a snapshot (the change feed cannot continue from the replica's position). */
+        EVERY_TABLE
+    }
+
+    /** Runs the sync, rebuilding what {@code scope} says. */
+    public SyncResult run(Scope scope) {
+        boolean downloadEverything = scope == Scope.EVERY_TABLE;
         long start = System.nanoTime();
         bytesAtStart = source.bytesReceived();
         events.accept(new SyncEvent.CheckStarted());
@@ -97,6 +103,18 @@ public final class ReplicaSync {
         String changeSet = version.latestChangeSet() == null
                 ? null
                 : version.latestChangeSet().id();
+        if (current && scope == Scope.TABLES_TO_FOLLOW && plan.download().isEmpty()) {
+            return new SyncResult(
+                    SyncResult.Outcome.UP_TO_DATE,
+                    previousTag,
+                    previousTag,
+                    List.of(),
+                    List.of(),
+                    0,
+                    bytes(),
+                    elapsed(start),
+                    0);
+        }
         if (local.isPresent() && plan.changesNothing()) {
             recordVersion(version, schema, changeSet);
             SyncResult result = new SyncResult(
@@ -121,7 +139,7 @@ public final class ReplicaSync {
                                 ? "schema fingerprint changed"
                                 : downloadEverything
                                         ? "the change feed cannot continue from the replica's position"
-                                        : "joining the change feed";
+                                        : "following the change feed";
         LOG.info(
                 "Updating the replica ({}): downloading {}, keeping {}, dropping {}",
                 reason,
