@@ -91,7 +91,7 @@ public final class FeedFollower {
      */
     public Pull pull(int waitSeconds) {
         Optional<ReplicaStatus.Local> local = store.state();
-        Optional<FeedState.State> feed = local.isPresent() ? feedState() : Optional.empty();
+        Optional<FeedState.State> feed = local.isPresent() ? FeedState.ofActive(store) : Optional.empty();
         if (feed.isEmpty()) {
             return Pull.NOT_FOLLOWING;
         }
@@ -111,7 +111,9 @@ public final class FeedFollower {
                 if (applier.applied() > 0) {
                     events.accept(new SyncEvent.ChangesApplied(
                             applier.applied(),
-                            feedState().map(FeedState.State::position).orElse(-1L)));
+                            FeedState.ofActive(store)
+                                    .map(FeedState.State::position)
+                                    .orElse(-1L)));
                 }
             }
             rebuiltForLostPosition = false;
@@ -139,7 +141,7 @@ public final class FeedFollower {
      */
     public long refreshUnfollowed() {
         Optional<ReplicaStatus.Local> local = store.state();
-        Optional<FeedState.State> feed = local.isPresent() ? feedState() : Optional.empty();
+        Optional<FeedState.State> feed = local.isPresent() ? FeedState.ofActive(store) : Optional.empty();
         if (feed.isEmpty()) {
             return 0;
         }
@@ -222,13 +224,5 @@ public final class FeedFollower {
             olderShapes.add(key);
         }
         return older;
-    }
-
-    private Optional<FeedState.State> feedState() {
-        try (Connection c = store.connect()) {
-            return FeedState.read(c);
-        } catch (SQLException e) {
-            throw new OutpostException(ErrorCode.REPLICA_ERROR, "Cannot read the feed position: " + e.getMessage(), e);
-        }
     }
 }

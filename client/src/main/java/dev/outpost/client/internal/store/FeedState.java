@@ -1,5 +1,7 @@
 package dev.outpost.client.internal.store;
 
+import dev.outpost.client.ErrorCode;
+import dev.outpost.client.OutpostException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -127,6 +129,15 @@ public final class FeedState {
                 }
             }
             return Optional.of(new State(position, tables));
+        }
+    }
+
+    /** The feed state of the store's active database; empty without a replica or a feed. */
+    public static Optional<State> ofActive(DerbyReplicaStore store) {
+        try (Connection c = store.connect()) {
+            return read(c);
+        } catch (SQLException e) {
+            throw new OutpostException(ErrorCode.REPLICA_ERROR, "Cannot read the feed position: " + e.getMessage(), e);
         }
     }
 

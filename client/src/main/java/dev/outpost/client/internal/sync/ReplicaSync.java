@@ -71,7 +71,7 @@ public final class ReplicaSync {
         events.accept(new SyncEvent.CheckStarted());
         VersionInfo version = source.version();
         Optional<ReplicaStatus.Local> local = store.state();
-        Optional<FeedState.State> feed = local.isPresent() ? activeFeed() : Optional.empty();
+        Optional<FeedState.State> feed = local.isPresent() ? FeedState.ofActive(store) : Optional.empty();
         String previousTag = local.map(ReplicaStatus.Local::tag).orElse(null);
         boolean current = local.isPresent()
                 && Objects.equals(previousTag, version.tag())
@@ -80,16 +80,7 @@ public final class ReplicaSync {
                 && !downloadEverything
                 && (feed.isPresent() || feedPosition().isEmpty())) {
             LOG.info("Replica is up to date (tag {})", previousTag);
-            return new SyncResult(
-                    SyncResult.Outcome.UP_TO_DATE,
-                    previousTag,
-                    previousTag,
-                    List.of(),
-                    List.of(),
-                    0,
-                    bytes(),
-                    elapsed(start),
-                    0);
+            return upToDate(previousTag, start);
         }
         SchemaInfo schema = source.schema();
         List<ReplicaTable> tables = DerbyTypes.preflight(schema);
@@ -104,16 +95,7 @@ public final class ReplicaSync {
                 ? null
                 : version.latestChangeSet().id();
         if (current && scope == Scope.TABLES_TO_FOLLOW && plan.download().isEmpty()) {
-            return new SyncResult(
-                    SyncResult.Outcome.UP_TO_DATE,
-                    previousTag,
-                    previousTag,
-                    List.of(),
-                    List.of(),
-                    0,
-                    bytes(),
-                    elapsed(start),
-                    0);
+            return upToDate(previousTag, start);
         }
         if (local.isPresent() && plan.changesNothing()) {
             recordVersion(version, schema, changeSet);
@@ -175,6 +157,11 @@ public final class ReplicaSync {
         return result;
     }
 
+    private SyncResult upToDate(String tag, long start) {
+        return new SyncResult(
+                SyncResult.Outcome.UP_TO_DATE, tag, tag, List.of(), List.of(), 0, bytes(), elapsed(start), 0);
+    }
+
     /** The feed's newest position, or empty when the server runs no change feed. */
     private OptionalLong feedPosition() {
         try {
@@ -185,14 +172,6 @@ public final class ReplicaSync {
                 return OptionalLong.empty();
             }
             throw e;
-        }
-    }
-
-    private Optional<FeedState.State> activeFeed() {
-        try (Connection c = store.connect()) {
-            return FeedState.read(c);
-        } catch (SQLException e) {
-            throw new OutpostException(ErrorCode.REPLICA_ERROR, "Cannot read the feed position: " + e.getMessage(), e);
         }
     }
 
