@@ -61,12 +61,15 @@ public final class VersionBench {
                 Map<String, String> revalidate = Map.of("Authorization", "Bearer " + TOKEN, "If-None-Match", etag);
                 Map<String, String> plain = Map.of("Authorization", "Bearer " + TOKEN);
 
+                ProcessHandle payara = serverProcess(properties);
                 wrk.run("warmup", version.toString(), revalidate, threads, connections, warmup);
+                Duration cpu = cpu(payara);
                 Wrk.Result notModified = wrk.run("304", version.toString(), revalidate, threads, connections, seconds);
-                print("version 304 (If-None-Match)", notModified);
+                print("version 304 (If-None-Match)", notModified, cpu(payara).minus(cpu));
                 wrk.run("warmup-200", version.toString(), plain, threads, connections, Math.max(1, warmup / 2));
+                cpu = cpu(payara);
                 Wrk.Result ok = wrk.run("200", version.toString(), plain, threads, connections, seconds);
-                print("version 200 (no validator)", ok);
+                print("version 200 (no validator)", ok, cpu(payara).minus(cpu));
                 System.out.printf(
                         Locale.ROOT,
                         "ratio: 304 / 200 = %.2fx; 304 requests/s %,.0f (target >= %,.0f: %s)%n",
