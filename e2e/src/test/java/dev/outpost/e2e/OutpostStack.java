@@ -9,7 +9,9 @@ import java.sql.Connection;
 /**
  * What the end-to-end tests run against: an embedded PostgreSQL with one application database
  * (owned by a user of the same name), prepared by the test as a team's pipeline would (start-up
- * Liquibase is off), the WAR on Payara Micro over it, and a directory for replicas.
+ * Liquibase is off), the WAR on Payara Micro over it, and a directory for replicas. The server
+ * reads the version on every check ({@code outpost.version.max-age-ms=0}), so a release applied by a
+ * test is seen by the very next sync.
  */
 final class OutpostStack implements AutoCloseable {
     /** Prepares the application database before the server starts. */
@@ -50,7 +52,9 @@ final class OutpostStack implements AutoCloseable {
             Files.writeString(
                     properties,
                     TestPostgres.serverProperties(postgres.getPort(), name, name) + "outpost.sync-tokens=" + token
-                            + "\noutpost.liquibase.enabled=false\n");
+                            + "\noutpost.liquibase.enabled=false\n"
+                            // the tests migrate and sync at once: every version check reads the database
+                            + "outpost.version.max-age-ms=0\n");
             stack.server = PayaraMicroServer.start(runDir, properties, name);
             return stack;
         } catch (Exception | Error e) {

@@ -1,66 +1,45 @@
 package dev.outpost.server.version;
 
-import dev.outpost.protocol.ChangeSetInfo;
-import dev.outpost.protocol.SchemaInfo;
 import dev.outpost.protocol.SyncPaths;
-import dev.outpost.protocol.TableSchema;
-import dev.outpost.protocol.VersionInfo;
-import dev.outpost.server.config.OutpostSettings;
 import dev.outpost.server.http.Revalidated;
-import dev.outpost.server.schema.Fingerprints;
-import dev.outpost.server.schema.SyncedSchema;
-import jakarta.annotation.Resource;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import javax.sql.DataSource;
 
-/** {@code GET /api/sync/version}: the latest tag and changeset plus schema fingerprints, with an ETag. */
+/**
+ * {@code GET /api/sync/version}: the latest tag and changeset plus schema fingerprints, with an ETag.
+ *
+ * <p>Answers from {@link RecentVersion}: a version read at most {@value RecentVersion#MAX_AGE_MS}
+ * (default 1 s) before the request arrived, so that the common case — a replica revalidating an
+ * unchanged version, answered {@code 304} — costs no database round trip. A request whose {@code
+ * If-None-Match} does not match that recent version is answered from a read started after it
+ * arrived: a client holding a newer version than this instance has seen (it asked another instance
+ * first) is never sent back to an older one, and a {@code 200} to a revalidating client is current.
+ */
 @Path(SyncPaths.SYNC + "/" + SyncPaths.VERSION)
-@RequestScoped
+@ApplicationScoped
 public class VersionResource {
-    @Resource(lookup = OutpostSettings.DATASOURCE)
-    private DataSource dataSource;
-
     @Inject
-    private OutpostSettings settings;
-
-    @Inject
-    private SyncedSchema syncedSchema;
+    private RecentVersion versions;
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    public Response version(@Context Request request) throws SQLException {
-        VersionInfo version = current();
-        ChangeSetInfo last = version.latestChangeSet();
-        String tag = Fingerprints.of(
-                version.tag(),
-                last == null ? null : last.id(),
-                last == null ? null : Long.toString(last.orderExecuted()),
-                version.schemaFingerprint());
-        return Revalidated.response(request, tag, version);
-    }
-
-    private VersionInfo current() throws SQLException {
-        ChangelogReader.ChangelogState history;
-        try (Connection connection = dataSource.getConnection()) {
-            history = new ChangelogReader(settings.schema()).read(connection);
+    public Response version(@Context Request request, @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch)
+            throws SQLException {
+        long arrived = System.nanoTime();
+        VersionSnapshot version = versions.recent(arrived);
+        if (ifNoneMatch != null && !Revalidated.matches(request, version.etag())) {
+            version = versions.fresh(arrived);
         }
-        SchemaInfo schema = syncedSchema.read();
-        Map<String, String> tables = new LinkedHashMap<>();
-        for (TableSchema table : schema.tables()) {
-            tables.put(table.name(), table.fingerprint());
-        }
-        return new VersionInfo(history.tag(), history.latestChangeSet(), schema.fingerprint(), tables);
+        return Revalidated.response(request, version.etag(), version.version());
     }
 }

@@ -1,0 +1,154 @@
+package dev.outpost.bench;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The HTTP load generator <a href="https://github.com/wg/wrk">wrk</a>, from Debian's packages. Uses
+ * {@code -Dbench.wrk=PATH} if given, else {@code wrk} on the {@code PATH}, else fetches the packages
+ * itself: {@code apt-get download} of {@code wrk} and the LuaJIT library it links (names in
+ * {@code -Dbench.wrk.packages}) into {@code target/wrk/}, unpacked there with {@code dpkg -x} and run
+ * with {@code LD_LIBRARY_PATH} — nothing is installed on the system.
+ */
+final class Wrk {
+    static final String PACKAGES = "wrk,libluajit2-5.1-2,libluajit2-5.1-common";
+
+    private static final Pattern RESULT = Pattern.compile(
+            "RESULT requests=(\\d+) duration_us=(\\d+) s304=(\\d+) s200=(\\d+) sother=(\\d+) errors=(\\d+)"
+                    + " p50_us=(\\d+) p99_us=(\\d+) max_us=(\\d+)");
+
+    /** What one run measured. */
+    record Result(
+            long requests,
+            long durationMicros,
+            long s304,
+            long s200,
+            long other,
+            long errors,
+            long p50,
+            long p99,
+            long max) {
+        double perSecond() {
+            return requests / (durationMicros / 1e6);
+        }
+
+        double share304() {
+            return requests == 0 ? 0 : 100.0 * s304 / requests;
+        }
+    }
+
+    private final Path executable;
+    private final Path libraries;
+    private final Path script;
+    private final Path logs;
+
+    private Wrk(Path executable, Path libraries, Path script, Path logs) {
+        this.executable = executable;
+        this.libraries = libraries;
+        this.script = script;
+        this.logs = logs;
+    }
+
+    /** Finds or fetches wrk; {@code work} holds the script and the runs' output. */
+    static Wrk locate(Path runDir, Path work) throws IOException, InterruptedException {
+        Path script = work.resolve("version-check.lua");
+        try (var in = Wrk.class.getResourceAsStream("/bench/version-check.lua")) {
+            Files.copy(in, script);
+        }
+        String given = System.getProperty("bench.wrk");
+        if (given != null && !given.isBlank()) {
+            return new Wrk(Path.of(given), null, script, work);
+        }
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            Path candidate = Path.of(dir.isEmpty() ? "." : dir, "wrk");
+            if (Files.isExecutable(candidate)) {
+                return new Wrk(candidate, null, script, work);
+            }
+        }
+        Path root = runDir.resolve("wrk").resolve("root");
+        Path executable = root.resolve("usr/bin/wrk");
+        Path libraries = root.resolve("usr/lib/x86_64-linux-gnu");
+        if (!Files.isExecutable(executable)) {
+            fetch(runDir.resolve("wrk"), root);
+        }
+        return new Wrk(executable, libraries, script, work);
+    }
+
+    private static void fetch(Path dir, Path root) throws IOException, InterruptedException {
+        Path debs = Files.createDirectories(dir.resolve("debs"));
+        List<String> download = new ArrayList<>(List.of("apt-get", "download"));
+        download.addAll(
+                List.of(System.getProperty("bench.wrk.packages", PACKAGES).split(",")));
+        System.out.println("wrk is not installed: fetching it from Debian's packages into " + dir);
+        run(
+                download,
+                debs,
+                "apt-get download (on a fresh system run 'apt-get update' first,"
+                        + " or install wrk yourself: apt-get install -y wrk)");
+        try (var files = Files.list(debs)) {
+            for (Path deb : files.filter(f -> f.toString().endsWith(".deb")).toList()) {
+                run(List.of("dpkg", "-x", deb.toString(), root.toString()), debs, "dpkg -x " + deb.getFileName());
+            }
+        }
+    }
+
+    private static void run(List<String> command, Path dir, String what) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .start();
+        String output = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException(what + " failed:\n" + output);
+        }
+    }
+
+    String describe() {
+        return executable + (libraries == null ? "" : " (unpacked from Debian's packages)");
+    }
+
+    /** Runs {@code seconds} of load against {@code url} with the given request headers. */
+    Result run(String name, String url, Map<String, String> headers, int threads, int connections, int seconds)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(
+                executable.toString(),
+                "-t" + threads,
+                "-c" + connections,
+                "-d" + seconds + "s",
+                "--timeout",
+                "5s",
+                "-s",
+                script.toString()));
+        headers.forEach((k, v) -> command.addAll(List.of("-H", k + ": " + v)));
+        command.add(url);
+        Path output = logs.resolve("wrk-" + name + ".txt");
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+        if (libraries != null) {
+            builder.environment().put("LD_LIBRARY_PATH", libraries.toString());
+        }
+        Process p = builder.start();
+        if (!p.waitFor(seconds + 60L, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("wrk did not finish; output in " + output);
+        }
+        String text = Files.readString(output);
+        Matcher m = RESULT.matcher(text);
+        if (p.exitValue() != 0 || !m.find()) {
+            throw new IllegalStateException("wrk failed (exit " + p.exitValue() + "):\n" + text);
+        }
+        long[] v = new long[9];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = Long.parseLong(m.group(i + 1));
+        }
+        return new Result(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]);
+    }
+}

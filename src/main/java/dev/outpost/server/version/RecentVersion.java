@@ -1,0 +1,103 @@
+package dev.outpost.server.version;
+
+import dev.outpost.protocol.ChangeSetInfo;
+import dev.outpost.protocol.SchemaInfo;
+import dev.outpost.protocol.TableSchema;
+import dev.outpost.protocol.VersionInfo;
+import dev.outpost.server.config.OutpostSettings;
+import dev.outpost.server.schema.Fingerprints;
+import dev.outpost.server.schema.SyncedSchema;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+
+/**
+ * The version of this database, read from {@code DATABASECHANGELOG} and {@code pg_catalog} and kept
+ * for at most {@value #MAX_AGE_MS} milliseconds (default {@value #DEFAULT_MAX_AGE_MS}).
+ *
+ * <p>Invariant: an answer for a request comes from a read that started at most the maximum age
+ * before the request arrived ({@link #recent}), or after it arrived ({@link #fresh}). So a changelog
+ * applied by a pipeline is seen by every instance within the maximum age, with no coordination
+ * between instances: PostgreSQL stays the only source of truth and each instance's copy is just a
+ * recent read of it. Reads are coalesced ({@link CoalescedRead}): however many requests arrive, an
+ * instance runs at most one version read at a time. {@code 0} reads on every request, as tests that
+ * migrate and check at once need.
+ */
+@ApplicationScoped
+public class RecentVersion {
+    /** System property: how old, in milliseconds, the version an answer comes from may be. */
+    public static final String MAX_AGE_MS = "outpost.version.max-age-ms";
+
+    public static final long DEFAULT_MAX_AGE_MS = 1000;
+
+    @Resource(lookup = OutpostSettings.DATASOURCE)
+    private DataSource dataSource;
+
+    @Inject
+    private OutpostSettings settings;
+
+    @Inject
+    private SyncedSchema syncedSchema;
+
+    private long maxAgeNanos;
+    private CoalescedRead<VersionSnapshot> reads;
+
+    @PostConstruct
+    void init() {
+        maxAgeNanos = TimeUnit.MILLISECONDS.toNanos(maxAgeMillis(System.getProperty(MAX_AGE_MS)));
+        reads = new CoalescedRead<>(this::read, System::nanoTime);
+    }
+
+    static long maxAgeMillis(String setting) {
+        if (setting == null || setting.isBlank()) {
+            return DEFAULT_MAX_AGE_MS;
+        }
+        try {
+            long value = Long.parseLong(setting.trim());
+            if (value >= 0 && value <= TimeUnit.HOURS.toMillis(1)) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalStateException("setting " + MAX_AGE_MS
+                + " must be a whole number of milliseconds from 0 to 3600000, was '" + setting + "'");
+    }
+
+    /** The version from a read that started at most the maximum age before {@code arrivedNanos}. */
+    VersionSnapshot recent(long arrivedNanos) throws SQLException {
+        return reads.get(arrivedNanos - maxAgeNanos);
+    }
+
+    /** The version from a read that started at or after {@code arrivedNanos}. */
+    VersionSnapshot fresh(long arrivedNanos) throws SQLException {
+        return reads.get(arrivedNanos);
+    }
+
+    private VersionSnapshot read() throws SQLException {
+        ChangelogReader.ChangelogState history;
+        try (Connection connection = dataSource.getConnection()) {
+            history = new ChangelogReader(settings.schema()).read(connection);
+        }
+        SchemaInfo schema = syncedSchema.read();
+        Map<String, String> tables = new LinkedHashMap<>();
+        for (TableSchema table : schema.tables()) {
+            tables.put(table.name(), table.fingerprint());
+        }
+        VersionInfo version = new VersionInfo(history.tag(), history.latestChangeSet(), schema.fingerprint(), tables);
+        ChangeSetInfo last = version.latestChangeSet();
+        String etag = Fingerprints.of(
+                version.tag(),
+                last == null ? null : last.id(),
+                last == null ? null : Long.toString(last.orderExecuted()),
+                version.schemaFingerprint());
+        return new VersionSnapshot(version, etag);
+    }
+}
