@@ -286,6 +286,9 @@ public final class OutpostReplica implements AutoCloseable {
     }
 
     private synchronized void closeStore() {
+        if (follower != null) {
+            follower.close();
+        }
         if (source instanceof AutoCloseable closeable) {
             try {
                 closeable.close();

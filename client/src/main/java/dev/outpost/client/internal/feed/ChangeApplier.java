@@ -130,7 +130,7 @@ final class ChangeApplier implements AutoCloseable {
             if (shapes.older(change.table(), change.shape())) {
                 return false;
             }
-            throw new SchemaMoved(change.table());
+            throw new SchemaMoved("table " + change.table() + " changed its definition on the server");
         }
         TableChanges changes = statements.get(table.name());
         if (changes == null) {

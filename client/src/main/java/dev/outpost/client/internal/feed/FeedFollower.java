@@ -57,6 +57,7 @@ public final class FeedFollower {
     private String tablesFingerprint;
     private Map<String, ReplicaTable> tables;
     private boolean rebuiltForLostPosition;
+    private Session session;
 
     /** @param limit most changes asked for in one answer */
     public FeedFollower(
@@ -90,45 +91,134 @@ public final class FeedFollower {
      * @param waitSeconds live mode: how long the server may wait for a change when there is none
      */
     public Pull pull(int waitSeconds) {
-        Optional<ReplicaStatus.Local> local = store.state();
-        Optional<FeedState.State> feed = local.isPresent() ? FeedState.ofActive(store) : Optional.empty();
-        if (feed.isEmpty()) {
-            return Pull.NOT_FOLLOWING;
-        }
-        Map<String, ReplicaTable> replicaTables = tablesOf(local.get());
-        if (replicaTables == null) {
+        Session session;
+        try {
+            session = session();
+        } catch (SchemaMoved e) {
             resync.run(
                     ReplicaSync.Scope.IF_VERSION_CHANGED); // the server's schema moved on since the replica was built
             return Pull.AGAIN;
         }
-        try (Connection c = store.connect();
-                ChangeApplier applier = new ChangeApplier(c, replicaTables, feed.get(), this::older)) {
-            RowLines.End end;
-            try {
-                end = source.changes(
-                        feed.get().position(), limit, waitSeconds, local.get().schemaFingerprint(), applier::apply);
-            } finally {
-                if (applier.applied() > 0) {
-                    events.accept(new SyncEvent.ChangesApplied(
-                            applier.applied(),
-                            FeedState.ofActive(store)
-                                    .map(FeedState.State::position)
-                                    .orElse(-1L)));
-                }
+        if (session == null) {
+            return Pull.NOT_FOLLOWING;
+        }
+        long appliedBefore = session.applier.applied();
+        try {
+            RowLines.End end = source.changes(
+                    session.position, limit, waitSeconds, session.schemaFingerprint, session.applier::apply);
+            long applied = session.applier.applied() - appliedBefore;
+            session.position = Long.parseLong(end.next());
+            if (applied > 0) {
+                events.accept(new SyncEvent.ChangesApplied(applied, session.position));
             }
             rebuiltForLostPosition = false;
-            return new Pull(applier.applied(), end.rows() < limit);
+            return new Pull(applied, end.rows() < limit);
         } catch (SchemaMoved e) {
             LOG.info("Migrating before applying more changes: {}", e.getMessage());
+            endSession();
             resync.run(ReplicaSync.Scope.IF_VERSION_CHANGED);
             return Pull.AGAIN;
         } catch (OutpostException e) {
+            endSession(); // what was committed is stored; the next pull reads it back
             if (e.code() != ErrorCode.FEED_POSITION_LOST) {
                 throw e;
             }
             return recover(e);
+        } catch (NumberFormatException e) {
+            endSession();
+            throw new OutpostException(
+                    ErrorCode.PROTOCOL_ERROR, "The feed's position is not a number: " + e.getMessage());
+        } catch (RuntimeException e) {
+            endSession();
+            throw e;
+        }
+    }
+
+    /** Closes what pulls reuse (the connection to the active database). */
+    public void close() {
+        endSession();
+    }
+
+    /**
+     * What pulls reuse while the active database stays the same: a connection with its prepared
+     * statements, the replica's tables and the position (kept in memory after each answer, as stored).
+     */
+    private static final class Session {
+        final String database;
+        final String schemaFingerprint;
+        final Connection connection;
+        final ChangeApplier applier;
+        long position;
+
+        Session(
+                String database,
+                String schemaFingerprint,
+                Connection connection,
+                ChangeApplier applier,
+                long position) {
+            this.database = database;
+            this.schemaFingerprint = schemaFingerprint;
+            this.connection = connection;
+            this.applier = applier;
+            this.position = position;
+        }
+    }
+
+    /**
+     * The session for the active database, started when there is none or the active database changed;
+     * {@code null} when the replica follows no feed.
+     *
+     * @throws SchemaMoved when the server's schema is no longer the replica's
+     */
+    private Session session() {
+        Optional<String> database = store.currentName();
+        if (session != null && database.equals(Optional.of(session.database))) {
+            return session;
+        }
+        endSession();
+        Optional<ReplicaStatus.Local> local = store.state();
+        Optional<FeedState.State> feed = local.isPresent() ? FeedState.ofActive(store) : Optional.empty();
+        if (feed.isEmpty()) {
+            return null;
+        }
+        Map<String, ReplicaTable> replicaTables = tablesOf(local.get());
+        if (replicaTables == null) {
+            throw new SchemaMoved("the server's schema is no longer the replica's");
+        }
+        Connection c = store.connect();
+        try {
+            session = new Session(
+                    database.orElseThrow(),
+                    local.get().schemaFingerprint(),
+                    c,
+                    new ChangeApplier(c, replicaTables, feed.get(), this::older),
+                    feed.get().position());
+            return session;
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(c);
+            throw e instanceof RuntimeException r
+                    ? r
+                    : new OutpostException(ErrorCode.REPLICA_ERROR, "Cannot apply changes: " + e.getMessage(), e);
+        }
+    }
+
+    private void endSession() {
+        if (session != null) {
+            try {
+                session.applier.close();
+            } catch (SQLException e) {
+                LOG.debug("Closing the change statements failed", e);
+            }
+            closeQuietly(session.connection);
+            session = null;
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
         } catch (SQLException e) {
-            throw new OutpostException(ErrorCode.REPLICA_ERROR, "Cannot apply changes: " + e.getMessage(), e);
+            LOG.debug("Closing a replica connection failed", e);
         }
     }
 

@@ -5,7 +5,7 @@ package dev.outpost.client.internal.feed;
  * migrate before it applies more changes. Nothing of the unfinished Derby transaction was kept.
  */
 final class SchemaMoved extends RuntimeException {
-    SchemaMoved(String table) {
-        super("table " + table + " changed its definition on the server", null, false, false);
+    SchemaMoved(String why) {
+        super(why, null, false, false);
     }
 }
