@@ -110,6 +110,11 @@ public final class PayaraMicroServer implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + port + "/outpost/");
     }
 
+    /** CPU time the server process has used so far. */
+    public Duration cpuTime() {
+        return process.info().totalCpuDuration().orElse(Duration.ZERO);
+    }
+
     /** Stops the server the hard way, as a crash or a pulled cable would. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();
