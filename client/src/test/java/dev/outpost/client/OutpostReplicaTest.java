@@ -37,6 +37,7 @@ class OutpostReplicaTest {
             assertEquals(2500 + 3 + 1 + 1, created.rows());
             assertEquals(List.of("categories", "order_lines", "user", "users"), created.tablesRebuilt());
             assertEquals("db-1", current());
+            assertKeysOfOrderLines(replica);
             assertInstanceOf(SyncEvent.CheckStarted.class, events.get(0));
             assertInstanceOf(SyncEvent.RebuildStarted.class, events.get(1));
             assertInstanceOf(SyncEvent.RebuildCompleted.class, events.get(events.size() - 1));
@@ -102,6 +103,35 @@ class OutpostReplicaTest {
             assertEquals("db-2", current());
             assertEquals("v2", replica.status().local().tag());
             assertValues(replica);
+            assertKeysOfOrderLines(replica);
+        }
+    }
+
+    /** The keys dropped for loading the pages after the first are back, on the resumed shadow too. */
+    private static void assertKeysOfOrderLines(OutpostReplica replica) throws Exception {
+        try (Connection c = replica.openConnection()) {
+            List<String> key = new ArrayList<>();
+            try (ResultSet rs = c.getMetaData().getPrimaryKeys(null, null, "ORDER_LINES")) {
+                while (rs.next()) {
+                    key.add(rs.getShort("KEY_SEQ") + ":" + rs.getString("COLUMN_NAME"));
+                }
+            }
+            assertEquals(
+                    List.of("1:ORDER_ID", "2:LINE_NO"), key.stream().sorted().toList());
+            List<String> unique = new ArrayList<>();
+            try (ResultSet rs = c.getMetaData().getIndexInfo(null, null, "ORDER_LINES", true, false)) {
+                while (rs.next()) {
+                    unique.add(rs.getString("INDEX_NAME") + ":" + rs.getString("COLUMN_NAME"));
+                }
+            }
+            assertEquals(4, unique.size(), unique.toString());
+            assertTrue(unique.stream().anyMatch(u -> u.endsWith(":SKU")), unique.toString());
+            try (Statement st = c.createStatement()) {
+                try (ResultSet rs = st.executeQuery("values SYSCS_UTIL.SYSCS_CHECK_TABLE('APP', 'ORDER_LINES')")) {
+                    assertTrue(rs.next());
+                    assertEquals(1, rs.getInt(1));
+                }
+            }
         }
     }
 

@@ -4,7 +4,10 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
-/** Timings of one run, printed one line per figure, and ratios between them. */
+/**
+ * Timings of one run, printed one line per measurement, and ratios between the best time of each
+ * figure (with several rounds on a shared machine, the best is the least disturbed).
+ */
 final class Figures {
     private final int rows;
     private final Map<String, Double> seconds = new LinkedHashMap<>();
@@ -14,7 +17,7 @@ final class Figures {
     }
 
     void add(String name, double elapsedSeconds) {
-        seconds.put(name, elapsedSeconds);
+        seconds.merge(name, elapsedSeconds, Math::min);
         System.out.printf(
                 Locale.ROOT,
                 "figure: %-32s %,d rows in %7.2f s = %,10.0f rows/s%n",
@@ -24,15 +27,27 @@ final class Figures {
                 rows / elapsedSeconds);
     }
 
+    /** Prints the CPU time a measurement took in the client's JVM and in the server's process. */
+    void cpu(String name, long clientNanos, long serverNanos) {
+        System.out.printf(
+                Locale.ROOT,
+                "cpu:    %-32s client JVM %6.2f s, server %6.2f s (PostgreSQL not counted)%n",
+                name,
+                clientNanos / 1e9,
+                serverNanos / 1e9);
+    }
+
     /** Prints the speed of {@code name} relative to {@code baseline}, with the target ratio. */
     void print(String name, String baseline, double target) {
         double ratio = seconds.get(baseline) / seconds.get(name);
         System.out.printf(
                 Locale.ROOT,
-                "ratio: %s / %s = %.2fx (target >= %.2fx: %s)%n",
+                "ratio: %s / %s = %.2fx (best times: %.2f s / %.2f s; target >= %.2fx: %s)%n",
                 name,
                 baseline,
                 ratio,
+                seconds.get(name),
+                seconds.get(baseline),
                 target,
                 ratio >= target ? "met" : "NOT met");
     }

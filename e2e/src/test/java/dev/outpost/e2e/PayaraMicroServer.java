@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -45,20 +46,25 @@ public final class PayaraMicroServer implements AutoCloseable {
             throws IOException, InterruptedException {
         Path log = runDir.resolve("payara-" + name + ".log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process process = new ProcessBuilder(List.of(
-                        java,
-                        "-Xmx512m",
-                        "-jar",
-                        runDir.resolve("payara-micro.jar").toString(),
-                        "--deploy",
-                        runDir.resolve("outpost.war").toString(),
-                        "--contextroot",
-                        "outpost",
-                        "--nocluster",
-                        "--port",
-                        Integer.toString(port),
-                        "--systemproperties",
-                        properties.toString()))
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m"));
+        // extra JVM options for the server, e.g. the benchmark's heap limit or a flight recording
+        String extra = System.getProperty("outpost.serverJvmArgs", "").trim();
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
+        command.addAll(List.of(
+                "-jar",
+                runDir.resolve("payara-micro.jar").toString(),
+                "--deploy",
+                runDir.resolve("outpost.war").toString(),
+                "--contextroot",
+                "outpost",
+                "--nocluster",
+                "--port",
+                Integer.toString(port),
+                "--systemproperties",
+                properties.toString()));
+        Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
@@ -102,6 +108,11 @@ public final class PayaraMicroServer implements AutoCloseable {
     /** The application's root URL, e.g. {@code http://127.0.0.1:PORT/outpost/}. */
     public URI baseUri() {
         return URI.create("http://127.0.0.1:" + port + "/outpost/");
+    }
+
+    /** CPU time the server process has used so far. */
+    public Duration cpuTime() {
+        return process.info().totalCpuDuration().orElse(Duration.ZERO);
     }
 
     /** Stops the server the hard way, as a crash or a pulled cable would. */

@@ -29,8 +29,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.GZIPInputStream;
 
 /**
- * The server's sync API. Sends {@code Authorization: Bearer} and {@code Accept-Encoding: gzip} on
- * every request and decodes gzip itself. Failures map to codes here, in one place: no connection,
+ * The server's sync API. Sends {@code Authorization: Bearer} on every request, and {@code
+ * Accept-Encoding: gzip} unless the server is on this machine (a loopback address: compressing for
+ * the loopback interface only costs both processes time), and decodes gzip itself. Failures map to codes here, in one place: no connection,
  * timeouts, broken streams and 503 (retry later) are {@link ErrorCode#SERVER_UNREACHABLE}; 401/403 {@link
  * ErrorCode#AUTHENTICATION_FAILED}; other problem responses {@link ErrorCode#SERVER_ERROR} with the
  * problem's detail; an unreadable document {@link ErrorCode#PROTOCOL_ERROR}.
@@ -44,6 +45,7 @@ public final class SyncHttpClient implements ReplicaSource, AutoCloseable {
     private final HttpClient http;
     private final Jsonb jsonb = JsonbBuilder.create();
     private final AtomicLong bytes = new AtomicLong();
+    private final boolean gzip;
 
     /**
      * A client of the server whose application root is {@code base} (ending with {@code /}).
@@ -54,6 +56,7 @@ public final class SyncHttpClient implements ReplicaSource, AutoCloseable {
         this.base = base;
         this.token = token;
         this.requestTimeout = requestTimeout;
+        this.gzip = !isLoopback(base);
         this.http = HttpClient.newBuilder()
                 .connectTimeout(connectTimeout)
                 .followRedirects(HttpClient.Redirect.NORMAL)
@@ -189,13 +192,15 @@ public final class SyncHttpClient implements ReplicaSource, AutoCloseable {
      *     request timeout
      */
     private InputStream send(URI uri, String accept, Duration held) {
-        HttpRequest request = HttpRequest.newBuilder(uri)
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
                 .GET()
                 .timeout(requestTimeout.plus(held))
                 .header("Authorization", "Bearer " + token)
-                .header("Accept", accept + ", " + MediaTypes.PROBLEM_JSON)
-                .header("Accept-Encoding", "gzip")
-                .build();
+                .header("Accept", accept + ", " + MediaTypes.PROBLEM_JSON);
+        if (gzip) {
+            builder.header("Accept-Encoding", "gzip");
+        }
+        HttpRequest request = builder.build();
         HttpResponse<InputStream> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
@@ -263,6 +268,19 @@ public final class SyncHttpClient implements ReplicaSource, AutoCloseable {
                 : e.getClass().getSimpleName() + ": " + e.getMessage();
         return new OutpostException(
                 ErrorCode.SERVER_UNREACHABLE, "Cannot reach the server at " + uri + " (" + why + ")", e);
+    }
+
+    /** Whether the host is {@code localhost} or a loopback address literal (no name is resolved). */
+    static boolean isLoopback(URI base) {
+        String host = base.getHost();
+        if (host == null) {
+            return false;
+        }
+        String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+        return h.equalsIgnoreCase("localhost")
+                || h.startsWith("127.")
+                || h.equals("::1")
+                || h.equals("0:0:0:0:0:0:0:1");
     }
 
     private URI uri(String path) {

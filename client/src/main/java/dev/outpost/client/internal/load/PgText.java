@@ -2,6 +2,7 @@ package dev.outpost.client.internal.load;
 
 import dev.outpost.client.internal.schema.ColumnKind;
 import java.math.BigDecimal;
+import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -75,7 +76,7 @@ public final class PgText {
                 case REAL -> Float.valueOf(finite(kind, text));
                 case BOOLEAN -> bool(text);
                 case VARCHAR, CLOB, UUID -> text;
-                case DATE -> notInCalendarGap(kind, text, LocalDate.parse(inDerbyRange(kind, text)));
+                case DATE -> notInCalendarGap(kind, text, date(text));
                 case TIMESTAMP -> timestamp(text, false);
                 case TIMESTAMP_UTC -> timestamp(text, true);
                 case BLOB -> bytes(text);
@@ -85,7 +86,22 @@ public final class PgText {
         }
     }
 
+    private static LocalDate date(String text) {
+        if (text.length() == 10 && dateShape(text)) {
+            try {
+                return LocalDate.of(digits(text, 0, 4), digits(text, 5, 2), digits(text, 8, 2));
+            } catch (DateTimeException e) {
+                throw invalid(ColumnKind.DATE, text);
+            }
+        }
+        return LocalDate.parse(inDerbyRange(ColumnKind.DATE, text));
+    }
+
     private static LocalDateTime timestamp(String text, boolean utc) {
+        LocalDateTime fast = fastTimestamp(text, utc);
+        if (fast != null) {
+            return fast;
+        }
         return switch (text) {
             case "infinity" -> INFINITY;
             case "-infinity" -> MINUS_INFINITY;
@@ -100,6 +116,115 @@ public final class PgText {
                 yield value;
             }
         };
+    }
+
+    /**
+     * The common forms, read without {@link DateTimeFormatter} (which dominated a load's profile):
+     * {@code 2024-01-31 12:00:00[.123456]} and, for {@code timestamptz}, an offset {@code +HH},
+     * {@code +HH:MM} or {@code +HH:MM:SS}. {@code null} for any other form (BC, years beyond 9999,
+     * infinities), which the general parser then handles.
+     */
+    private static LocalDateTime fastTimestamp(String text, boolean utc) {
+        int n = text.length();
+        if (n < 19
+                || !dateShape(text)
+                || text.charAt(10) != ' '
+                || !isDigits(text, 11, 2)
+                || text.charAt(13) != ':'
+                || !isDigits(text, 14, 2)
+                || text.charAt(16) != ':'
+                || !isDigits(text, 17, 2)) {
+            return null;
+        }
+        int pos = 19;
+        int nanos = 0;
+        if (pos < n && text.charAt(pos) == '.') {
+            int start = ++pos;
+            while (pos < n && pos - start < 9 && isDigit(text.charAt(pos))) {
+                nanos = nanos * 10 + (text.charAt(pos++) - '0');
+            }
+            if (pos == start) {
+                return null;
+            }
+            for (int i = pos - start; i < 9; i++) {
+                nanos *= 10;
+            }
+        }
+        int offsetSeconds = 0;
+        if (utc) {
+            if (pos + 3 > n || (text.charAt(pos) != '+' && text.charAt(pos) != '-') || !isDigits(text, pos + 1, 2)) {
+                return null;
+            }
+            int sign = text.charAt(pos) == '-' ? -1 : 1;
+            offsetSeconds = digits(text, pos + 1, 2) * 3600;
+            pos += 3;
+            for (int unit = 60; pos < n && unit >= 1; unit /= 60) {
+                if (pos + 3 > n || text.charAt(pos) != ':' || !isDigits(text, pos + 1, 2)) {
+                    return null;
+                }
+                offsetSeconds += digits(text, pos + 1, 2) * unit;
+                pos += 3;
+            }
+            offsetSeconds *= sign;
+        }
+        if (pos != n) {
+            return null;
+        }
+        ColumnKind kind = utc ? ColumnKind.TIMESTAMP_UTC : ColumnKind.TIMESTAMP;
+        LocalDateTime value;
+        try {
+            value = LocalDateTime.of(
+                    digits(text, 0, 4),
+                    digits(text, 5, 2),
+                    digits(text, 8, 2),
+                    digits(text, 11, 2),
+                    digits(text, 14, 2),
+                    digits(text, 17, 2),
+                    nanos);
+        } catch (DateTimeException e) {
+            throw invalid(kind, text);
+        }
+        if (offsetSeconds != 0) {
+            value = value.minusSeconds(offsetSeconds);
+            if (value.getYear() < 1 || value.getYear() > 9999) {
+                throw cannotHold(kind, text);
+            }
+        }
+        notInCalendarGap(kind, text, value.toLocalDate());
+        return value;
+    }
+
+    /** {@code dddd-dd-dd} at the start. */
+    private static boolean dateShape(String text) {
+        return isDigits(text, 0, 4)
+                && text.charAt(4) == '-'
+                && isDigits(text, 5, 2)
+                && text.charAt(7) == '-'
+                && isDigits(text, 8, 2);
+    }
+
+    private static boolean isDigits(String text, int from, int count) {
+        if (from + count > text.length()) {
+            return false;
+        }
+        for (int i = from; i < from + count; i++) {
+            if (!isDigit(text.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isDigit(char ch) {
+        return ch >= '0' && ch <= '9';
+    }
+
+    private static int digits(String text, int from, int count) {
+        int value = 0;
+        for (int i = from; i < from + count; i++) {
+            value = value * 10 + (text.charAt(i) - '0');
+        }
+        return value;
     }
 
     /**

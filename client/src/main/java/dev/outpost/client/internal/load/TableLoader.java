@@ -7,39 +7,64 @@ import dev.outpost.client.internal.schema.ReplicaColumn;
 import dev.outpost.client.internal.schema.ReplicaTable;
 import dev.outpost.protocol.RowLines;
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
 import java.util.function.LongConsumer;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Inserts the pages of one table, read line by line, with JDBC batches of {@value #BATCH_ROWS} rows
- * and one commit per page. A page is stored only when its end marker arrived and its count matches;
- * otherwise the page is rolled back and the load fails. Each page's commit also stores the caller's
- * {@link PageCheckpoint} (the cursor of the next page), so an interrupted load resumes after the last
- * committed page; the table is only ever visible in a shadow database until it is complete.
+ * Stores the pages of one table, each with one {@code INSERT ... SELECT} from a table function that
+ * reads the page's lines while Derby inserts them ({@link PageFunction}), and one commit per page. A
+ * page is stored only when its end marker arrived and its count matches; otherwise the page is rolled
+ * back and the load fails. Each page's commit also stores the caller's {@link PageCheckpoint} (the
+ * cursor of the next page), so an interrupted load resumes after the last committed page; the table
+ * is only ever visible in a shadow database until it is complete.
+ *
+ * <p>Keys are built after the load: when the first page of a table that was empty is not its last,
+ * its primary key and unique constraints are dropped in that page's transaction, and the last page's
+ * transaction adds them back (whenever the table lacks its primary key, so also after a resume).
+ * Derby then builds each index once, by sorting, instead of maintaining it row by row. The shadow
+ * database is private until it is activated, and a table is only activated complete, so nobody sees
+ * it without its keys; a duplicate key still fails the load, at the end.
+ *
+ * <p>The table function is created for the loader (a name of its own, on a separate connection, so
+ * that the loading transaction holds only rows) and dropped again by {@link #close()}.
  */
 public final class TableLoader implements AutoCloseable {
-    /** Rows per JDBC batch. */
+    /** Rows per JDBC batch of the local copies ({@link TableCopier}). */
     public static final int BATCH_ROWS = 1000;
 
     /** Progress is reported every this many rows (and at the end of each page). */
     public static final int PROGRESS_ROWS = 10_000;
 
+    private static final Logger LOG = LoggerFactory.getLogger(TableLoader.class);
+
+    /** Names of a table's primary-key and unique constraints (of the current schema). */
+    private static final String KEY_CONSTRAINTS = "SELECT C.CONSTRAINTNAME FROM SYS.SYSCONSTRAINTS C"
+            + " JOIN SYS.SYSTABLES T ON C.TABLEID = T.TABLEID JOIN SYS.SYSSCHEMAS S ON T.SCHEMAID = S.SCHEMAID"
+            + " WHERE T.TABLENAME = ? AND S.SCHEMANAME = CURRENT SCHEMA AND C.TYPE IN ('P', 'U')";
+
     private final Connection connection;
     private final ReplicaTable table;
     private final LongConsumer progress;
     private final PageCheckpoint checkpoint;
+    private final String function;
     private final PreparedStatement insert;
-    private final DerbyBinder binder = new DerbyBinder();
     private long rows;
+    private boolean keysDropped;
 
     /**
-     * Prepares the insert; turns auto-commit off.
+     * Creates the table function and prepares the insert; turns auto-commit off.
      *
      * @param rowsBefore rows of the table stored by an earlier, interrupted load
      * @param checkpoint called in each page's transaction, just before its commit
@@ -56,18 +81,35 @@ public final class TableLoader implements AutoCloseable {
         this.rows = rowsBefore;
         this.checkpoint = checkpoint;
         this.progress = progress;
+        this.function =
+                "OUTPOST_PAGE_" + UUID.randomUUID().toString().replace("-", "").toUpperCase(Locale.ROOT);
         List<String> names = new ArrayList<>();
-        table.columns().forEach(c -> names.add(Identifiers.sql(c.name())));
+        List<String> returns = new ArrayList<>();
+        List<String> selects = new ArrayList<>();
+        List<ReplicaColumn> columns = table.columns();
+        for (int i = 0; i < columns.size(); i++) {
+            ReplicaColumn c = columns.get(i);
+            names.add(Identifiers.sql(c.name()));
+            returns.add("C" + (i + 1) + " " + PageFunction.functionType(c));
+            selects.add(PageFunction.selectExpression(c.kind(), "P.C" + (i + 1)));
+        }
         if (table.hasRowNumber()) {
             names.add(Identifiers.sql(ReplicaTable.ROW_NUMBER_COLUMN));
+            returns.add("C" + (columns.size() + 1) + " BIGINT");
+            selects.add("P.C" + (columns.size() + 1));
         }
+        String create = "CREATE FUNCTION " + function + "(PAGE_KEY VARCHAR(64)) RETURNS TABLE ("
+                + String.join(", ", returns) + ") LANGUAGE JAVA PARAMETER STYLE DERBY_JDBC_RESULT_SET NO SQL"
+                + " EXTERNAL NAME '" + PageFunction.class.getName() + ".rows'";
         String sql = "insert into " + Identifiers.sql(table.name())
                 + names.stream().collect(Collectors.joining(", ", " (", ")"))
-                + names.stream().map(c -> "?").collect(Collectors.joining(", ", " values (", ")"));
+                + " select " + String.join(", ", selects) + " from table(" + function + "(?)) P";
         try {
+            ddl(create);
             connection.setAutoCommit(false);
             this.insert = connection.prepareStatement(sql);
         } catch (SQLException e) {
+            dropFunction();
             throw replicaError("cannot prepare the insert", e);
         }
     }
@@ -81,46 +123,43 @@ public final class TableLoader implements AutoCloseable {
      *     Derby refuses a row
      */
     public RowLines.End loadPage(BufferedReader reader) {
-        long pageRows = 0;
-        try {
-            String line;
-            while ((line = reader.readLine()) != null) {
-                RowLines.Line parsed = parse(line);
-                if (parsed instanceof RowLines.End end) {
-                    if (end.rows() != pageRows) {
-                        throw protocolError(
-                                "the page's end marker counts " + end.rows() + " rows but " + pageRows + " arrived");
-                    }
-                    insert.executeBatch();
-                    checkpoint.beforeCommit(end, rows);
-                    connection.commit();
-                    progress.accept(rows);
-                    return end;
-                }
-                bindRow(((RowLines.Row) parsed).values());
-                insert.addBatch();
-                pageRows++;
-                rows++;
-                if (pageRows % BATCH_ROWS == 0) {
-                    insert.executeBatch();
-                }
-                if (rows % PROGRESS_ROWS == 0) {
-                    progress.accept(rows);
-                }
+        String key = function + ":" + rows;
+        PageFunction.Page page = PageFunction.open(key, reader, table, rows, total -> {
+            if (total % PROGRESS_ROWS == 0) {
+                progress.accept(total);
             }
-            throw protocolError("the page ended without its end marker after " + pageRows + " rows (truncated)");
-        } catch (IOException e) {
-            rollback();
-            throw new OutpostException(
-                    ErrorCode.SERVER_UNREACHABLE,
-                    "Connection lost while reading table " + table.name() + ": " + e.getMessage(),
-                    e);
+        });
+        try {
+            insert.setString(1, key);
+            long inserted = insert.executeLargeUpdate();
+            RowLines.End end = page.end();
+            if (end == null || inserted != end.rows()) {
+                throw new OutpostException(
+                        ErrorCode.REPLICA_ERROR,
+                        "Table " + table.name() + ": " + inserted + " rows stored of a page of " + page.rows());
+            }
+            long before = rows;
+            rows += end.rows();
+            if (end.next() == null) {
+                restoreKeys();
+            } else if (before == 0) {
+                dropKeys();
+            }
+            checkpoint.beforeCommit(end, rows);
+            connection.commit();
+            progress.accept(rows);
+            return end;
         } catch (SQLException e) {
             rollback();
+            if (page.failure() != null) {
+                throw page.failure();
+            }
             throw replicaError("cannot store a row", e);
         } catch (OutpostException e) {
             rollback();
             throw e;
+        } finally {
+            page.close();
         }
     }
 
@@ -135,6 +174,74 @@ public final class TableLoader implements AutoCloseable {
             insert.close();
         } catch (SQLException e) {
             throw replicaError("cannot close the insert", e);
+        } finally {
+            dropFunction();
+        }
+    }
+
+    /** Drops the table's primary key and unique constraints (in the current transaction). */
+    private void dropKeys() throws SQLException {
+        List<String> names = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement(KEY_CONSTRAINTS)) {
+            ps.setString(1, Identifiers.catalogName(table.name()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                }
+            }
+        }
+        try (Statement st = connection.createStatement()) {
+            for (String name : names) {
+                st.execute("ALTER TABLE " + Identifiers.sql(table.name()) + " DROP CONSTRAINT \""
+                        + name.replace("\"", "\"\"") + '"');
+            }
+        }
+        keysDropped = !names.isEmpty();
+    }
+
+    /** Adds the primary key and unique constraints back if the table lacks its primary key. */
+    private void restoreKeys() throws SQLException {
+        boolean hasPrimaryKey;
+        try (PreparedStatement ps = connection.prepareStatement(KEY_CONSTRAINTS + " AND C.TYPE = 'P'")) {
+            ps.setString(1, Identifiers.catalogName(table.name()));
+            try (ResultSet rs = ps.executeQuery()) {
+                hasPrimaryKey = rs.next();
+            }
+        }
+        if (hasPrimaryKey) {
+            return;
+        }
+        List<String> key = table.hasRowNumber() ? List.of(ReplicaTable.ROW_NUMBER_COLUMN) : table.primaryKey();
+        String name = Identifiers.sql(table.name());
+        try (Statement st = connection.createStatement()) {
+            st.execute("ALTER TABLE " + name + " ADD PRIMARY KEY " + columnList(key));
+            for (List<String> unique : table.uniqueKeys()) {
+                st.execute("ALTER TABLE " + name + " ADD UNIQUE " + columnList(unique));
+            }
+        }
+        LOG.debug("Built the keys of {} after loading it (dropped by this load: {})", table.name(), keysDropped);
+    }
+
+    private static String columnList(List<String> columns) {
+        return columns.stream().map(Identifiers::sql).collect(Collectors.joining(", ", "(", ")"));
+    }
+
+    /** Runs one statement on a connection of its own, committed at once. */
+    private void ddl(String sql) throws SQLException {
+        try (Connection own =
+                        DriverManager.getConnection(connection.getMetaData().getURL());
+                Statement st = own.createStatement()) {
+            own.setAutoCommit(true);
+            st.execute(sql);
+        }
+    }
+
+    private void dropFunction() {
+        try {
+            ddl("DROP FUNCTION " + function);
+        } catch (SQLException e) {
+            // left behind it is harmless: nothing calls it again
+            LOG.debug("Could not drop {}: {}", function, e.getMessage());
         }
     }
 
@@ -150,51 +257,12 @@ public final class TableLoader implements AutoCloseable {
         void beforeCommit(RowLines.End end, long rows) throws SQLException;
     }
 
-    private RowLines.Line parse(String line) {
-        try {
-            return RowLines.parse(line);
-        } catch (IllegalArgumentException e) {
-            throw protocolError(e.getMessage());
-        }
-    }
-
-    private void bindRow(String[] values) throws SQLException {
-        List<ReplicaColumn> columns = table.columns();
-        if (values.length != columns.size()) {
-            throw protocolError("a row has " + values.length + " values, the table has " + columns.size() + " columns");
-        }
-        for (int i = 0; i < values.length; i++) {
-            ReplicaColumn column = columns.get(i);
-            Object value;
-            try {
-                value = PgText.parse(column.kind(), values[i]);
-            } catch (PgText.Unrepresentable e) {
-                throw new OutpostException(
-                        ErrorCode.SCHEMA_UNSUPPORTED,
-                        "Table " + table.name() + ": column " + column.name() + " holds " + e.getMessage()
-                                + "; nothing was changed");
-            } catch (IllegalArgumentException e) {
-                throw protocolError(table.name() + "." + column.name() + " is " + e.getMessage());
-            }
-            binder.bind(insert, i + 1, column.kind(), value);
-        }
-        if (table.hasRowNumber()) {
-            insert.setLong(values.length + 1, rows + 1);
-        }
-    }
-
     private void rollback() {
         try {
-            insert.clearBatch();
             connection.rollback();
         } catch (SQLException ignored) {
             // the load already failed; what was committed before stays for a resume
         }
-    }
-
-    private OutpostException protocolError(String message) {
-        return new OutpostException(
-                ErrorCode.PROTOCOL_ERROR, "Bad row page for table " + table.name() + ": " + message);
     }
 
     private OutpostException replicaError(String message, SQLException e) {

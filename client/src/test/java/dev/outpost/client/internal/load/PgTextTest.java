@@ -58,6 +58,37 @@ class PgTextTest {
     }
 
     @Test
+    void readsTheCommonFormsWithoutAFormatterAsTheGeneralParserDoes() {
+        assertEquals(
+                LocalDateTime.of(2024, 1, 31, 12, 0, 0, 120_000_000),
+                PgText.parse(ColumnKind.TIMESTAMP, "2024-01-31 12:00:00.12"));
+        assertEquals(
+                LocalDateTime.of(2024, 1, 31, 12, 0, 0, 123_456_000),
+                PgText.parse(ColumnKind.TIMESTAMP_UTC, "2024-01-31 12:00:00.123456+00"));
+        assertEquals(
+                LocalDateTime.of(1900, 1, 1, 0, 0, 0),
+                PgText.parse(ColumnKind.TIMESTAMP_UTC, "1900-01-01 00:09:21+00:09:21"));
+        assertEquals(
+                LocalDateTime.of(2023, 12, 31, 23, 0),
+                PgText.parse(ColumnKind.TIMESTAMP_UTC, "2024-01-01 08:00:00+09"));
+        assertEquals(LocalDate.of(1, 1, 1), PgText.parse(ColumnKind.DATE, "0001-01-01"));
+        assertBad(ColumnKind.TIMESTAMP, "2024-02-30 00:00:00", "not a valid timestamp value");
+        assertBad(ColumnKind.TIMESTAMP, "2024-01-31 25:00:00", "not a valid timestamp value");
+        assertBad(ColumnKind.TIMESTAMP_UTC, "2024-01-31 12:00:00+0", "not a valid timestamp_utc value");
+        assertBad(ColumnKind.TIMESTAMP_UTC, "9999-12-31 23:00:00-05", "Derby's timestamp_utc cannot hold");
+        assertBad(ColumnKind.DATE, "2024-1-31", "not a valid date value");
+    }
+
+    @Test
+    void writesDerbysTextForm() {
+        assertEquals("2024-01-31", DerbyBinder.derbyText(ColumnKind.DATE, LocalDate.of(2024, 1, 31)));
+        assertEquals(
+                "0044-03-05 07:08:09.000120000",
+                DerbyBinder.derbyText(ColumnKind.TIMESTAMP, LocalDateTime.of(44, 3, 5, 7, 8, 9, 120_000)));
+        assertEquals("9999-12-31 23:59:59.999999999", DerbyBinder.derbyText(ColumnKind.TIMESTAMP_UTC, PgText.INFINITY));
+    }
+
+    @Test
     void decodesByteaHex() {
         assertArrayEquals(new byte[] {1, 2, (byte) 0xff}, (byte[]) PgText.parse(ColumnKind.BLOB, "\\x0102ff"));
         assertArrayEquals(new byte[0], (byte[]) PgText.parse(ColumnKind.BLOB, "\\x"));

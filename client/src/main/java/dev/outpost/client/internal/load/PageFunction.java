@@ -1,0 +1,297 @@
+package dev.outpost.client.internal.load;
+
+import dev.outpost.client.ErrorCode;
+import dev.outpost.client.OutpostException;
+import dev.outpost.client.internal.schema.ColumnKind;
+import dev.outpost.client.internal.schema.ReplicaColumn;
+import dev.outpost.client.internal.schema.ReplicaTable;
+import dev.outpost.protocol.RowLines;
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.sql.Blob;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongConsumer;
+import javax.sql.rowset.serial.SerialBlob;
+import org.apache.derby.vti.VTITemplate;
+
+/**
+ * One page of rows as a Derby table function, so that a page is stored by one {@code INSERT ...
+ * SELECT ... FROM TABLE(fn(key))} statement instead of a JDBC batch per thousand rows: Derby pulls
+ * each row from the page's lines as it inserts it, without a parameter set per row. The table
+ * function ({@link #rows(String)}) finds the open page by the key {@link TableLoader} passes.
+ *
+ * <p>Values arrive converted ({@link PgText}); dates and timestamps are handed to Derby as its own
+ * text form and cast in the statement (never through {@code java.sql.Timestamp} and a time zone). A
+ * failure (a truncated or malformed page, a value Derby cannot hold, a broken connection) is kept as
+ * the {@link OutpostException} to report and surfaces in Derby as an {@link SQLException}.
+ */
+public final class PageFunction {
+    private static final Map<String, Page> OPEN = new ConcurrentHashMap<>();
+
+    private PageFunction() {}
+
+    /** The table function's entry point, named in its {@code EXTERNAL NAME}. */
+    public static ResultSet rows(String key) throws SQLException {
+        Page page = OPEN.get(key);
+        if (page == null) {
+            throw new SQLException("Outpost: no page is open under " + key);
+        }
+        return page;
+    }
+
+    /** The type a column has in the table function's result: Derby's text form for dates and times. */
+    static String functionType(ReplicaColumn c) {
+        return switch (c.kind()) {
+            case BIGINT -> "BIGINT";
+            case INTEGER -> "INTEGER";
+            case SMALLINT -> "SMALLINT";
+            case DECIMAL -> "DECIMAL(" + c.precision() + ", " + c.scale() + ")";
+            case DOUBLE -> "DOUBLE";
+            case REAL -> "REAL";
+            case BOOLEAN -> "BOOLEAN";
+            case VARCHAR -> "VARCHAR(" + c.length() + ")";
+            case UUID -> "CHAR(36)";
+            case CLOB -> "CLOB";
+            case BLOB -> "BLOB";
+            case DATE, TIMESTAMP, TIMESTAMP_UTC -> "VARCHAR(32)";
+        };
+    }
+
+    /** The select expression storing function column {@code name} into a column of this kind. */
+    static String selectExpression(ColumnKind kind, String name) {
+        return switch (kind) {
+            case DATE -> "CAST(" + name + " AS DATE)";
+            case TIMESTAMP, TIMESTAMP_UTC -> "CAST(" + name + " AS TIMESTAMP)";
+            default -> name;
+        };
+    }
+
+    /** Opens a page under {@code key}; {@link Page#close()} removes it. */
+    static Page open(String key, BufferedReader lines, ReplicaTable table, long rowsBefore, LongConsumer eachRow) {
+        Page page = new Page(key, lines, table, rowsBefore, eachRow);
+        OPEN.put(key, page);
+        return page;
+    }
+
+    /** The rows of one page, read line by line as Derby asks for them. */
+    static final class Page extends VTITemplate {
+        private final String key;
+        private final BufferedReader lines;
+        private final ReplicaTable table;
+        private final ColumnKind[] kinds;
+        private final Object[] values;
+        private final long rowsBefore;
+        private final LongConsumer eachRow;
+        private long pageRows;
+        private boolean lastWasNull;
+        private RowLines.End end;
+        private OutpostException failure;
+
+        private Page(String key, BufferedReader lines, ReplicaTable table, long rowsBefore, LongConsumer eachRow) {
+            this.key = key;
+            this.lines = lines;
+            this.table = table;
+            List<ReplicaColumn> columns = table.columns();
+            this.kinds = new ColumnKind[columns.size()];
+            for (int i = 0; i < kinds.length; i++) {
+                kinds[i] = columns.get(i).kind();
+            }
+            this.values = new Object[kinds.length + (table.hasRowNumber() ? 1 : 0)];
+            this.rowsBefore = rowsBefore;
+            this.eachRow = eachRow;
+        }
+
+        /** The end marker, once the page was read to it and its count matched. */
+        RowLines.End end() {
+            return end;
+        }
+
+        /** Rows read so far. */
+        long rows() {
+            return pageRows;
+        }
+
+        /** Why reading failed, if it did. */
+        OutpostException failure() {
+            return failure;
+        }
+
+        @Override
+        public boolean next() throws SQLException {
+            if (end != null || failure != null) {
+                return false;
+            }
+            try {
+                String line = lines.readLine();
+                if (line == null) {
+                    throw protocolError(
+                            "the page ended without its end marker after " + pageRows + " rows (truncated)");
+                }
+                RowLines.Line parsed = parse(line);
+                if (parsed instanceof RowLines.End e) {
+                    if (e.rows() != pageRows) {
+                        throw protocolError(
+                                "the page's end marker counts " + e.rows() + " rows but " + pageRows + " arrived");
+                    }
+                    end = e;
+                    return false;
+                }
+                convert(((RowLines.Row) parsed).values());
+                pageRows++;
+                if (table.hasRowNumber()) {
+                    values[kinds.length] = rowsBefore + pageRows;
+                }
+                eachRow.accept(rowsBefore + pageRows);
+                return true;
+            } catch (IOException e) {
+                throw fail(new OutpostException(
+                        ErrorCode.SERVER_UNREACHABLE,
+                        "Connection lost while reading table " + table.name() + ": " + e.getMessage(),
+                        e));
+            } catch (OutpostException e) {
+                throw fail(e);
+            }
+        }
+
+        private SQLException fail(OutpostException e) {
+            failure = e;
+            return new SQLException(e.getMessage(), "38000", e);
+        }
+
+        private RowLines.Line parse(String line) {
+            try {
+                return RowLines.parse(line);
+            } catch (IllegalArgumentException e) {
+                throw protocolError(e.getMessage());
+            }
+        }
+
+        private void convert(String[] texts) {
+            if (texts.length != kinds.length) {
+                throw protocolError(
+                        "a row has " + texts.length + " values, the table has " + kinds.length + " columns");
+            }
+            for (int i = 0; i < texts.length; i++) {
+                Object value;
+                try {
+                    value = PgText.parse(kinds[i], texts[i]);
+                } catch (PgText.Unrepresentable e) {
+                    throw new OutpostException(
+                            ErrorCode.SCHEMA_UNSUPPORTED,
+                            "Table " + table.name() + ": column "
+                                    + table.columns().get(i).name() + " holds " + e.getMessage()
+                                    + "; nothing was changed");
+                } catch (IllegalArgumentException e) {
+                    throw protocolError(
+                            table.name() + "." + table.columns().get(i).name() + " is " + e.getMessage());
+                }
+                if (value != null) {
+                    switch (kinds[i]) {
+                        case DATE, TIMESTAMP, TIMESTAMP_UTC -> value = DerbyBinder.derbyText(kinds[i], value);
+                        default -> {
+                            // stored as parsed
+                        }
+                    }
+                }
+                values[i] = value;
+            }
+        }
+
+        private OutpostException protocolError(String message) {
+            return new OutpostException(
+                    ErrorCode.PROTOCOL_ERROR, "Bad row page for table " + table.name() + ": " + message);
+        }
+
+        private Object value(int column) {
+            Object value = values[column - 1];
+            lastWasNull = value == null;
+            return value;
+        }
+
+        @Override
+        public boolean wasNull() {
+            return lastWasNull;
+        }
+
+        @Override
+        public Object getObject(int column) {
+            return value(column);
+        }
+
+        @Override
+        public String getString(int column) {
+            Object value = value(column);
+            return value == null ? null : value.toString();
+        }
+
+        @Override
+        public long getLong(int column) {
+            Object value = value(column);
+            return value == null ? 0 : ((Number) value).longValue();
+        }
+
+        @Override
+        public int getInt(int column) {
+            Object value = value(column);
+            return value == null ? 0 : ((Number) value).intValue();
+        }
+
+        @Override
+        public short getShort(int column) {
+            Object value = value(column);
+            return value == null ? 0 : ((Number) value).shortValue();
+        }
+
+        @Override
+        public double getDouble(int column) {
+            Object value = value(column);
+            return value == null ? 0 : ((Number) value).doubleValue();
+        }
+
+        @Override
+        public float getFloat(int column) {
+            Object value = value(column);
+            return value == null ? 0 : ((Number) value).floatValue();
+        }
+
+        @Override
+        public BigDecimal getBigDecimal(int column) {
+            return (BigDecimal) value(column);
+        }
+
+        @Override
+        public boolean getBoolean(int column) {
+            Object value = value(column);
+            return value != null && (Boolean) value;
+        }
+
+        @Override
+        public byte[] getBytes(int column) {
+            return (byte[]) value(column);
+        }
+
+        @Override
+        public InputStream getBinaryStream(int column) {
+            byte[] value = (byte[]) value(column);
+            return value == null ? null : new ByteArrayInputStream(value);
+        }
+
+        @Override
+        public Blob getBlob(int column) throws SQLException {
+            byte[] value = (byte[]) value(column);
+            return value == null ? null : new SerialBlob(value);
+        }
+
+        @Override
+        public void close() {
+            OPEN.remove(key, this);
+        }
+    }
+}
