@@ -87,14 +87,7 @@ public final class SyncHttpClient implements ReplicaSource, AutoCloseable {
                     .append('=')
                     .append(URLEncoder.encode(after, StandardCharsets.UTF_8));
         }
-        URI uri = uri(path.toString());
-        try (InputStream body = send(uri, MediaTypes.NDJSON, Duration.ZERO);
-                BufferedReader lines =
-                        new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8), 1 << 16)) {
-            return reader.read(lines);
-        } catch (IOException e) {
-            throw unreachable(uri, e);
-        }
+        return readLines(uri(path.toString()), Duration.ZERO, reader);
     }
 
     @Override
@@ -143,8 +136,12 @@ public final class SyncHttpClient implements ReplicaSource, AutoCloseable {
                     .append('=')
                     .append(URLEncoder.encode(schemaFingerprint, StandardCharsets.UTF_8));
         }
-        URI uri = uri(path.toString());
-        try (InputStream body = send(uri, MediaTypes.NDJSON, Duration.ofSeconds(waitSeconds));
+        return readLines(uri(path.toString()), Duration.ofSeconds(waitSeconds), reader);
+    }
+
+    /** Streams the NDJSON answer of {@code uri} to {@code reader}; {@code held}: see {@link #send}. */
+    private RowLines.End readLines(URI uri, Duration held, PageReader reader) {
+        try (InputStream body = send(uri, MediaTypes.NDJSON, held);
                 BufferedReader lines =
                         new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8), 1 << 16)) {
             return reader.read(lines);
