@@ -203,6 +203,9 @@ class EndToEndIT {
     void aServerStoppedMidDownloadLeavesThePreviousCompleteReplica() throws Exception {
         Map<String, Integer> before;
         try (OutpostReplica a = open("a")) {
+            // a table created by the last release joins the change feed a moment after it was created;
+            // a sync after that rebuilds it to follow it, so that below only the changed table differs
+            a.sync();
             before = assertReplicaEqualsPostgres(a, RELEASE_4_TABLES);
         }
         String currentBefore = currentDb("a", work);
