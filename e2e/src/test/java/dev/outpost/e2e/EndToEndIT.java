@@ -174,12 +174,15 @@ class EndToEndIT {
                 assertEquals(SyncResult.Outcome.REBUILT, result.outcome(), name);
                 assertEquals(name.equals("a") ? "2.0" : "1.0", result.previousTag());
                 assertEquals("4.0", result.newTag());
+                // a table a release created joins the change feed a moment after it was created: the
+                // replica rebuilds it once more to follow it, which is not a second migration
                 assertEquals(
                         1,
                         events.stream()
-                                .filter(SyncEvent.RebuildStarted.class::isInstance)
+                                .filter(e -> e instanceof SyncEvent.RebuildStarted r
+                                        && !r.reason().equals("following the change feed"))
                                 .count(),
-                        name + ": one rebuild");
+                        name + ": one rebuild for the skipped releases: " + events);
                 assertReplicaEqualsPostgres(replica, RELEASE_4_TABLES);
                 assertEquals(SyncResult.Outcome.UP_TO_DATE, replica.sync().outcome(), name);
             }

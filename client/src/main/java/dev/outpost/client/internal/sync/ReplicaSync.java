@@ -77,7 +77,7 @@ public final class ReplicaSync {
                 && Objects.equals(previousTag, version.tag())
                 && Objects.equals(local.get().schemaFingerprint(), version.schemaFingerprint());
         if (current
-                && !downloadEverything
+                && scope == Scope.IF_VERSION_CHANGED
                 && (feed.isPresent() || feedPosition().isEmpty())) {
             LOG.info("Replica is up to date (tag {})", previousTag);
             return upToDate(previousTag, start);
@@ -87,6 +87,19 @@ public final class ReplicaSync {
         // taken after the schema was read and before any page is: see FeedState
         OptionalLong position = feedPosition();
         RebuildPlan plan = RebuildPlan.of(local, tables, feed, position.isPresent());
+        if (LOG.isInfoEnabled() && local.isPresent()) {
+            for (ReplicaTable t : tables) {
+                boolean sameDefinition = local.get().tables().stream()
+                        .anyMatch(held ->
+                                held.name().equals(t.name()) && Objects.equals(held.fingerprint(), t.fingerprint()));
+                if (sameDefinition && plan.download().contains(t.name())) {
+                    LOG.info(
+                            "{} is unchanged but downloaded again to follow the change feed (replica follows: {})",
+                            t.name(),
+                            feed.map(f -> f.tables().get(t.name())).orElse(null));
+                }
+            }
+        }
         boolean joiningFeed = position.isPresent() && feed.isEmpty();
         if (downloadEverything || joiningFeed) {
             plan = plan.downloadAll();
