@@ -243,9 +243,6 @@ public final class FeedFollower {
                 .map(t -> replicaTables.get(t.name()))
                 .filter(t -> t != null && !feed.get().tables().containsKey(t.name()))
                 .toList();
-        LOG.info(
-                "unfollowed: {}",
-                unfollowed.stream().map(t -> t.name() + "=" + t.followed()).toList());
         if (unfollowed.stream().anyMatch(ReplicaTable::followed)) {
             resync.run(ReplicaSync.Scope.TABLES_TO_FOLLOW);
             return 0;
