@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * Copies a sample database that ships as HSQLDB files in a jar (Chinook, FoodMart) into PostgreSQL:
- * its tables with the same names, columns, types and primary keys, and every row.
+ * Copies a sample database that ships as HSQLDB files in a jar (Chinook, FoodMart) into a PostgreSQL
+ * schema: its tables with the same names, columns, types and primary keys, and every row.
  */
 final class HsqldbCopy {
     private static final int BATCH = 5000;
@@ -25,11 +25,12 @@ final class HsqldbCopy {
     private record Column(String name, int jdbcType, int size, int scale, boolean nullable) {}
 
     /**
-     * Copies every table of {@code schema} in the HSQLDB database at {@code url}.
+     * Copies every table of {@code schema} in the HSQLDB database at {@code url} into PostgreSQL schema
+     * {@code pgSchema} (created if missing).
      *
      * @return the copied table names
      */
-    static List<String> copy(String url, String schema, Connection pg) throws SQLException {
+    static List<String> copy(String url, String schema, Connection pg, String pgSchema) throws SQLException {
         List<String> copied = new ArrayList<>();
         try (Connection hsql = DriverManager.getConnection(url, "sa", "")) {
             DatabaseMetaData meta = hsql.getMetaData();
@@ -39,13 +40,17 @@ final class HsqldbCopy {
                     tables.add(rs.getString("TABLE_NAME"));
                 }
             }
+            try (Statement st = pg.createStatement()) {
+                st.execute("create schema if not exists " + quote(pgSchema));
+            }
             for (String table : tables) {
                 List<Column> columns = columns(meta, schema, table);
                 List<String> key = primaryKey(meta, schema, table);
+                String target = quote(pgSchema) + "." + quote(table);
                 try (Statement st = pg.createStatement()) {
-                    st.execute(createTable(table, columns, key));
+                    st.execute(createTable(target, columns, key));
                 }
-                copyRows(hsql, pg, schema, table, columns);
+                copyRows(hsql, pg, schema, table, target, columns);
                 copied.add(table);
             }
         }
@@ -83,14 +88,15 @@ final class HsqldbCopy {
         return sorted;
     }
 
-    private static String createTable(String table, List<Column> columns, List<String> key) {
+    /** @param target the table as PostgreSQL SQL */
+    private static String createTable(String target, List<Column> columns, List<String> key) {
         String body = columns.stream()
                 .map(c -> quote(c.name()) + " " + pgType(c) + (c.nullable() ? "" : " not null"))
                 .collect(Collectors.joining(", "));
         if (!key.isEmpty()) {
             body += ", primary key (" + key.stream().map(HsqldbCopy::quote).collect(Collectors.joining(", ")) + ")";
         }
-        return "create table " + quote(table) + " (" + body + ")";
+        return "create table " + target + " (" + body + ")";
     }
 
     private static String pgType(Column c) {
@@ -113,10 +119,11 @@ final class HsqldbCopy {
         };
     }
 
-    private static void copyRows(Connection hsql, Connection pg, String schema, String table, List<Column> columns)
+    private static void copyRows(
+            Connection hsql, Connection pg, String schema, String table, String target, List<Column> columns)
             throws SQLException {
         String names = columns.stream().map(c -> quote(c.name())).collect(Collectors.joining(", "));
-        String insert = "insert into " + quote(table) + " (" + names + ") values ("
+        String insert = "insert into " + target + " (" + names + ") values ("
                 + columns.stream().map(c -> "?").collect(Collectors.joining(", ")) + ")";
         boolean autoCommit = pg.getAutoCommit();
         pg.setAutoCommit(false);

@@ -39,6 +39,12 @@ final class OutpostStack implements AutoCloseable {
      * directory, {@code token} is the sync token the server accepts.
      */
     static OutpostStack start(String name, String token, Preparation preparation) throws Exception {
+        return start(name, token, "", preparation);
+    }
+
+    /** Starts it all, with more server properties ({@code key=value} lines). */
+    static OutpostStack start(String name, String token, String serverProperties, Preparation preparation)
+            throws Exception {
         Path runDir = Path.of(System.getProperty("outpost.runDir", "target")).toAbsolutePath();
         EmbeddedPostgres postgres = TestPostgres.start();
         Path properties = runDir.resolve(name + "-server.properties");
@@ -54,7 +60,8 @@ final class OutpostStack implements AutoCloseable {
                     TestPostgres.serverProperties(postgres.getPort(), name, name) + "outpost.sync-tokens=" + token
                             + "\noutpost.liquibase.enabled=false\n"
                             // the tests migrate and sync at once: every version check reads the database
-                            + "outpost.version.max-age-ms=0\n");
+                            + "outpost.version.max-age-ms=0\n"
+                            + serverProperties);
             stack.server = PayaraMicroServer.start(runDir, properties, name);
             return stack;
         } catch (Exception | Error e) {

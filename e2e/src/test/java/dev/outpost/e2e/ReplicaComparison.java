@@ -31,11 +31,12 @@ final class ReplicaComparison {
     /** Column name and PostgreSQL type of a table, in ordinal order. */
     record Column(String name, String type) {}
 
-    static List<Column> columns(Connection pg, String table) throws SQLException {
+    static List<Column> columns(Connection pg, String schema, String table) throws SQLException {
         List<Column> columns = new ArrayList<>();
         try (PreparedStatement ps = pg.prepareStatement("select column_name, udt_name from information_schema.columns"
-                + " where table_schema = 'public' and table_name = ? order by ordinal_position")) {
-            ps.setString(1, table);
+                + " where table_schema = ? and table_name = ? order by ordinal_position")) {
+            ps.setString(1, schema);
+            ps.setString(2, table);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     columns.add(new Column(rs.getString(1), rs.getString(2)));
@@ -45,11 +46,25 @@ final class ReplicaComparison {
         return columns;
     }
 
-    /** Asserts that the replica's table has the same columns and rows; returns the row count. */
+    /** Asserts that the replica's table of the home schema has the same columns and rows; returns the row count. */
     static int assertSameRows(Connection pg, Connection derby, String table) throws SQLException {
-        List<Column> columns = columns(pg, table);
-        List<String> expected = pgRows(pg, table, columns);
-        List<String> actual = derbyRows(derby, table, columns);
+        return assertSameRows(pg, derby, "public", null, table);
+    }
+
+    /**
+     * Asserts that the replica's table has the same columns and rows; returns the row count.
+     *
+     * @param pgSchema the table's PostgreSQL schema
+     * @param derbySchema its Derby schema ({@code null}: the default schema), as PostgreSQL spells it
+     */
+    static int assertSameRows(Connection pg, Connection derby, String pgSchema, String derbySchema, String table)
+            throws SQLException {
+        List<Column> columns = columns(pg, pgSchema, table);
+        List<String> expected = pgRows(pg, pgSchema, table, columns);
+        List<String> actual = derbyRows(
+                derby,
+                (derbySchema == null ? "" : Identifiers.sql(derbySchema) + ".") + Identifiers.sql(table),
+                columns);
         assertEquals(expected.size(), actual.size(), table + ": row count");
         for (int i = 0; i < expected.size(); i++) {
             if (!expected.get(i).equals(actual.get(i))) {
@@ -64,11 +79,12 @@ final class ReplicaComparison {
         return row.length() > 2000 ? row.substring(0, 2000) + "..." : row;
     }
 
-    private static List<String> pgRows(Connection pg, String table, List<Column> columns) throws SQLException {
+    private static List<String> pgRows(Connection pg, String schema, String table, List<Column> columns)
+            throws SQLException {
         String sql = columns.stream()
                         .map(c -> "t.\"" + c.name() + "\"::text")
                         .collect(Collectors.joining(", ", "select ", " from \""))
-                + table + "\" t";
+                + schema + "\".\"" + table + "\" t";
         List<String> rows = new ArrayList<>();
         try (Statement st = pg.createStatement()) {
             st.execute("set time zone 'UTC'");
@@ -90,11 +106,12 @@ final class ReplicaComparison {
         return rows;
     }
 
+    /** @param table the table as Derby SQL */
     private static List<String> derbyRows(Connection derby, String table, List<Column> columns) throws SQLException {
         String sql = columns.stream()
                         .map(c -> Identifiers.sql(c.name()))
                         .collect(Collectors.joining(", ", "select ", " from "))
-                + Identifiers.sql(table);
+                + table;
         List<String> rows = new ArrayList<>();
         try (Statement st = derby.createStatement();
                 ResultSet rs = st.executeQuery(sql)) {

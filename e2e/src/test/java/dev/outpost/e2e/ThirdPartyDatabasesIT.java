@@ -21,7 +21,9 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * Real databases we did not design, Chinook (mixed-case names, composite keys) and FoodMart (fact
  * tables without primary keys, hundreds of thousands of rows), copied from their HSQLDB files on Maven
- * Central into one PostgreSQL database, replicated and verified.
+ * Central into two schemas of one PostgreSQL database (FoodMart in the home schema {@code public},
+ * Chinook in schema {@code chinook}; both synced: {@code outpost.schemas=public,chinook}), replicated
+ * and verified. Chinook's tables live in the replica's Derby schema {@code CHINOOK}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ThirdPartyDatabasesIT {
@@ -36,9 +38,9 @@ class ThirdPartyDatabasesIT {
 
     @BeforeAll
     void startServer() throws Exception {
-        stack = OutpostStack.start("samples", SYNC_TOKEN, c -> {
-            chinook.addAll(HsqldbCopy.copy("jdbc:hsqldb:res:chinook", "chinook", c));
-            foodmart.addAll(HsqldbCopy.copy("jdbc:hsqldb:res:foodmart", "foodmart", c));
+        stack = OutpostStack.start("samples", SYNC_TOKEN, "outpost.schemas=public,chinook\n", c -> {
+            chinook.addAll(HsqldbCopy.copy("jdbc:hsqldb:res:chinook", "chinook", c, "chinook"));
+            foodmart.addAll(HsqldbCopy.copy("jdbc:hsqldb:res:foodmart", "foodmart", c, "public"));
             TestLiquibase.update(c, "fixtures/third-party/changelog.yaml", null);
         });
         server = stack.server();
@@ -69,6 +71,10 @@ class ThirdPartyDatabasesIT {
             assertEquals(SyncResult.Outcome.CREATED, result.outcome());
             assertEquals(
                     chinook.size() + foodmart.size(), result.tablesRebuilt().size());
+            assertTrue(
+                    result.tablesRebuilt().contains("chinook.Album"),
+                    result.tablesRebuilt().toString());
+            assertTrue(result.tablesRebuilt().contains("customer"), "FoodMart's, of the home schema");
             VerifyResult verified = replica.verify();
             assertTrue(verified.matches(), verified.toString());
             assertEquals(
@@ -79,8 +85,9 @@ class ThirdPartyDatabasesIT {
             try (Connection pg = pg();
                     Connection derby = replica.openConnection()) {
                 for (String table : chinook) {
-                    ReplicaComparison.assertSameRows(pg, derby, table);
+                    ReplicaComparison.assertSameRows(pg, derby, "chinook", "chinook", table);
                 }
+                ReplicaComparison.assertSameRows(pg, derby, "customer");
             }
         }
     }

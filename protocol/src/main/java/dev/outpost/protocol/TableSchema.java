@@ -5,7 +5,15 @@ import java.util.List;
 /**
  * One synced table: its columns in PostgreSQL's order, keys and a fingerprint of all of it.
  *
- * @param name table name exactly as in PostgreSQL
+ * <p>A server syncs the tables of its <em>home</em> schema and, if configured, of further schemas. A
+ * table's {@linkplain #name() name} in the protocol (paths, change lines, fingerprints) is its
+ * PostgreSQL name for a table of the home schema, and {@code schema.table} for a table of another
+ * schema, which then also names its {@linkplain #schema() schema}.
+ *
+ * @param name the table's name in the protocol: exactly as in PostgreSQL, qualified by its schema and a
+ *     dot when {@code schema} is not {@code null}
+ * @param schema the PostgreSQL schema of a table outside the server's home schema, or {@code null} for
+ *     a table of the home schema
  * @param columns columns in ordinal order
  * @param primaryKey primary-key columns in key order (rows are paged in this order)
  * @param uniqueConstraints unique constraints, each a list of columns
@@ -20,10 +28,22 @@ import java.util.List;
  */
 public record TableSchema(
         String name,
+        String schema,
         List<ColumnSchema> columns,
         List<String> primaryKey,
         List<List<String>> uniqueConstraints,
         List<ForeignKeySchema> foreignKeys,
         String fingerprint,
         String shape,
-        boolean followed) {}
+        boolean followed) {
+
+    /** The protocol name of table {@code table} of PostgreSQL schema {@code schema} (null: the home schema). */
+    public static String qualifiedName(String schema, String table) {
+        return schema == null ? table : schema + "." + table;
+    }
+
+    /** The table's own PostgreSQL name, without its schema. */
+    public String tableName() {
+        return schema == null ? name : name.substring(schema.length() + 1);
+    }
+}

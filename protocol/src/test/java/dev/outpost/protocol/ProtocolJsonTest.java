@@ -55,6 +55,7 @@ class ProtocolJsonTest {
     void schemaInfoShapeIsPinned() throws Exception {
         TableSchema users = new TableSchema(
                 "users",
+                null,
                 List.of(
                         new ColumnSchema("id", "int8", null, null, null, false),
                         new ColumnSchema("email", "varchar", 320, null, null, false),
@@ -65,7 +66,21 @@ class ProtocolJsonTest {
                 "u1",
                 "r1",
                 true);
-        assertPinned("schema.json", new SchemaInfo("s1", List.of(users)), SchemaInfo.class);
+        TableSchema events = new TableSchema(
+                "audit.events",
+                "audit",
+                List.of(new ColumnSchema("user_id", "int8", null, null, null, false)),
+                List.of(),
+                List.of(),
+                List.of(new ForeignKeySchema("fk_events_user", List.of("user_id"), "users", List.of("id"))),
+                "e1",
+                "r2",
+                false);
+        assertPinned("schema.json", new SchemaInfo("s1", List.of(users, events)), SchemaInfo.class);
+        assertEquals("users", users.tableName());
+        assertEquals("events", events.tableName());
+        assertEquals("audit.events", TableSchema.qualifiedName("audit", "events"));
+        assertEquals("users", TableSchema.qualifiedName(null, "users"));
     }
 
     @Test

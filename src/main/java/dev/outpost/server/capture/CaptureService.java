@@ -39,8 +39,7 @@ public class CaptureService {
             LOG.info("change capture is off (" + OutpostSettings.CAPTURE_ENABLED + "=false)");
             return;
         }
-        capture = new ChangeCapture(
-                CaptureConnections.fromSystemProperties(), settings.schema(), settings.tables(), signal::stored);
+        capture = new ChangeCapture(CaptureConnections.fromSystemProperties(), settings.scope(), signal::stored);
         Thread thread = threads.newThread(capture);
         thread.setName("outpost-change-capture");
         thread.start();

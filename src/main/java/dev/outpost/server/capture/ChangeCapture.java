@@ -1,12 +1,12 @@
 package dev.outpost.server.capture;
 
+import dev.outpost.server.schema.SyncScope;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 import java.util.logging.Level;
@@ -27,21 +27,18 @@ public final class ChangeCapture implements Runnable {
     private static final long IDLE_SLEEP_MILLIS = 1;
 
     private final CaptureConnections connections;
-    private final String schema;
-    private final Set<String> only;
+    private final SyncScope scope;
     private final LongConsumer stored;
     private volatile boolean running = true;
     private volatile boolean capturing;
 
     /**
-     * @param schema the synced schema
-     * @param only the configured table list (empty: every table)
+     * @param scope the synced tables
      * @param stored told the newest position after each stored transaction
      */
-    public ChangeCapture(CaptureConnections connections, String schema, Set<String> only, LongConsumer stored) {
+    public ChangeCapture(CaptureConnections connections, SyncScope scope, LongConsumer stored) {
         this.connections = connections;
-        this.schema = schema;
-        this.only = only;
+        this.scope = scope;
         this.stored = stored;
     }
 
@@ -80,7 +77,7 @@ public final class ChangeCapture implements Runnable {
             FeedTables.create(control);
             try (Connection reader = connections.open();
                     ChangeLogWriter writer = new ChangeLogWriter(connections.open())) {
-                PublishedSchema published = new PublishedSchema(schema, only);
+                PublishedSchema published = new PublishedSchema(scope);
                 published.refresh(control, writer.lastPosition());
                 String slot = FeedTables.slot(control);
                 if (slotMissing(control, slot)) {
@@ -90,7 +87,7 @@ public final class ChangeCapture implements Runnable {
                     createSlot(control, slot);
                 }
                 capturing = true;
-                LOG.info("capturing changes of schema " + schema + " from slot " + slot);
+                LOG.info("capturing changes of schemas " + scope.schemas() + " from slot " + slot);
                 stream(control, reader, writer, published, slot);
             }
         }
@@ -99,7 +96,7 @@ public final class ChangeCapture implements Runnable {
     private void stream(
             Connection control, Connection reader, ChangeLogWriter writer, PublishedSchema published, String slot)
             throws SQLException, InterruptedException {
-        ChangeTranslator translator = new ChangeTranslator(schema, published::tables, reader);
+        ChangeTranslator translator = new ChangeTranslator(scope, published::tables, reader);
         try (Connection replication = connections.openReplication()) {
             PGReplicationStream stream = replication
                     .unwrap(PGConnection.class)

@@ -1,6 +1,7 @@
 package dev.outpost.server.capture;
 
 import dev.outpost.protocol.ChangeLines;
+import dev.outpost.server.schema.SyncScope;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -36,7 +37,7 @@ final class ChangeTranslator {
     private static final String UNDEFINED_TABLE = "42P01";
     private static final String UNDEFINED_COLUMN = "42703";
 
-    private final String schema;
+    private final SyncScope scope;
     private final Supplier<Set<String>> tables;
     private final Connection reader;
     private final TextForms textForms;
@@ -45,11 +46,12 @@ final class ChangeTranslator {
     private final Map<Integer, TextForms.Form[]> forms = new HashMap<>();
 
     /**
-     * @param tables the synced tables (read on every relation message, so new tables are followed)
+     * @param tables protocol names of the published tables (read on every relation message, so new tables
+     *     are followed)
      * @param reader a connection (autocommit) for reading unchanged TOASTed values and the catalog
      */
-    ChangeTranslator(String schema, Supplier<Set<String>> tables, Connection reader) {
-        this.schema = schema;
+    ChangeTranslator(SyncScope scope, Supplier<Set<String>> tables, Connection reader) {
+        this.scope = scope;
         this.tables = tables;
         this.reader = reader;
         this.textForms = new TextForms(reader);
@@ -72,21 +74,20 @@ final class ChangeTranslator {
             if (update.oldKey() != null && synced(relation)) {
                 String[] oldKey = key(relation, update.oldKey());
                 if (!Arrays.equals(oldKey, key(relation, update.row()))) {
-                    sink.add(relation.name(), ChangeLines.DELETE, shapes.get(relation.id()), oldKey);
+                    sink.add(name(relation), ChangeLines.DELETE, shapes.get(relation.id()), oldKey);
                 }
             }
             upsert(update.relation(), update.row(), sink);
         } else if (message instanceof PgOutput.Delete delete) {
             PgOutput.Relation relation = relations.get(delete.relation());
             if (synced(relation)) {
-                sink.add(
-                        relation.name(), ChangeLines.DELETE, shapes.get(relation.id()), key(relation, delete.oldKey()));
+                sink.add(name(relation), ChangeLines.DELETE, shapes.get(relation.id()), key(relation, delete.oldKey()));
             }
         } else if (message instanceof PgOutput.Truncate truncate) {
             for (int id : truncate.relations()) {
                 PgOutput.Relation relation = relations.get(id);
                 if (synced(relation)) {
-                    sink.add(relation.name(), ChangeLines.TRUNCATE, shapes.get(id), new String[0]);
+                    sink.add(name(relation), ChangeLines.TRUNCATE, shapes.get(id), new String[0]);
                 }
             }
         }
@@ -109,7 +110,7 @@ final class ChangeTranslator {
         if (!complete) {
             reread(relation, values, reread);
         }
-        sink.add(relation.name(), ChangeLines.UPSERT, shapes.get(relation.id()), values);
+        sink.add(name(relation), ChangeLines.UPSERT, shapes.get(relation.id()), values);
     }
 
     private TextForms.Form[] forms(PgOutput.Relation relation) throws SQLException {
@@ -126,8 +127,13 @@ final class ChangeTranslator {
 
     private boolean synced(PgOutput.Relation relation) {
         return relation != null
-                && relation.namespace().equals(schema)
-                && tables.get().contains(relation.name());
+                && scope.includes(relation.namespace(), relation.name())
+                && tables.get().contains(name(relation));
+    }
+
+    /** The table's name in the protocol. */
+    private String name(PgOutput.Relation relation) {
+        return scope.name(relation.namespace(), relation.name());
     }
 
     /** The key values of a tuple, in {@code ::text} form. */
@@ -160,7 +166,7 @@ final class ChangeTranslator {
                 keyValues.add(values[i]);
             }
         }
-        sql.append(" from ").append(quote(schema)).append('.').append(quote(relation.name()));
+        sql.append(" from ").append(quote(relation.namespace())).append('.').append(quote(relation.name()));
         sql.append(" where ").append(String.join(" and ", where));
         try (PreparedStatement ps = reader.prepareStatement(sql.toString())) {
             for (int i = 0; i < keyValues.size(); i++) {

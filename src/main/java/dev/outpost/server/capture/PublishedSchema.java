@@ -3,6 +3,7 @@ package dev.outpost.server.capture;
 import dev.outpost.protocol.TableSchema;
 import dev.outpost.server.schema.Fingerprints;
 import dev.outpost.server.schema.PostgresCatalogReader;
+import dev.outpost.server.schema.SyncScope;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -10,7 +11,6 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 
 /**
  * Keeps the publication equal to the synced tables the feed can follow (a primary key and no generated
@@ -22,17 +22,15 @@ import java.util.stream.Collectors;
  * generated columns, so their changes could not carry full rows. Such tables are snapshot-only.
  */
 final class PublishedSchema {
-    private final String schema;
-    private final Set<String> only;
+    private final SyncScope scope;
     private volatile Set<String> tables = Set.of();
     private String fingerprint;
 
-    PublishedSchema(String schema, Set<String> only) {
-        this.schema = schema;
-        this.only = only;
+    PublishedSchema(SyncScope scope) {
+        this.scope = scope;
     }
 
-    /** The published tables as last refreshed. */
+    /** Protocol names of the published tables as last refreshed. */
     Set<String> tables() {
         return tables;
     }
@@ -42,7 +40,7 @@ final class PublishedSchema {
      * {@code position} when the schema changed (or none was recorded yet).
      */
     void refresh(Connection connection, long position) throws SQLException {
-        PostgresCatalogReader.Catalog catalog = new PostgresCatalogReader(schema, only).readCatalog(connection);
+        PostgresCatalogReader.Catalog catalog = new PostgresCatalogReader(scope).readCatalog(connection);
         List<TableSchema> synced = catalog.tables();
         String current = Fingerprints.of(
                 synced.stream().map(t -> t.name() + "=" + t.fingerprint()).toArray(String[]::new));
@@ -54,7 +52,12 @@ final class PublishedSchema {
             return;
         }
         Set<String> keyed = new TreeSet<>(catalog.followable());
-        publish(connection, keyed);
+        publish(
+                connection,
+                synced.stream()
+                        .filter(t -> keyed.contains(t.name()))
+                        .map(scope::sql)
+                        .toList());
         tables = Set.copyOf(keyed);
         if (!current.equals(fingerprint)) {
             recordEpoch(connection, position, current);
@@ -84,8 +87,9 @@ final class PublishedSchema {
         }
     }
 
-    private void publish(Connection connection, Set<String> keyed) throws SQLException {
-        String list = keyed.stream().map(t -> quote(schema) + "." + quote(t)).collect(Collectors.joining(", "));
+    /** @param keyed the tables to publish, as SQL names */
+    private static void publish(Connection connection, List<String> keyed) throws SQLException {
+        String list = String.join(", ", keyed);
         try (Statement st = connection.createStatement()) {
             boolean exists;
             boolean allTables = false;
@@ -118,9 +122,5 @@ final class PublishedSchema {
                     + "') on conflict (position) do update set schema_fingerprint = excluded.schema_fingerprint,"
                     + " started_at = now()");
         }
-    }
-
-    private static String quote(String identifier) {
-        return '"' + identifier.replace("\"", "\"\"") + '"';
     }
 }

@@ -1,9 +1,10 @@
 package dev.outpost.server.config;
 
+import dev.outpost.server.schema.SyncScope;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * The server's settings, read from system properties when the application starts and validated
@@ -18,6 +19,7 @@ public class OutpostSettings {
     public static final String LIQUIBASE_ENABLED = "outpost.liquibase.enabled";
     public static final String LIQUIBASE_CHANGELOG = "outpost.liquibase.changelog";
     public static final String SCHEMA = "outpost.schema";
+    public static final String SCHEMAS = "outpost.schemas";
     public static final String TABLES = "outpost.tables";
     public static final String SYNC_TOKENS = "outpost.sync-tokens";
     public static final String WRITE_TOKENS = "outpost.write-tokens";
@@ -34,7 +36,7 @@ public class OutpostSettings {
     private final boolean liquibaseEnabled;
     private final String changelog;
     private final String schema;
-    private final Set<String> tables;
+    private final SyncScope scope;
     private final Set<String> syncTokens;
     private final Set<String> writeTokens;
     private final boolean captureEnabled;
@@ -44,9 +46,10 @@ public class OutpostSettings {
         this.liquibaseEnabled = bool(LIQUIBASE_ENABLED, true);
         this.changelog = System.getProperty(LIQUIBASE_CHANGELOG, DEFAULT_CHANGELOG);
         this.schema = System.getProperty(SCHEMA, DEFAULT_SCHEMA);
-        this.tables = list(TABLES);
-        this.syncTokens = list(SYNC_TOKENS);
-        this.writeTokens = list(WRITE_TOKENS);
+        List<String> schemas = list(SCHEMAS).stream().distinct().toList();
+        this.scope = new SyncScope(schema, schemas.isEmpty() ? List.of(schema) : schemas, Set.copyOf(list(TABLES)));
+        this.syncTokens = Set.copyOf(list(SYNC_TOKENS));
+        this.writeTokens = Set.copyOf(list(WRITE_TOKENS));
         this.captureEnabled = bool(CAPTURE_ENABLED, true);
         this.retentionHours = positive(RETENTION_HOURS, DEFAULT_RETENTION_HOURS);
     }
@@ -78,11 +81,11 @@ public class OutpostSettings {
         throw new IllegalStateException("setting " + key + " must be a positive whole number, was '" + v + "'");
     }
 
-    private static Set<String> list(String key) {
+    private static List<String> list(String key) {
         return Arrays.stream(System.getProperty(key, "").split(","))
                 .map(String::trim)
                 .filter(s -> !s.isEmpty())
-                .collect(Collectors.toUnmodifiableSet());
+                .toList();
     }
 
     /** Whether the server applies the changelog itself at start-up ({@value #LIQUIBASE_ENABLED}). */
@@ -95,14 +98,21 @@ public class OutpostSettings {
         return changelog;
     }
 
-    /** The PostgreSQL schema whose tables are synced ({@value #SCHEMA}). */
+    /**
+     * The home schema ({@value #SCHEMA}): Liquibase's history is read there, and its tables are called
+     * by their own names in the protocol.
+     */
     public String schema() {
         return schema;
     }
 
-    /** Names of the synced tables ({@value #TABLES}); empty means every base table of the schema. */
-    public Set<String> tables() {
-        return tables;
+    /**
+     * The synced tables: every table of the schemas listed in {@value #SCHEMAS} (default: the home
+     * schema alone), or only those named in {@value #TABLES} (tables of other schemas than the home
+     * schema as {@code schema.table}).
+     */
+    public SyncScope scope() {
+        return scope;
     }
 
     /** Bearer tokens that may read the sync endpoints ({@value #SYNC_TOKENS}). */

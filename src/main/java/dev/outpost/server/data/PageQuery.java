@@ -2,6 +2,7 @@ package dev.outpost.server.data;
 
 import dev.outpost.protocol.ColumnSchema;
 import dev.outpost.protocol.TableSchema;
+import dev.outpost.server.schema.SyncScope;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -16,17 +17,17 @@ final class PageQuery {
     private PageQuery() {}
 
     /** Every row of the table, every column as text, in no particular order. */
-    static String allRows(String schema, TableSchema table) {
+    static String allRows(SyncScope scope, TableSchema table) {
         String columns = table.columns().stream()
                 .map(c -> "t." + quote(c.name()) + "::text")
                 .collect(Collectors.joining(", "));
-        return "select " + columns + " from " + quote(schema) + '.' + quote(table.name()) + " t";
+        return "select " + columns + " from " + scope.sql(table) + " t";
     }
 
-    static String sql(String schema, TableSchema table, boolean afterCursor) {
+    static String sql(SyncScope scope, TableSchema table, boolean afterCursor) {
         // qualified, so that ORDER BY sorts by the key column itself, not by the selected text of the same name
         String key = table.primaryKey().stream().map(k -> "t." + quote(k)).collect(Collectors.joining(", "));
-        StringBuilder sql = new StringBuilder(allRows(schema, table));
+        StringBuilder sql = new StringBuilder(allRows(scope, table));
         if (table.primaryKey().isEmpty()) {
             return sql.toString();
         }

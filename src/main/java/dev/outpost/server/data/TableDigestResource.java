@@ -43,8 +43,7 @@ public class TableDigestResource {
         RowDigest digest = new RowDigest();
         try (Connection connection = dataSource.getConnection()) {
             TextSession.begin(connection);
-            try (PreparedStatement ps =
-                    connection.prepareStatement(PageQuery.allRows(syncedSchema.schemaName(), table))) {
+            try (PreparedStatement ps = connection.prepareStatement(PageQuery.allRows(syncedSchema.scope(), table))) {
                 ps.setFetchSize(RowPageOutput.FETCH_ROWS);
                 try (ResultSet rs = ps.executeQuery()) {
                     String[] values = new String[types.length];

@@ -78,7 +78,7 @@ public class TableRowsResource {
         try {
             TextSession.begin(connection);
             PreparedStatement ps =
-                    connection.prepareStatement(PageQuery.sql(syncedSchema.schemaName(), table, !afterKey.isEmpty()));
+                    connection.prepareStatement(PageQuery.sql(syncedSchema.scope(), table, !afterKey.isEmpty()));
             ps.setFetchSize(RowPageOutput.FETCH_ROWS);
             int p = 1;
             for (String key : afterKey) {

@@ -10,16 +10,19 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Reads the synced tables of one schema from {@code pg_catalog}. Domains are described by their base
- * type. Tables are returned sorted by name, columns in ordinal order.
+ * Reads the synced tables of a {@link SyncScope} from {@code pg_catalog}. Domains are described by
+ * their base type. Tables are returned sorted by protocol name, columns in ordinal order. Two tables
+ * whose protocol names would be equal ({@code "a.b"} of the home schema and {@code b} of schema {@code
+ * a}) are refused with an error naming both.
  *
  * <p>Each table carries its {@link RowShape} (over the columns a change row carries: generated
  * columns excluded) and whether the change feed follows it: it is in the feed's publication, has a
@@ -27,15 +30,11 @@ import java.util.TreeSet;
  * changes could not carry full rows; such tables are snapshot-only).
  */
 public final class PostgresCatalogReader {
-    /** Liquibase's own tables are never synced. */
-    public static final Set<String> LIQUIBASE_TABLES = Set.of("databasechangelog", "databasechangeloglock");
-
     private static final String TABLES =
-            "select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace"
-                    + " where n.nspname = ? and c.relkind in ('r', 'p') and not c.relispartition"
-                    + " order by c.relname";
+            "select n.nspname, c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace"
+                    + " where n.nspname = any(?) and c.relkind in ('r', 'p') and not c.relispartition";
 
-    private static final String COLUMNS = "select c.relname, a.attname, coalesce(bt.typname, t.typname),"
+    private static final String COLUMNS = "select n.nspname, c.relname, a.attname, coalesce(bt.typname, t.typname),"
             + " case when t.typtype = 'd' then t.typtypmod else a.atttypmod end,"
             + " a.attnotnull or t.typnotnull, a.atttypid::bigint, a.atttypmod, a.attgenerated <> ''"
             + " from pg_attribute a"
@@ -43,49 +42,40 @@ public final class PostgresCatalogReader {
             + " join pg_namespace n on n.oid = c.relnamespace"
             + " join pg_type t on t.oid = a.atttypid"
             + " left join pg_type bt on t.typtype = 'd' and bt.oid = t.typbasetype"
-            + " where n.nspname = ? and c.relkind in ('r', 'p') and not c.relispartition"
+            + " where n.nspname = any(?) and c.relkind in ('r', 'p') and not c.relispartition"
             + " and a.attnum > 0 and not a.attisdropped"
-            + " order by c.relname, a.attnum";
+            + " order by n.nspname, c.relname, a.attnum";
 
-    private static final String CONSTRAINTS = "select c.relname, con.contype, con.conname,"
+    private static final String CONSTRAINTS = "select n.nspname, c.relname, con.contype, con.conname,"
             + " array(select a.attname::text from unnest(con.conkey) with ordinality k(num, ord)"
             + "   join pg_attribute a on a.attrelid = con.conrelid and a.attnum = k.num order by k.ord),"
-            + " f.relname,"
+            + " fn.nspname, f.relname,"
             + " array(select a.attname::text from unnest(con.confkey) with ordinality k(num, ord)"
             + "   join pg_attribute a on a.attrelid = con.confrelid and a.attnum = k.num order by k.ord)"
             + " from pg_constraint con"
             + " join pg_class c on c.oid = con.conrelid"
             + " join pg_namespace n on n.oid = c.relnamespace"
             + " left join pg_class f on f.oid = con.confrelid"
-            + " where n.nspname = ? and con.contype in ('p', 'u', 'f') and not c.relispartition"
-            + " order by c.relname, con.conname";
+            + " left join pg_namespace fn on fn.oid = f.relnamespace"
+            + " where n.nspname = any(?) and con.contype in ('p', 'u', 'f') and not c.relispartition"
+            + " order by n.nspname, c.relname, con.conname";
 
-    private static final String PUBLISHED =
-            "select tablename from pg_publication_tables where pubname = ? and schemaname = ?";
+    private static final String PUBLISHED = "select schemaname, tablename from pg_publication_tables where pubname = ?";
 
-    private final String schema;
-    private final Set<String> only;
+    private final SyncScope scope;
     private final String publication;
 
-    /**
-     * A reader for which no table is followed (capture is off, or only the definitions matter).
-     *
-     * @param schema the PostgreSQL schema
-     * @param only table names to sync; empty for every table except Liquibase's
-     */
-    public PostgresCatalogReader(String schema, Set<String> only) {
-        this(schema, only, null);
+    /** A reader for which no table is followed (capture is off, or only the definitions matter). */
+    public PostgresCatalogReader(SyncScope scope) {
+        this(scope, null);
     }
 
     /**
-     * @param schema the PostgreSQL schema
-     * @param only table names to sync; empty for every table except Liquibase's
      * @param publication the change feed's publication, or {@code null} when capture is off: a table is
      *     {@link TableSchema#followed() followed} only when it is in this publication
      */
-    public PostgresCatalogReader(String schema, Set<String> only, String publication) {
-        this.schema = schema;
-        this.only = only;
+    public PostgresCatalogReader(SyncScope scope, String publication) {
+        this.scope = scope;
         this.publication = publication;
     }
 
@@ -101,45 +91,52 @@ public final class PostgresCatalogReader {
      * column), whether or not they are published yet.
      */
     public Catalog readCatalog(Connection connection) throws SQLException {
-        Map<String, TableBuilder> tables = new LinkedHashMap<>();
+        Map<List<String>, TableBuilder> tables = new HashMap<>();
+        Map<String, TableBuilder> byName = new TreeMap<>();
         try (ResultSet rs = query(connection, TABLES)) {
             while (rs.next()) {
-                String name = rs.getString(1);
-                if (only.isEmpty() ? !LIQUIBASE_TABLES.contains(name) : only.contains(name)) {
-                    tables.put(name, new TableBuilder(name));
+                String schema = rs.getString(1);
+                String table = rs.getString(2);
+                if (scope.includes(schema, table)) {
+                    TableBuilder builder = new TableBuilder(scope.name(schema, table), scope.protocolSchema(schema));
+                    TableBuilder clash = byName.put(builder.name, builder);
+                    if (clash != null) {
+                        throw new SQLException("two synced tables are both called '" + builder.name
+                                + "' in the protocol (one is table \"" + table + "\" of schema \"" + schema
+                                + "\"; a schema or table name contains a dot): rename one, or leave one out with "
+                                + "outpost.tables");
+                    }
+                    tables.put(List.of(schema, table), builder);
                 }
             }
         }
         try (ResultSet rs = query(connection, COLUMNS)) {
             while (rs.next()) {
-                TableBuilder table = tables.get(rs.getString(1));
+                TableBuilder table = tables.get(List.of(rs.getString(1), rs.getString(2)));
                 if (table != null) {
-                    table.columns.add(column(rs.getString(2), rs.getString(3), rs.getInt(4), !rs.getBoolean(5)));
-                    if (rs.getBoolean(8)) {
+                    table.columns.add(column(rs.getString(3), rs.getString(4), rs.getInt(5), !rs.getBoolean(6)));
+                    if (rs.getBoolean(9)) {
                         table.generated = true;
                     } else {
-                        table.shape.add(new RowShape.Column(rs.getString(2), rs.getLong(6), rs.getInt(7)));
+                        table.shape.add(new RowShape.Column(rs.getString(3), rs.getLong(7), rs.getInt(8)));
                     }
                 }
             }
         }
         try (ResultSet rs = query(connection, CONSTRAINTS)) {
             while (rs.next()) {
-                TableBuilder table = tables.get(rs.getString(1));
+                TableBuilder table = tables.get(List.of(rs.getString(1), rs.getString(2)));
                 if (table != null) {
+                    String referenced = rs.getString(7) == null ? null : scope.name(rs.getString(6), rs.getString(7));
                     table.addConstraint(
-                            rs.getString(2),
-                            rs.getString(3),
-                            names(rs.getArray(4)),
-                            rs.getString(5),
-                            names(rs.getArray(6)));
+                            rs.getString(3), rs.getString(4), names(rs.getArray(5)), referenced, names(rs.getArray(8)));
                 }
             }
         }
         Set<String> published = published(connection);
         Set<String> followable = new TreeSet<>();
         List<TableSchema> result = new ArrayList<>(tables.size());
-        for (TableBuilder table : tables.values()) {
+        for (TableBuilder table : byName.values()) {
             boolean canFollow = !table.primaryKey.isEmpty() && !table.generated;
             if (canFollow) {
                 followable.add(table.name);
@@ -156,10 +153,11 @@ public final class PostgresCatalogReader {
         Set<String> names = new HashSet<>();
         try (PreparedStatement ps = connection.prepareStatement(PUBLISHED)) {
             ps.setString(1, publication);
-            ps.setString(2, schema);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    names.add(rs.getString(1));
+                    if (scope.includes(rs.getString(1), rs.getString(2))) {
+                        names.add(scope.name(rs.getString(1), rs.getString(2)));
+                    }
                 }
             }
         }
@@ -169,7 +167,7 @@ public final class PostgresCatalogReader {
     private ResultSet query(Connection connection, String sql) throws SQLException {
         PreparedStatement ps = connection.prepareStatement(sql);
         ps.closeOnCompletion();
-        ps.setString(1, schema);
+        ps.setArray(1, connection.createArrayOf("text", scope.schemas().toArray()));
         return ps.executeQuery();
     }
 
@@ -193,6 +191,7 @@ public final class PostgresCatalogReader {
 
     private static final class TableBuilder {
         private final String name;
+        private final String schema;
         private final List<ColumnSchema> columns = new ArrayList<>();
         private List<String> primaryKey = List.of();
         private final List<List<String>> uniques = new ArrayList<>();
@@ -200,8 +199,9 @@ public final class PostgresCatalogReader {
         private final List<RowShape.Column> shape = new ArrayList<>();
         private boolean generated;
 
-        TableBuilder(String name) {
+        TableBuilder(String name, String schema) {
             this.name = name;
+            this.schema = schema;
         }
 
         void addConstraint(String type, String conName, List<String> cols, String refTable, List<String> refCols) {
@@ -229,6 +229,7 @@ public final class PostgresCatalogReader {
             String fingerprint = Fingerprints.of(parts.toArray(String[]::new));
             return new TableSchema(
                     name,
+                    schema,
                     List.copyOf(columns),
                     primaryKey,
                     List.copyOf(uniques),

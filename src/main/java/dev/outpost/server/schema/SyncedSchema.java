@@ -31,9 +31,7 @@ public class SyncedSchema {
         List<TableSchema> tables;
         try (Connection connection = dataSource.getConnection()) {
             tables = new PostgresCatalogReader(
-                            settings.schema(),
-                            settings.tables(),
-                            settings.captureEnabled() ? FeedTables.PUBLICATION : null)
+                            settings.scope(), settings.captureEnabled() ? FeedTables.PUBLICATION : null)
                     .read(connection);
         }
         return new SchemaInfo(
@@ -52,8 +50,8 @@ public class SyncedSchema {
                         () -> new ProblemException(ProblemType.UNKNOWN_TABLE, "no synced table named '" + name + "'"));
     }
 
-    /** The PostgreSQL schema the tables live in. */
-    public String schemaName() {
-        return settings.schema();
+    /** The synced tables' scope: their schemas and protocol names. */
+    public SyncScope scope() {
+        return settings.scope();
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.outpost.protocol.TableSchema;
 import dev.outpost.server.schema.PostgresCatalogReader;
+import dev.outpost.server.schema.SyncScope;
 import dev.outpost.server.testsupport.EmbeddedPostgresSession;
 import dev.outpost.server.testsupport.TestLiquibase;
 import java.sql.Connection;
@@ -168,8 +169,71 @@ class ChangeCaptureIT {
         }
     }
 
+    @Test
+    void tablesOfOtherSchemasAreCapturedUnderTheirQualifiedNames() throws Exception {
+        try (Connection admin = EmbeddedPostgresSession.scratchDatabase("capture_schemas")) {
+            exec(
+                    admin,
+                    "create table items (id int primary key, label text)",
+                    "create schema \"Audit\"",
+                    "create table \"Audit\".items (id int primary key, label text, doc xml)",
+                    "create schema unlisted",
+                    "create table unlisted.items (id int primary key)");
+            SyncScope scope = new SyncScope("public", List.of("public", "Audit"), Set.of());
+            AtomicLong stored = new AtomicLong();
+            ChangeCapture capture =
+                    start(new CaptureConnections(admin.getMetaData().getURL(), "postgres", ""), scope, stored);
+            try {
+                Map<String, TableSchema> catalog = new PostgresCatalogReader(scope, FeedTables.PUBLICATION)
+                        .read(admin).stream().collect(Collectors.toMap(TableSchema::name, Function.identity()));
+                assertTrue(catalog.get("items").followed());
+                assertTrue(catalog.get("Audit.items").followed(), "published under its own schema");
+                exec(
+                        admin,
+                        "insert into unlisted.items values (1)",
+                        "insert into items values (1, 'home')",
+                        "insert into \"Audit\".items values (1, 'audit', ('<a>' || repeat('x', 100000) || '</a>')::xml)",
+                        // the xml is not sent again when unchanged: it is re-read from the audit table
+                        "update \"Audit\".items set label = 'audit 2'",
+                        "delete from items",
+                        "insert into items values (2, 'end')");
+                awaitRow(admin, "items", "2");
+                String doc = "<a>" + "x".repeat(100000) + "</a>";
+                List<String> expected = List.of(
+                        "items U [\"1\",\"home\"]",
+                        "Audit.items U [\"1\",\"audit\",\"" + doc + "\"]",
+                        "Audit.items U [\"1\",\"audit 2\",\"" + doc + "\"]",
+                        "items D [\"1\"]",
+                        "items U [\"2\",\"end\"]");
+                List<String> changes = new ArrayList<>();
+                try (Statement st = admin.createStatement();
+                        ResultSet rs = st.executeQuery(
+                                "select table_name, op, vals from " + FeedTables.CHANGE_LOG + " order by position")) {
+                    while (rs.next()) {
+                        changes.add(rs.getString(1) + " " + rs.getString(2) + " " + rs.getString(3));
+                    }
+                }
+                // compared by hash and length: a failure must not print 100 kB
+                assertEquals(
+                        expected.stream()
+                                .map(c -> c.length() + ":" + c.hashCode())
+                                .toList(),
+                        changes.stream()
+                                .map(c -> c.length() + ":" + c.hashCode())
+                                .toList(),
+                        () -> changes.stream()
+                                .map(c -> c.length() > 60 ? c.substring(0, 60) + "…" : c)
+                                .toList()
+                                .toString());
+            } finally {
+                capture.stop();
+            }
+            dropSlot(admin);
+        }
+    }
+
     private static Map<String, TableSchema> followedCatalog(Connection c) throws SQLException {
-        return new PostgresCatalogReader("public", Set.of(), FeedTables.PUBLICATION)
+        return new PostgresCatalogReader(SyncScope.homeOnly("public", Set.of()), FeedTables.PUBLICATION)
                 .read(c).stream().collect(Collectors.toMap(TableSchema::name, Function.identity()));
     }
 
@@ -217,8 +281,12 @@ class ChangeCaptureIT {
     }
 
     private static ChangeCapture start(CaptureConnections connections, AtomicLong stored) throws InterruptedException {
-        ChangeCapture capture =
-                new ChangeCapture(connections, "public", Set.of(), p -> stored.accumulateAndGet(p, Math::max));
+        return start(connections, SyncScope.homeOnly("public", Set.of()), stored);
+    }
+
+    private static ChangeCapture start(CaptureConnections connections, SyncScope scope, AtomicLong stored)
+            throws InterruptedException {
+        ChangeCapture capture = new ChangeCapture(connections, scope, p -> stored.accumulateAndGet(p, Math::max));
         Thread thread = new Thread(capture, "capture-under-test");
         thread.setDaemon(true);
         thread.start();

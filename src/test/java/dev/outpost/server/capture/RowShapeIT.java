@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import dev.outpost.protocol.TableSchema;
 import dev.outpost.server.schema.PostgresCatalogReader;
+import dev.outpost.server.schema.SyncScope;
 import dev.outpost.server.testsupport.EmbeddedPostgresSession;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
@@ -99,7 +100,7 @@ class RowShapeIT {
     }
 
     private static Map<String, TableSchema> catalog(Connection c) throws SQLException {
-        return new PostgresCatalogReader("public", Set.of())
+        return new PostgresCatalogReader(SyncScope.homeOnly("public", Set.of()))
                 .read(c).stream().collect(Collectors.toMap(TableSchema::name, Function.identity()));
     }
 

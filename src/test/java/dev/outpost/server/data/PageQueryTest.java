@@ -5,12 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.outpost.protocol.ColumnSchema;
 import dev.outpost.protocol.TableSchema;
+import dev.outpost.server.schema.SyncScope;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class PageQueryTest {
+    private static final SyncScope PUBLIC = SyncScope.homeOnly("public", Set.of());
+
     private static final TableSchema TABLE = new TableSchema(
             "Odd \"name\"",
+            null,
             List.of(
                     new ColumnSchema("b", "text", null, null, null, false),
                     new ColumnSchema("x", "int4", null, null, null, true),
@@ -26,7 +31,7 @@ class PageQueryTest {
     void firstPageOrdersByTheKeyAndQuotesEveryIdentifier() {
         assertEquals(
                 "select t.\"b\"::text, t.\"x\"::text, t.\"a\"::text from \"public\".\"Odd \"\"name\"\"\" t order by t.\"a\", t.\"b\" limit ?",
-                PageQuery.sql("public", TABLE, false));
+                PageQuery.sql(PUBLIC, TABLE, false));
     }
 
     @Test
@@ -35,13 +40,14 @@ class PageQueryTest {
                 "select t.\"b\"::text, t.\"x\"::text, t.\"a\"::text from \"s\".\"Odd \"\"name\"\"\" t"
                         + " where (t.\"a\", t.\"b\") > (cast(cast(? as text) as \"int8\"), cast(cast(? as text) as \"text\"))"
                         + " order by t.\"a\", t.\"b\" limit ?",
-                PageQuery.sql("s", TABLE, true));
+                PageQuery.sql(SyncScope.homeOnly("s", Set.of()), TABLE, true));
     }
 
     @Test
     void aTableWithoutPrimaryKeyIsOneUnorderedUnlimitedPage() {
         TableSchema log = new TableSchema(
                 "log",
+                null,
                 List.of(new ColumnSchema("line", "text", null, null, null, true)),
                 List.of(),
                 List.of(),
@@ -49,8 +55,27 @@ class PageQueryTest {
                 "f",
                 null,
                 false);
-        assertEquals("select t.\"line\"::text from \"public\".\"log\" t", PageQuery.sql("public", log, false));
-        assertEquals(PageQuery.allRows("public", log), PageQuery.sql("public", log, false));
+        assertEquals("select t.\"line\"::text from \"public\".\"log\" t", PageQuery.sql(PUBLIC, log, false));
+        assertEquals(PageQuery.allRows(PUBLIC, log), PageQuery.sql(PUBLIC, log, false));
+    }
+
+    @Test
+    void aTableOfAnotherSchemaIsReadFromThatSchemaByItsOwnName() {
+        SyncScope scope = new SyncScope("public", List.of("public", "Audit.Log"), Set.of());
+        String name = scope.name("Audit.Log", "entries");
+        assertEquals("Audit.Log.entries", name);
+        TableSchema entries = new TableSchema(
+                name,
+                scope.protocolSchema("Audit.Log"),
+                List.of(new ColumnSchema("line", "text", null, null, null, true)),
+                List.of(),
+                List.of(),
+                List.of(),
+                "f",
+                null,
+                false);
+        assertEquals("entries", entries.tableName());
+        assertEquals("select t.\"line\"::text from \"Audit.Log\".\"entries\" t", PageQuery.allRows(scope, entries));
     }
 
     @Test

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.outpost.protocol.ColumnSchema;
 import dev.outpost.protocol.ForeignKeySchema;
@@ -11,6 +13,7 @@ import dev.outpost.protocol.TableSchema;
 import dev.outpost.server.testsupport.EmbeddedPostgresSession;
 import dev.outpost.server.testsupport.TestLiquibase;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +41,8 @@ class PostgresCatalogReaderIT {
     void readsTheExampleSchemaWithoutLiquibaseTables() throws Exception {
         try (Connection c = EmbeddedPostgresSession.scratchDatabase("catalog_example")) {
             TestLiquibase.update(c, TestLiquibase.MASTER, null);
-            Map<String, TableSchema> tables = byName(new PostgresCatalogReader("public", Set.of()).read(c));
+            Map<String, TableSchema> tables =
+                    byName(new PostgresCatalogReader(SyncScope.homeOnly("public", Set.of())).read(c));
             assertEquals(
                     Set.of(
                             "companies",
@@ -82,7 +86,8 @@ class PostgresCatalogReaderIT {
                     "create materialized view child_mat as select * from child",
                     "create schema other",
                     "create table other.elsewhere (id int primary key)");
-            Map<String, TableSchema> tables = byName(new PostgresCatalogReader("public", Set.of()).read(c));
+            Map<String, TableSchema> tables =
+                    byName(new PostgresCatalogReader(SyncScope.homeOnly("public", Set.of())).read(c));
             assertEquals(Set.of("MixedCase", "parent", "child", "measurements"), tables.keySet());
             TableSchema mixed = tables.get("MixedCase");
             assertEquals(List.of("Id"), mixed.primaryKey());
@@ -98,11 +103,68 @@ class PostgresCatalogReaderIT {
             assertEquals(List.of("id", "at"), tables.get("measurements").primaryKey());
 
             Map<String, TableSchema> only =
-                    byName(new PostgresCatalogReader("public", Set.of("parent", "nope")).read(c));
+                    byName(new PostgresCatalogReader(SyncScope.homeOnly("public", Set.of("parent", "nope"))).read(c));
             assertEquals(Set.of("parent"), only.keySet());
             assertEquals(
                     Set.of("elsewhere"),
-                    byName(new PostgresCatalogReader("other", Set.of()).read(c)).keySet());
+                    byName(new PostgresCatalogReader(SyncScope.homeOnly("other", Set.of())).read(c))
+                            .keySet());
+        }
+    }
+
+    @Test
+    void severalSchemasAreReadWithQualifiedNamesForTablesOutsideTheHomeSchema() throws Exception {
+        try (Connection c = EmbeddedPostgresSession.scratchDatabase("catalog_schemas")) {
+            exec(
+                    c,
+                    "create table users (id int primary key)",
+                    "create schema audit",
+                    "create table audit.users (id int primary key, note text)",
+                    "create table audit.events (id int primary key, user_id int references public.users,"
+                            + " audit_user int references audit.users)",
+                    "create table audit.databasechangelog (id int)",
+                    "create schema \"Sales Data\"",
+                    "create table \"Sales Data\".\"Orders\" (\"Id\" int primary key,"
+                            + " event int references audit.events)",
+                    "create schema ignored",
+                    "create table ignored.t (id int primary key)");
+            SyncScope scope = new SyncScope("public", List.of("public", "audit", "Sales Data"), Set.of());
+            Map<String, TableSchema> tables = byName(new PostgresCatalogReader(scope).read(c));
+            assertEquals(
+                    List.of("Sales Data.Orders", "audit.events", "audit.users", "users"),
+                    new PostgresCatalogReader(scope)
+                            .read(c).stream().map(TableSchema::name).toList(),
+                    "sorted by protocol name; Liquibase's tables and unlisted schemas left out");
+            assertNull(tables.get("users").schema());
+            assertEquals("users", tables.get("users").tableName());
+            assertEquals("audit", tables.get("audit.users").schema());
+            assertEquals("users", tables.get("audit.users").tableName());
+            assertEquals(2, tables.get("audit.users").columns().size(), "its own columns, not public.users'");
+            assertEquals(
+                    List.of(
+                            new ForeignKeySchema(
+                                    "events_audit_user_fkey", List.of("audit_user"), "audit.users", List.of("id")),
+                            new ForeignKeySchema("events_user_id_fkey", List.of("user_id"), "users", List.of("id"))),
+                    tables.get("audit.events").foreignKeys());
+            assertEquals("Sales Data", tables.get("Sales Data.Orders").schema());
+            assertEquals(List.of("Id"), tables.get("Sales Data.Orders").primaryKey());
+            assertEquals(
+                    "audit.events",
+                    tables.get("Sales Data.Orders").foreignKeys().get(0).referencedTable());
+            assertNotEquals(
+                    tables.get("users").fingerprint(), tables.get("audit.users").fingerprint());
+
+            assertEquals(
+                    Set.of("audit.users"),
+                    byName(new PostgresCatalogReader(new SyncScope(
+                                            "public", List.of("public", "audit"), Set.of("audit.users", "events")))
+                                    .read(c))
+                            .keySet(),
+                    "outpost.tables names tables of other schemas by their protocol names");
+
+            exec(c, "create table public.\"audit.users\" (id int primary key)");
+            SQLException clash = assertThrows(SQLException.class, () -> new PostgresCatalogReader(scope).read(c));
+            assertTrue(clash.getMessage().contains("'audit.users'"), clash.getMessage());
         }
     }
 
@@ -110,7 +172,7 @@ class PostgresCatalogReaderIT {
     void aTableFingerprintChangesOnlyWhenThatTableChanges() throws Exception {
         try (Connection c = EmbeddedPostgresSession.scratchDatabase("catalog_fingerprints")) {
             exec(c, "create table a (id int primary key)", "create table b (id int primary key)");
-            PostgresCatalogReader reader = new PostgresCatalogReader("public", Set.of());
+            PostgresCatalogReader reader = new PostgresCatalogReader(SyncScope.homeOnly("public", Set.of()));
             Map<String, TableSchema> before = byName(reader.read(c));
             assertEquals(
                     before.get("a").fingerprint(),

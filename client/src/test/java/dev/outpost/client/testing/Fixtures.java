@@ -31,6 +31,7 @@ public final class Fixtures {
                 .map(t -> t.name().equals(table)
                         ? new TableSchema(
                                 t.name(),
+                                t.schema(),
                                 t.columns(),
                                 t.primaryKey(),
                                 t.uniqueConstraints(),
@@ -50,6 +51,7 @@ public final class Fixtures {
                         ? t
                         : new TableSchema(
                                 t.name(),
+                                t.schema(),
                                 t.columns().stream()
                                         .map(c -> c.name().equals(column)
                                                 ? new ColumnSchema(c.name(), type, null, null, null, c.nullable())
@@ -70,6 +72,7 @@ public final class Fixtures {
         List<TableSchema> tables = schema.tables().stream()
                 .map(t -> new TableSchema(
                         t.name(),
+                        t.schema(),
                         t.columns(),
                         t.primaryKey(),
                         t.uniqueConstraints(),

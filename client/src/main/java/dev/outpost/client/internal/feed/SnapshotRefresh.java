@@ -35,7 +35,7 @@ final class SnapshotRefresh {
         if (table.hasRowNumber()) {
             names.add(Identifiers.sql(ReplicaTable.ROW_NUMBER_COLUMN));
         }
-        String sql = "insert into " + Identifiers.sql(table.name())
+        String sql = "insert into " + table.sqlName()
                 + names.stream().collect(Collectors.joining(", ", " (", ")"))
                 + names.stream().map(n -> "?").collect(Collectors.joining(", ", " values (", ")"));
         RowBinder binder = new RowBinder(table.name());
@@ -44,7 +44,7 @@ final class SnapshotRefresh {
             c.setAutoCommit(false);
             try (Statement delete = c.createStatement();
                     PreparedStatement insert = c.prepareStatement(sql)) {
-                delete.executeUpdate("delete from " + Identifiers.sql(table.name()));
+                delete.executeUpdate("delete from " + table.sqlName());
                 String after = null;
                 do {
                     RowLines.End end = source.page(table.name(), after, SyncPaths.MAX_PAGE_ROWS, lines -> {

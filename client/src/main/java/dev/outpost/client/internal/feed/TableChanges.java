@@ -53,7 +53,7 @@ final class TableChanges implements AutoCloseable {
         }
         keyIndexes = keys.stream().mapToInt(Integer::intValue).toArray();
         otherIndexes = others.stream().mapToInt(Integer::intValue).toArray();
-        String name = Identifiers.sql(table.name());
+        String name = table.sqlName();
         String where = keyColumns.stream()
                 .map(c -> Identifiers.sql(c.name()) + " = ?")
                 .collect(Collectors.joining(" and ", " where ", ""));
@@ -102,7 +102,7 @@ final class TableChanges implements AutoCloseable {
     /** Deletes every row. */
     void truncate() throws SQLException {
         try (Statement s = connection.createStatement()) {
-            s.executeUpdate("delete from " + Identifiers.sql(table.name()));
+            s.executeUpdate("delete from " + table.sqlName());
         }
     }
 

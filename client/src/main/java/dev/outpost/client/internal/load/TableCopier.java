@@ -31,7 +31,7 @@ public final class TableCopier {
                 .map(ReplicaColumn::name)
                 .map(Identifiers::sql)
                 .collect(Collectors.joining(", "));
-        String name = Identifiers.sql(table.name());
+        String name = table.sqlName();
         String insertSql = "insert into " + name + " (" + columns + ") values ("
                 + table.columns().stream().map(c -> "?").collect(Collectors.joining(", ")) + ")";
         long rows = 0;

@@ -49,10 +49,11 @@ public final class TableLoader implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TableLoader.class);
 
-    /** Names of a table's primary-key and unique constraints (of the current schema). */
+    /** Names of a table's primary-key and unique constraints (a null schema: the current schema). */
     private static final String KEY_CONSTRAINTS = "SELECT C.CONSTRAINTNAME FROM SYS.SYSCONSTRAINTS C"
             + " JOIN SYS.SYSTABLES T ON C.TABLEID = T.TABLEID JOIN SYS.SYSSCHEMAS S ON T.SCHEMAID = S.SCHEMAID"
-            + " WHERE T.TABLENAME = ? AND S.SCHEMANAME = CURRENT SCHEMA AND C.TYPE IN ('P', 'U')";
+            + " WHERE T.TABLENAME = ? AND S.SCHEMANAME = COALESCE(CAST(? AS VARCHAR(128)), CURRENT SCHEMA)"
+            + " AND C.TYPE IN ('P', 'U')";
 
     private final Connection connection;
     private final ReplicaTable table;
@@ -101,7 +102,7 @@ public final class TableLoader implements AutoCloseable {
         String create = "CREATE FUNCTION " + function + "(PAGE_KEY VARCHAR(64)) RETURNS TABLE ("
                 + String.join(", ", returns) + ") LANGUAGE JAVA PARAMETER STYLE DERBY_JDBC_RESULT_SET NO SQL"
                 + " EXTERNAL NAME '" + PageFunction.class.getName() + ".rows'";
-        String sql = "insert into " + Identifiers.sql(table.name())
+        String sql = "insert into " + table.sqlName()
                 + names.stream().collect(Collectors.joining(", ", " (", ")"))
                 + " select " + String.join(", ", selects) + " from table(" + function + "(?)) P";
         try {
@@ -183,7 +184,8 @@ public final class TableLoader implements AutoCloseable {
     private void dropKeys() throws SQLException {
         List<String> names = new ArrayList<>();
         try (PreparedStatement ps = connection.prepareStatement(KEY_CONSTRAINTS)) {
-            ps.setString(1, Identifiers.catalogName(table.name()));
+            ps.setString(1, Identifiers.catalogName(table.tableName()));
+            ps.setString(2, table.schema() == null ? null : Identifiers.catalogName(table.schema()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     names.add(rs.getString(1));
@@ -192,8 +194,7 @@ public final class TableLoader implements AutoCloseable {
         }
         try (Statement st = connection.createStatement()) {
             for (String name : names) {
-                st.execute("ALTER TABLE " + Identifiers.sql(table.name()) + " DROP CONSTRAINT \""
-                        + name.replace("\"", "\"\"") + '"');
+                st.execute("ALTER TABLE " + table.sqlName() + " DROP CONSTRAINT \"" + name.replace("\"", "\"\"") + '"');
             }
         }
         keysDropped = !names.isEmpty();
@@ -203,7 +204,8 @@ public final class TableLoader implements AutoCloseable {
     private void restoreKeys() throws SQLException {
         boolean hasPrimaryKey;
         try (PreparedStatement ps = connection.prepareStatement(KEY_CONSTRAINTS + " AND C.TYPE = 'P'")) {
-            ps.setString(1, Identifiers.catalogName(table.name()));
+            ps.setString(1, Identifiers.catalogName(table.tableName()));
+            ps.setString(2, table.schema() == null ? null : Identifiers.catalogName(table.schema()));
             try (ResultSet rs = ps.executeQuery()) {
                 hasPrimaryKey = rs.next();
             }
@@ -212,7 +214,7 @@ public final class TableLoader implements AutoCloseable {
             return;
         }
         List<String> key = table.hasRowNumber() ? List.of(ReplicaTable.ROW_NUMBER_COLUMN) : table.primaryKey();
-        String name = Identifiers.sql(table.name());
+        String name = table.sqlName();
         try (Statement st = connection.createStatement()) {
             st.execute("ALTER TABLE " + name + " ADD PRIMARY KEY " + columnList(key));
             for (List<String> unique : table.uniqueKeys()) {

@@ -42,6 +42,9 @@ public final class DerbyTypes {
     /** Prefix of the replica's own tables; a synced table whose Derby name has it is rejected. */
     public static final String RESERVED_TABLE_PREFIX = "OUTPOST_";
 
+    /** Derby's default schema: the home schema's tables and the replica's own tables live there. */
+    static final String DEFAULT_SCHEMA = "APP";
+
     /** Derby's longest VARCHAR. */
     public static final int MAX_VARCHAR = 32672;
 
@@ -65,7 +68,7 @@ public final class DerbyTypes {
         Set<String> catalogNames = new HashSet<>();
         for (TableSchema t : schema.tables()) {
             int before = problems.size();
-            checkTableName(t.name(), catalogNames, problems);
+            checkTableName(t, catalogNames, problems);
             List<String> pk = t.primaryKey() == null ? List.of() : t.primaryKey();
             Set<String> keyColumns = new HashSet<>(pk);
             List<List<String>> uniques = uniqueKeys(t, pk);
@@ -101,6 +104,7 @@ public final class DerbyTypes {
             if (problems.size() == before) {
                 tables.add(new ReplicaTable(
                         t.name(),
+                        t.schema(),
                         t.fingerprint(),
                         columns,
                         pk,
@@ -187,19 +191,44 @@ public final class DerbyTypes {
                 : new Mapping(ColumnKind.CLOB, ColumnKind.LOB_LENGTH);
     }
 
-    private static void checkTableName(String name, Set<String> catalogNames, List<String> problems) {
-        String nameProblem = Identifiers.problem(name);
+    /**
+     * A table of the home schema goes to Derby's default schema, where the replica's own tables are;
+     * a table of another schema to a Derby schema of that name, which must not be one of Derby's own.
+     */
+    private static void checkTableName(TableSchema t, Set<String> catalogNames, List<String> problems) {
+        String table = t.tableName();
+        String nameProblem = Identifiers.problem(table);
+        if (nameProblem == null && t.schema() != null) {
+            nameProblem = schemaProblem(t.schema());
+        }
         if (nameProblem != null) {
-            problems.add(name + ": " + nameProblem);
+            problems.add(t.name() + ": " + nameProblem);
             return;
         }
-        String catalog = Identifiers.catalogName(name);
-        if (catalog.toUpperCase(Locale.ROOT).startsWith(RESERVED_TABLE_PREFIX)) {
-            problems.add(name + ": names starting with " + RESERVED_TABLE_PREFIX.toLowerCase(Locale.ROOT)
+        String catalog = Identifiers.catalogName(table);
+        String schema = t.schema() == null ? DEFAULT_SCHEMA : Identifiers.catalogName(t.schema());
+        if (t.schema() == null && catalog.toUpperCase(Locale.ROOT).startsWith(RESERVED_TABLE_PREFIX)) {
+            problems.add(t.name() + ": names starting with " + RESERVED_TABLE_PREFIX.toLowerCase(Locale.ROOT)
                     + " are reserved for the replica's own tables");
-        } else if (!catalogNames.add(catalog)) {
-            problems.add(name + ": another table has the same name in Derby");
+        } else if (!catalogNames.add(schema + '\0' + catalog)) {
+            problems.add(t.name() + ": another table has the same name in Derby");
         }
+    }
+
+    private static String schemaProblem(String schema) {
+        String problem = Identifiers.problem(schema);
+        if (problem != null) {
+            return "schema " + schema + ": " + problem;
+        }
+        String catalog = Identifiers.catalogName(schema);
+        if (catalog.startsWith("SYS") || catalog.equals("NULLID") || catalog.equals("SQLJ")) {
+            return "schema " + schema + " would be Derby's system schema " + catalog;
+        }
+        if (catalog.equals(DEFAULT_SCHEMA)) {
+            return "schema " + schema + " would be Derby's default schema " + DEFAULT_SCHEMA
+                    + ", which holds the home schema's tables";
+        }
+        return null;
     }
 
     /** Unique constraints without duplicates and without the primary key (Derby rejects repeats). */

@@ -39,6 +39,8 @@ public final class HibernateSchemaBuilder {
         settings.put("hibernate.connection.pool_size", "1");
         settings.put("hibernate.jdbc.fetch_size", "1000");
         settings.put("jakarta.persistence.schema-generation.database.action", "create");
+        // tables of the server's other schemas live in Derby schemas of the same names
+        settings.put("jakarta.persistence.schema-generation.create-database-schemas", "true");
         settings.put("hibernate.hbm2ddl.halt_on_error", "true");
         settings.put("hibernate.column_ordering_strategy", "legacy");
         settings.put("hibernate.boot.allow_jdbc_metadata_access", "true");

@@ -28,7 +28,8 @@ public final class MappingXml {
                 .append(entityName)
                 .append("\" metadata-complete=\"true\">\n")
                 .append("    <table name=\"")
-                .append(esc(Identifiers.mapping(table.name())))
+                .append(esc(Identifiers.mapping(table.tableName())))
+                .append(table.schema() == null ? "" : "\" schema=\"" + esc(Identifiers.mapping(table.schema())))
                 .append("\">\n");
         for (List<String> unique : table.uniqueKeys()) {
             b.append("      <unique-constraint>");

@@ -2,7 +2,6 @@ package dev.outpost.client.internal.sync;
 
 import dev.outpost.client.ErrorCode;
 import dev.outpost.client.OutpostException;
-import dev.outpost.client.internal.schema.Identifiers;
 import dev.outpost.client.internal.schema.ReplicaTable;
 import dev.outpost.client.internal.store.DerbyReplicaStore;
 import dev.outpost.client.internal.store.ShadowProgress;
@@ -97,7 +96,7 @@ final class ShadowRowCounts {
 
     private static long count(Connection c, ReplicaTable table) throws SQLException {
         try (Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("select count(*) from " + Identifiers.sql(table.name()))) {
+                ResultSet rs = s.executeQuery("select count(*) from " + table.sqlName())) {
             rs.next();
             return rs.getLong(1);
         }
@@ -109,7 +108,7 @@ final class ShadowRowCounts {
         shadow.setAutoCommit(false);
         try (Statement s = shadow.createStatement()) {
             for (ReplicaTable table : tables) {
-                s.executeUpdate("delete from " + Identifiers.sql(table.name()));
+                s.executeUpdate("delete from " + table.sqlName());
                 ShadowProgress.forget(shadow, table.name());
             }
             shadow.commit();

@@ -88,7 +88,7 @@ public final class ReplicaVerifier {
         String sql = columns.stream()
                         .map(col -> Identifiers.sql(col.name()))
                         .collect(Collectors.joining(", ", "select ", " from "))
-                + Identifiers.sql(table.name());
+                + table.sqlName();
         RowDigest digest = new RowDigest();
         try (Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery(sql)) {

@@ -85,12 +85,21 @@ class DerbyTypesTest {
     @Test
     void acceptsTablesWithoutPrimaryKeyButNotTheirRowNumberName() {
         TableSchema noKey = new TableSchema(
-                "log", List.of(col("line", "text", null, null)), List.of(), List.of(), List.of(), "f", null, false);
+                "log",
+                null,
+                List.of(col("line", "text", null, null)),
+                List.of(),
+                List.of(),
+                List.of(),
+                "f",
+                null,
+                false);
         ReplicaTable log =
                 DerbyTypes.preflight(new SchemaInfo("fp", List.of(noKey))).get(0);
         assertTrue(log.hasRowNumber());
         TableSchema clash = new TableSchema(
                 "log",
+                null,
                 List.of(col("OUTPOST_ROW", "text", null, null)),
                 List.of(),
                 List.of(),
@@ -117,6 +126,7 @@ class DerbyTypesTest {
     void rejectsLobKeys() {
         TableSchema blobKey = new TableSchema(
                 "files",
+                null,
                 List.of(col("content", "bytea", null, null)),
                 List.of("content"),
                 List.of(),
@@ -139,6 +149,7 @@ class DerbyTypesTest {
     }
 
     private static TableSchema table(String name, List<ColumnSchema> columns) {
-        return new TableSchema(name, columns, List.of(columns.get(0).name()), List.of(), List.of(), "f", null, false);
+        return new TableSchema(
+                name, null, columns, List.of(columns.get(0).name()), List.of(), List.of(), "f", null, false);
     }
 }
