@@ -45,16 +45,7 @@ class PageQueryTest {
 
     @Test
     void aTableWithoutPrimaryKeyIsOneUnorderedUnlimitedPage() {
-        TableSchema log = new TableSchema(
-                "log",
-                null,
-                List.of(new ColumnSchema("line", "text", null, null, null, true)),
-                List.of(),
-                List.of(),
-                List.of(),
-                "f",
-                null,
-                false);
+        TableSchema log = keylessLog("log", null);
         assertEquals("select t.\"line\"::text from \"public\".\"log\" t", PageQuery.sql(PUBLIC, log, false));
         assertEquals(PageQuery.allRows(PUBLIC, log), PageQuery.sql(PUBLIC, log, false));
     }
@@ -64,9 +55,15 @@ class PageQueryTest {
         SyncScope scope = new SyncScope("public", List.of("public", "Audit.Log"), Set.of());
         String name = scope.name("Audit.Log", "entries");
         assertEquals("Audit.Log.entries", name);
-        TableSchema entries = new TableSchema(
+        TableSchema entries = keylessLog(name, scope.protocolSchema("Audit.Log"));
+        assertEquals("entries", entries.tableName());
+        assertEquals("select t.\"line\"::text from \"Audit.Log\".\"entries\" t", PageQuery.allRows(scope, entries));
+    }
+
+    private static TableSchema keylessLog(String name, String schema) {
+        return new TableSchema(
                 name,
-                scope.protocolSchema("Audit.Log"),
+                schema,
                 List.of(new ColumnSchema("line", "text", null, null, null, true)),
                 List.of(),
                 List.of(),
@@ -74,8 +71,6 @@ class PageQueryTest {
                 "f",
                 null,
                 false);
-        assertEquals("entries", entries.tableName());
-        assertEquals("select t.\"line\"::text from \"Audit.Log\".\"entries\" t", PageQuery.allRows(scope, entries));
     }
 
     @Test

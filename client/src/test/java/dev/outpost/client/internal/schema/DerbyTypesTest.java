@@ -84,29 +84,11 @@ class DerbyTypesTest {
 
     @Test
     void acceptsTablesWithoutPrimaryKeyButNotTheirRowNumberName() {
-        TableSchema noKey = new TableSchema(
-                "log",
-                null,
-                List.of(col("line", "text", null, null)),
-                List.of(),
-                List.of(),
-                List.of(),
-                "f",
-                null,
-                false);
+        TableSchema noKey = keyless("log", col("line", "text", null, null));
         ReplicaTable log =
                 DerbyTypes.preflight(new SchemaInfo("fp", List.of(noKey))).get(0);
         assertTrue(log.hasRowNumber());
-        TableSchema clash = new TableSchema(
-                "log",
-                null,
-                List.of(col("OUTPOST_ROW", "text", null, null)),
-                List.of(),
-                List.of(),
-                List.of(),
-                "f",
-                null,
-                false);
+        TableSchema clash = keyless("log", col("OUTPOST_ROW", "text", null, null));
         OutpostException e =
                 assertThrows(OutpostException.class, () -> DerbyTypes.preflight(new SchemaInfo("fp", List.of(clash))));
         assertTrue(e.getMessage().contains("log.OUTPOST_ROW: the name is reserved for the row number"), e.getMessage());
@@ -146,6 +128,10 @@ class DerbyTypesTest {
 
     private static ColumnSchema col(String name, String type, Integer precision, Integer scale) {
         return new ColumnSchema(name, type, null, precision, scale, true);
+    }
+
+    private static TableSchema keyless(String name, ColumnSchema column) {
+        return new TableSchema(name, null, List.of(column), List.of(), List.of(), List.of(), "f", null, false);
     }
 
     private static TableSchema table(String name, List<ColumnSchema> columns) {
