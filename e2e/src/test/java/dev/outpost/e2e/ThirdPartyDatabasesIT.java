@@ -11,8 +11,10 @@ import dev.outpost.server.testsupport.TestLiquibase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -89,6 +91,27 @@ class ThirdPartyDatabasesIT {
                 }
                 ReplicaComparison.assertSameRows(pg, derby, "customer");
             }
+
+            // changes in a schema other than the home schema reach the replica through the feed
+            replica.sync(); // a table published after the first sync's snapshot is rebuilt here, to follow
+            try (Connection pg = pg();
+                    Statement st = pg.createStatement()) {
+                st.executeUpdate("update chinook.\"Genre\" set \"Name\" = 'Bossa Nova' where \"GenreId\" = 1");
+                st.executeUpdate("insert into chinook.\"Genre\" (\"GenreId\", \"Name\") values (1000, 'Fado')");
+            }
+            long applied = 0;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (applied < 2) {
+                assertTrue(System.nanoTime() < deadline, "2 changes applied, so far " + applied);
+                applied += replica.sync().changesApplied();
+                Thread.sleep(100);
+            }
+            assertEquals(2, applied);
+            try (Connection pg = pg();
+                    Connection derby = replica.openConnection()) {
+                ReplicaComparison.assertSameRows(pg, derby, "chinook", "chinook", "Genre");
+            }
+            assertTrue(replica.verify().matches());
         }
     }
 }
