@@ -74,8 +74,11 @@ public final class PayaraMicroServer implements AutoCloseable {
     }
 
     private void awaitDeployed() throws IOException, InterruptedException {
-        HttpClient http =
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        // HTTP/1.1: a probe sent while the server starts must not hang in an h2c upgrade
+        HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(2))
+                .build();
         HttpRequest probe = HttpRequest.newBuilder(baseUri().resolve("api/sync/version"))
                 .timeout(Duration.ofSeconds(5))
                 .build();

@@ -14,18 +14,29 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 
 /**
- * Streams stored changes after a position while reading them (server-side cursor): at least {@code
- * limit} changes or all there are, never ending inside a transaction, then the end marker with the
- * position to continue from. Owns and closes the connection.
+ * Streams stored changes after a position: at least {@code limit} changes or all there are, never
+ * ending inside a transaction, then the end marker with the position to continue from. Reads the log
+ * in chunks of {@value #CHUNK_ROWS} rows by position ({@code where position > ? order by position
+ * limit N}): a constant limit makes PostgreSQL walk the primary key from the position in every plan,
+ * where an open-ended query over a large log could be planned as a scan and sort of the whole rest
+ * of the log (tens of milliseconds per answer, visible as live-mode latency). The chunks are read in
+ * one read-only repeatable-read transaction, so the answer is one snapshot of the log, as from a single
+ * query: retention deleting rows meanwhile cannot open a gap in it, and a source transaction is never
+ * read half. Owns and closes the connection.
  */
 final class ChangePageOutput implements StreamingOutput {
-    private static final int FETCH_ROWS = 1_000;
+    /** Rows read per query; also what a live answer with a few changes costs to look up: one query. */
+    static final int CHUNK_ROWS = 1_000;
+
+    private static final String QUERY = "select position, table_name, op, last, vals, shape from "
+            + FeedTables.CHANGE_LOG + " where position > ? order by position limit " + CHUNK_ROWS;
 
     private final Connection connection;
     private final PreparedStatement statement;
-    private final ResultSet rows;
+    private ResultSet rows;
     private final long after;
     private final int limit;
 
@@ -38,14 +49,15 @@ final class ChangePageOutput implements StreamingOutput {
         this.limit = limit;
     }
 
-    /** Starts the query now, so that a failure is an error response and not a broken stream. */
+    /** Reads the first chunk now, so that a failure is an error response and not a broken stream. */
     static ChangePageOutput start(Connection connection, long after, int limit) throws SQLException {
         try {
             connection.setAutoCommit(false);
-            PreparedStatement ps =
-                    connection.prepareStatement("select position, table_name, op, last, vals, shape from "
-                            + FeedTables.CHANGE_LOG + " where position > ? order by position");
-            ps.setFetchSize(FETCH_ROWS);
+            try (Statement st = connection.createStatement()) {
+                // for this transaction only: the pooled connection keeps its defaults
+                st.execute("set transaction isolation level repeatable read, read only");
+            }
+            PreparedStatement ps = connection.prepareStatement(QUERY);
             ps.setLong(1, after);
             return new ChangePageOutput(connection, ps, ps.executeQuery(), after, limit);
         } catch (SQLException | RuntimeException e) {
@@ -60,16 +72,34 @@ final class ChangePageOutput implements StreamingOutput {
             BufferedWriter out = new BufferedWriter(new OutputStreamWriter(output, StandardCharsets.UTF_8), 64 * 1024);
             long count = 0;
             long position = after;
-            while (rows.next()) {
-                position = rows.getLong(1);
-                String[] values = ((RowLines.Row) RowLines.parse(rows.getString(5))).values();
-                boolean last = rows.getBoolean(4);
-                ChangeLines.Change change = new ChangeLines.Change(
-                        Long.toString(position), rows.getString(2), rows.getString(3), last, rows.getString(6), values);
-                RowLines.appendRow(out, change.fields());
-                count++;
-                if (last && count >= limit) {
-                    break;
+            boolean done = false;
+            while (!done) {
+                int inChunk = 0;
+                while (rows.next()) {
+                    inChunk++;
+                    position = rows.getLong(1);
+                    String[] values = ((RowLines.Row) RowLines.parse(rows.getString(5))).values();
+                    boolean last = rows.getBoolean(4);
+                    ChangeLines.Change change = new ChangeLines.Change(
+                            Long.toString(position),
+                            rows.getString(2),
+                            rows.getString(3),
+                            last,
+                            rows.getString(6),
+                            values);
+                    RowLines.appendRow(out, change.fields());
+                    count++;
+                    if (last && count >= limit) {
+                        done = true;
+                        break;
+                    }
+                }
+                rows.close();
+                if (!done && inChunk == CHUNK_ROWS) {
+                    statement.setLong(1, position);
+                    rows = statement.executeQuery();
+                } else {
+                    done = true;
                 }
             }
             RowLines.appendEnd(out, count, Long.toString(position));
