@@ -24,15 +24,19 @@ import java.util.concurrent.TimeUnit;
 final class Nginx implements AutoCloseable {
     static final String PACKAGES = "nginx";
     private static final Duration STARTUP = Duration.ofSeconds(15);
+    /** Logs only the requests nginx passed to the server (those with an upstream address). */
+    private static final String UPSTREAM_LOG = "upstream.log";
 
     private final Process process;
     private final int port;
     private final Path log;
+    private final Path upstreamLog;
 
-    private Nginx(Process process, int port, Path log) {
+    private Nginx(Process process, int port, Path log, Path upstreamLog) {
         this.process = process;
         this.port = port;
         this.log = log;
+        this.upstreamLog = upstreamLog;
     }
 
     /** The nginx binary to run, fetched if need be. */
@@ -102,7 +106,8 @@ final class Nginx implements AutoCloseable {
                         + "error_log " + log + " warn;\n"
                         + "events { worker_connections 4096; }\n"
                         + "http {\n"
-                        + "    access_log off;\n"
+                        + "    log_format upstream '$msec $upstream_cache_status $status $upstream_addr';\n"
+                        + "    access_log " + prefix.resolve(UPSTREAM_LOG) + " upstream if=$upstream_addr;\n"
                         + "    client_body_temp_path " + temp.resolve("body") + ";\n"
                         + "    proxy_temp_path " + temp.resolve("proxy") + ";\n"
                         + "    fastcgi_temp_path " + temp.resolve("fastcgi") + ";\n"
@@ -114,7 +119,7 @@ final class Nginx implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(prefix.resolve("stdout.log").toFile())
                 .start();
-        Nginx started = new Nginx(process, port, log);
+        Nginx started = new Nginx(process, port, log, prefix.resolve(UPSTREAM_LOG));
         started.awaitListening(prefix);
         return started;
     }
@@ -153,6 +158,16 @@ final class Nginx implements AutoCloseable {
     /** The same URI as {@code direct} (a URI of the upstream server), through nginx. */
     URI proxied(URI direct) {
         return URI.create("http://127.0.0.1:" + port + direct.getRawPath());
+    }
+
+    /** How many requests nginx has passed to the server so far (cache misses, refreshes, pass-through). */
+    long upstreamRequests() throws IOException {
+        if (!Files.exists(upstreamLog)) {
+            return 0;
+        }
+        try (var lines = Files.lines(upstreamLog)) {
+            return lines.count();
+        }
     }
 
     /** CPU time used so far by the master and its workers. */

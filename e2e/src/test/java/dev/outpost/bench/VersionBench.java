@@ -101,10 +101,17 @@ public final class VersionBench {
                                 / notModified.result().perSecond());
                 System.out.printf(
                         Locale.ROOT,
-                        "server JVM CPU per 304: %.1f us direct, %.2f us via nginx (nginx itself %.1f us per 304)%n",
+                        "server JVM CPU per 304: %.1f us direct, %.2f us via nginx (%.0f ms/s, idle: %.0f ms/s;"
+                                + " nginx itself %.1f us per 304); requests reaching the server via nginx: %.1f/s%n",
                         notModified.serverMicros(),
                         notModifiedProxied.serverMicros(),
-                        notModifiedProxied.nginxMicros());
+                        notModifiedProxied.serverMicros()
+                                * notModifiedProxied.result().perSecond()
+                                / 1000,
+                        notModifiedProxied.serverIdle(),
+                        notModifiedProxied.nginxMicros(),
+                        notModifiedProxied.upstreamRequests()
+                                / (notModifiedProxied.result().durationMicros() / 1e6));
                 System.out.printf(
                         Locale.ROOT,
                         "version 200 via nginx micro-cache: %,.0f requests/s, vs Payara direct %,.0f requests/s:"
@@ -142,23 +149,44 @@ public final class VersionBench {
         }
     }
 
-    /** What one figure measured: wrk's result and the CPU time per request of the server and of nginx. */
-    record Measured(String name, Wrk.Result result, double serverMicros, double nginxMicros) {}
+    /**
+     * What one figure measured: wrk's result, the CPU time per request of the server and of nginx, and
+     * the server's idle CPU rate (ms per second) sampled without load just before.
+     */
+    record Measured(
+            String name,
+            Wrk.Result result,
+            double serverMicros,
+            double nginxMicros,
+            double serverIdle,
+            long upstreamRequests) {}
 
-    /** Runs wrk against one URL after a warm-up and measures the CPU the server and nginx spent. */
+    /**
+     * Runs wrk against one URL after a warm-up and measures the CPU the server and nginx spent; between
+     * them, {@value #IDLE_SECONDS} s without load sample what the server spends on its own (timers, JIT,
+     * GC of the warm-up), so a figure through nginx can be read against it.
+     */
     private record Load(Wrk wrk, ProcessHandle server, Nginx nginx, int threads, int connections, int seconds) {
+        static final int IDLE_SECONDS = 3;
+
         Measured run(String name, URI url, Map<String, String> headers, int warmup)
                 throws IOException, InterruptedException {
             String file = name.replace(' ', '-');
             wrk.run("warmup-" + file, url.toString(), headers, threads, connections, warmup);
+            Duration idleFrom = cpu(server);
+            Thread.sleep(IDLE_SECONDS * 1000L);
+            double idle = cpu(server).minus(idleFrom).toNanos() / 1e6 / IDLE_SECONDS;
             Duration serverCpu = cpu(server);
             Duration nginxCpu = nginx.cpuTime();
+            long upstream = nginx.upstreamRequests();
             Wrk.Result r = wrk.run(file, url.toString(), headers, threads, connections, seconds);
             Measured m = new Measured(
                     name,
                     r,
                     perRequest(cpu(server).minus(serverCpu), r),
-                    perRequest(nginx.cpuTime().minus(nginxCpu), r));
+                    perRequest(nginx.cpuTime().minus(nginxCpu), r),
+                    idle,
+                    nginx.upstreamRequests() - upstream);
             print(m);
             return m;
         }
@@ -234,13 +262,24 @@ public final class VersionBench {
         int cores = Runtime.getRuntime().availableProcessors();
         System.out.printf(
                 Locale.ROOT,
-                "figure: %-14s CPU per request: server JVM %.2f us, nginx %.2f us; estimate with %d cores for them"
-                        + " alone: %,.0f requests/s%n",
+                "figure: %-14s CPU per request: server JVM %.2f us (%.0f ms/s; idle just before: %.0f ms/s),"
+                        + " nginx %.2f us; estimate with %d cores for them alone: %,.0f requests/s%n",
                 m.name(),
                 m.serverMicros(),
+                m.serverMicros() * r.perSecond() / 1000,
+                m.serverIdle(),
                 m.nginxMicros(),
                 cores,
                 cores * 1e6 / Math.max(0.01, m.serverMicros() + m.nginxMicros()));
+        if (m.upstreamRequests() > 0) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "figure: %-14s nginx passed %,d of the %,d requests to the server (%.1f/s)%n",
+                    m.name(),
+                    m.upstreamRequests(),
+                    r.requests(),
+                    m.upstreamRequests() / (r.durationMicros() / 1e6));
+        }
     }
 
     /** The 1, 5 and 15 minute load averages. */
