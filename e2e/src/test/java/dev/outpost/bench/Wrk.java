@@ -1,12 +1,12 @@
 package dev.outpost.bench;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -67,48 +67,17 @@ final class Wrk {
         if (given != null && !given.isBlank()) {
             return new Wrk(Path.of(given), null, script, work);
         }
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            Path candidate = Path.of(dir.isEmpty() ? "." : dir, "wrk");
-            if (Files.isExecutable(candidate)) {
-                return new Wrk(candidate, null, script, work);
-            }
+        Optional<Path> installed = DebianPackages.onPath("wrk");
+        if (installed.isPresent()) {
+            return new Wrk(installed.get(), null, script, work);
         }
-        Path root = runDir.resolve("wrk").resolve("root");
-        Path executable = root.resolve("usr/bin/wrk");
-        Path libraries = root.resolve("usr/lib/x86_64-linux-gnu");
-        if (!Files.isExecutable(executable)) {
-            fetch(runDir.resolve("wrk"), root);
-        }
-        return new Wrk(executable, libraries, script, work);
-    }
-
-    private static void fetch(Path dir, Path root) throws IOException, InterruptedException {
-        Path debs = Files.createDirectories(dir.resolve("debs"));
-        List<String> download = new ArrayList<>(List.of("apt-get", "download"));
-        download.addAll(
-                List.of(System.getProperty("bench.wrk.packages", PACKAGES).split(",")));
-        System.out.println("wrk is not installed: fetching it from Debian's packages into " + dir);
-        run(
-                download,
-                debs,
-                "apt-get download (on a fresh system run 'apt-get update' first,"
-                        + " or install wrk yourself: apt-get install -y wrk)");
-        try (var files = Files.list(debs)) {
-            for (Path deb : files.filter(f -> f.toString().endsWith(".deb")).toList()) {
-                run(List.of("dpkg", "-x", deb.toString(), root.toString()), debs, "dpkg -x " + deb.getFileName());
-            }
-        }
-    }
-
-    private static void run(List<String> command, Path dir, String what) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command)
-                .directory(dir.toFile())
-                .redirectErrorStream(true)
-                .start();
-        String output = new String(p.getInputStream().readAllBytes());
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException(what + " failed:\n" + output);
-        }
+        Path dir = runDir.resolve("wrk");
+        Path executable = DebianPackages.fetch(
+                dir,
+                List.of(System.getProperty("bench.wrk.packages", PACKAGES).split(",")),
+                "usr/bin/wrk",
+                "apt-get install -y wrk");
+        return new Wrk(executable, DebianPackages.libraries(dir.resolve("root")), script, work);
     }
 
     String describe() {
