@@ -12,31 +12,53 @@ import java.sql.Statement;
 
 /** Reads the stored change log's bounds with plain JDBC. */
 final class ChangeLog {
+    private static final String UNDEFINED_TABLE = "42P01";
+
+    /** Every {@code GET changes} reads these, in one round trip. */
+    private static final String BOUNDS = "select"
+            + " greatest((select coalesce(max(position), 0) from " + FeedTables.CHANGE_LOG + "),"
+            + "   (select after_position from " + FeedTables.HORIZON + ")),"
+            + " (select after_position from " + FeedTables.HORIZON + "),"
+            + " (select coalesce(max(position), 0) from " + FeedTables.EPOCHS + ")";
+
     private ChangeLog() {}
 
+    /**
+     * The positions a request is checked against ({@link FeedStatus} without the slot).
+     *
+     * @param latestPosition the newest position (of a change, or of a gap)
+     * @param horizon positions up to this one cannot be continued from
+     * @param epoch positions before this one predate the current schema
+     */
+    record Bounds(long latestPosition, long horizon, long epoch) {}
+
     /** The feed's bounds; 503 when capture never ran against this database. */
+    static Bounds bounds(Connection connection) throws SQLException {
+        try (Statement st = connection.createStatement();
+                ResultSet rs = st.executeQuery(BOUNDS)) {
+            rs.next();
+            return new Bounds(rs.getLong(1), rs.getLong(2), rs.getLong(3));
+        } catch (SQLException e) {
+            if (UNDEFINED_TABLE.equals(e.getSQLState())) {
+                throw new ProblemException(
+                        ProblemType.UNAVAILABLE, "the change feed is not running on this database yet");
+            }
+            throw e;
+        }
+    }
+
+    /** The feed's bounds and its replication slot's state; 503 when capture never ran here. */
     static FeedStatus status(Connection connection) throws SQLException {
-        try (Statement st = connection.createStatement()) {
-            try (ResultSet rs = st.executeQuery("select to_regclass('" + FeedTables.CHANGE_LOG + "') is not null")) {
-                rs.next();
-                if (!rs.getBoolean(1)) {
-                    throw new ProblemException(
-                            ProblemType.UNAVAILABLE, "the change feed is not running on this database yet");
-                }
-            }
-            String slot = FeedTables.slot(connection);
-            try (ResultSet rs = st.executeQuery("select"
-                    + " greatest((select coalesce(max(position), 0) from " + FeedTables.CHANGE_LOG + "),"
-                    + "   (select after_position from " + FeedTables.HORIZON + ")),"
-                    + " (select after_position from " + FeedTables.HORIZON + "),"
-                    + " (select coalesce(max(position), 0) from " + FeedTables.EPOCHS + "),"
-                    + " (select active from pg_replication_slots where slot_name = '" + slot + "'),"
-                    + " (select (pg_current_wal_lsn() - confirmed_flush_lsn)::bigint from pg_replication_slots"
-                    + "   where slot_name = '" + slot + "')")) {
-                rs.next();
-                Long lag = rs.getObject(5) == null ? null : rs.getLong(5);
-                return new FeedStatus(rs.getBoolean(4), lag, rs.getLong(1), rs.getLong(2), rs.getLong(3));
-            }
+        Bounds bounds = bounds(connection);
+        String slot = FeedTables.slot(connection);
+        try (Statement st = connection.createStatement();
+                ResultSet rs = st.executeQuery("select"
+                        + " (select active from pg_replication_slots where slot_name = '" + slot + "'),"
+                        + " (select (pg_current_wal_lsn() - confirmed_flush_lsn)::bigint from pg_replication_slots"
+                        + "   where slot_name = '" + slot + "')")) {
+            rs.next();
+            Long lag = rs.getObject(2) == null ? null : rs.getLong(2);
+            return new FeedStatus(rs.getBoolean(1), lag, bounds.latestPosition(), bounds.horizon(), bounds.epoch());
         }
     }
 
@@ -49,7 +71,7 @@ final class ChangeLog {
      * @param replicaSchema the replica's schema fingerprint as the request names it, or {@code null}
      * @param currentSchema the server's current schema fingerprint, read only when needed
      */
-    static void checkContinuable(FeedStatus status, long after, String replicaSchema, SchemaSource currentSchema)
+    static void checkContinuable(Bounds status, long after, String replicaSchema, SchemaSource currentSchema)
             throws SQLException {
         if (after < status.horizon()) {
             throw new ProblemException(

@@ -1,6 +1,5 @@
 package dev.outpost.server.changes;
 
-import dev.outpost.protocol.FeedStatus;
 import dev.outpost.protocol.MediaTypes;
 import dev.outpost.protocol.ProblemType;
 import dev.outpost.protocol.RowLines;
@@ -57,9 +56,9 @@ public class ChangesResource {
         int limit =
                 number(SyncPaths.LIMIT_PARAM, limitParam, SyncPaths.DEFAULT_CHANGE_ROWS, 1, SyncPaths.MAX_PAGE_ROWS);
         int wait = number(SyncPaths.WAIT_PARAM, waitParam, 0, 0, SyncPaths.MAX_WAIT_SECONDS);
-        FeedStatus status;
+        ChangeLog.Bounds status;
         try (Connection connection = dataSource.getConnection()) {
-            status = ChangeLog.status(connection);
+            status = ChangeLog.bounds(connection);
         }
         if (afterParam == null || afterParam.isEmpty()) {
             long latest = status.latestPosition();

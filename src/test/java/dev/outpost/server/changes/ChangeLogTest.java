@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.outpost.protocol.FeedStatus;
 import dev.outpost.protocol.ProblemType;
 import dev.outpost.server.problem.ProblemException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -12,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 class ChangeLogTest {
     /** latest 500, horizon 100, newest epoch at 300. */
-    private static final FeedStatus STATUS = new FeedStatus(true, 0L, 500, 100, 300);
+    private static final ChangeLog.Bounds STATUS = new ChangeLog.Bounds(500, 100, 300);
 
     private static ProblemType refusal(long after, String schema) {
         ProblemException e = assertThrows(
