@@ -27,12 +27,18 @@ import javax.management.openmbean.CompositeData;
  * stays live, the figure that shows whether the heap stays flat). Read from a {@code -Xlog:gc} file
  * (another process) or from this JVM's collection notifications.
  *
+ * <p>G1's young collections leave the old generation's garbage in place until a concurrent cycle
+ * has marked it, so their "after" also counts dead objects promoted earlier; the occupancy left by a
+ * mixed or full collection (which also clean the old generation) is the closer figure for what is
+ * live. Only a GC log tells mixed collections apart.
+ *
  * @param maxUsedMiB the largest heap occupancy seen before a collection
  * @param maxAfterGcMiB the largest heap occupancy left by a collection
+ * @param maxAfterOldGcMiB the largest occupancy left by a mixed or full collection, -1 if unknown
  * @param lastAfterGcMiB the occupancy left by the last collection of the measurement
  * @param collections the collections seen
  */
-record HeapPeaks(long maxUsedMiB, long maxAfterGcMiB, long lastAfterGcMiB, int collections) {
+record HeapPeaks(long maxUsedMiB, long maxAfterGcMiB, long maxAfterOldGcMiB, long lastAfterGcMiB, int collections) {
     /**
      * {@code -Xlog:gc} lines of collections that free memory: {@code ... Pause Young (Normal) (G1
      * Evacuation Pause) 24M->3M(256M) 2.345ms}, also {@code Pause Young (Mixed)} and {@code Pause
@@ -48,11 +54,12 @@ record HeapPeaks(long maxUsedMiB, long maxAfterGcMiB, long lastAfterGcMiB, int c
     /** The collections logged in {@code gcLog} after its first {@code skipLines} lines. */
     static HeapPeaks fromGcLog(Path gcLog, int skipLines) throws Exception {
         if (!Files.exists(gcLog)) {
-            return new HeapPeaks(-1, -1, -1, 0);
+            return new HeapPeaks(-1, -1, -1, -1, 0);
         }
         List<String> lines = Files.readAllLines(gcLog);
         long used = 0;
         long after = 0;
+        long afterOld = -1;
         long last = 0;
         int collections = 0;
         for (String line : lines.subList(Math.min(skipLines, lines.size()), lines.size())) {
@@ -61,10 +68,13 @@ record HeapPeaks(long maxUsedMiB, long maxAfterGcMiB, long lastAfterGcMiB, int c
                 used = Math.max(used, Long.parseLong(m.group(1)));
                 last = Long.parseLong(m.group(2));
                 after = Math.max(after, last);
+                if (line.contains("Pause Young (Mixed)") || line.contains("Pause Full")) {
+                    afterOld = Math.max(afterOld, last);
+                }
                 collections++;
             }
         }
-        return new HeapPeaks(used, after, last, collections);
+        return new HeapPeaks(used, after, afterOld, last, collections);
     }
 
     /** Prints the figures one per line, e.g. {@code heap: server max used after GC 61 MiB}. */
@@ -76,6 +86,11 @@ record HeapPeaks(long maxUsedMiB, long maxAfterGcMiB, long lastAfterGcMiB, int c
                 maxAfterGcMiB,
                 how,
                 collections);
+        System.out.printf(
+                Locale.ROOT,
+                "heap: %-6s max used after a mixed or full GC %s (old generation cleaned too: the live heap)%n",
+                who,
+                maxAfterOldGcMiB < 0 ? "n/a, needs a GC log" : maxAfterOldGcMiB + " MiB");
         System.out.printf(
                 Locale.ROOT,
                 "heap: %-6s last used after GC %5d MiB (the last collection of the sync)%n",
@@ -134,7 +149,7 @@ record HeapPeaks(long maxUsedMiB, long maxAfterGcMiB, long lastAfterGcMiB, int c
         }
 
         synchronized HeapPeaks peaks() {
-            return new HeapPeaks(used >> 20, after >> 20, last >> 20, collections);
+            return new HeapPeaks(used >> 20, after >> 20, -1, last >> 20, collections);
         }
 
         @Override
