@@ -25,7 +25,10 @@ final class Baselines {
     private Baselines() {}
 
     static {
-        System.setProperty("derby.storage.pageCacheSize", "20000");
+        // the client's rule (DerbyEngine.pageCachePages): 20,000 pages, fewer when a quarter of the heap
+        // could not hold them as 64 KiB each, never fewer than Derby's default of 1,000
+        long pages = Runtime.getRuntime().maxMemory() / 4 / (64 * 1024);
+        System.setProperty("derby.storage.pageCacheSize", String.valueOf(Math.max(1_000, Math.min(20_000, pages))));
         System.setProperty("derby.storage.logBufferSize", "1048576");
     }
 

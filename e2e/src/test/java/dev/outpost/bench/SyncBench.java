@@ -7,25 +7,29 @@ import dev.outpost.e2e.PayaraMicroServer;
 import dev.outpost.server.testsupport.TestPostgres;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Full sync of one generated table (6 columns) into an empty replica, against a direct JDBC copy
  * (one connection, batched inserts, the same Derby settings) and Derby's CSV import from a local
- * file. Sizes: {@code -Dbench.rows=100000|1000000|10000000}. {@code -Dbench.repeat=N} runs the three
- * N times in turns and keeps each one's best time (the machine may be shared). {@code
- * -Dbench.serverXmx=256m} limits the server's heap; the server's and the client's peak heap use while
- * syncing are printed either way (the client's is only meaningful with its own {@code -Xmx}).
+ * file. Sizes: {@code -Dbench.rows=100000|1000000|10000000}; {@code -Dbench.note=text} makes the
+ * last column {@code text} instead of {@code varchar(200)} (the baselines keep {@code
+ * varchar(200)}). {@code -Dbench.repeat=N} runs the three N times in turns and keeps each one's best
+ * time (the machine may be shared). {@code
+ * -Dbench.serverXmx=256m} limits the server's heap. {@code -Dbench.clientXmx=256m} runs the Outpost
+ * sync by the client's command line in a JVM of its own with that heap (the client alone); without
+ * it the sync runs in this JVM (Maven's, limited by {@code MAVEN_OPTS}); {@code
+ * -Dbench.clientJvmArgs=...} passes options to the forked client. Either way both heaps are
+ * printed over the sync, one figure per line: the most used just after a collection (what stays
+ * live) and just before one.
  */
 public final class SyncBench {
     private static final String DIRECT = "direct JDBC copy (baseline)";
@@ -43,7 +47,7 @@ public final class SyncBench {
         Path work = Files.createTempDirectory(runDir, "bench-");
         System.out.printf(
                 Locale.ROOT,
-                "machine: %d cores, load average %.2f, java %s, client max heap %d MiB%n",
+                "machine: %d cores, load average %.2f, java %s, this JVM's max heap %d MiB%n",
                 Runtime.getRuntime().availableProcessors(),
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
                 Runtime.version(),
@@ -71,10 +75,8 @@ public final class SyncBench {
                         figures.add(CSV, Baselines.csvImport(url, work.resolve("csv-" + round)));
                         figures.cpu(CSV, clientCpu() - cpu, 0);
                     }
-                    outpost(server, work.resolve("replica-" + round), figures);
+                    outpost(server, work.resolve("replica-" + round), gcLog, figures);
                 }
-                System.out.printf(
-                        Locale.ROOT, "server: peak heap used %d MiB (from its GC log)%n", peakFromGcLog(gcLog));
             }
             if (baselines) {
                 figures.print(OUTPOST, DIRECT, 1.2);
@@ -110,37 +112,113 @@ public final class SyncBench {
         }
     }
 
-    private static void outpost(PayaraMicroServer server, Path replicaDir, Figures figures) throws Exception {
+    private static void outpost(PayaraMicroServer server, Path replicaDir, Path serverGcLog, Figures figures)
+            throws Exception {
+        int serverLines = HeapPeaks.gcLogLines(serverGcLog);
+        String clientXmx = System.getProperty("bench.clientXmx");
+        if (clientXmx == null) {
+            outpostInProcess(server, replicaDir, figures);
+        } else {
+            outpostForked(server, replicaDir, clientXmx, figures);
+        }
+        String serverXmx = System.getProperty("bench.serverXmx");
+        HeapPeaks.fromGcLog(serverGcLog, serverLines)
+                .print("server", (serverXmx == null ? "default max heap" : "-Xmx" + serverXmx) + ", its GC log");
+    }
+
+    /** The sync in this JVM (Maven's, with {@code exec:java}): its heap includes what Maven holds. */
+    private static void outpostInProcess(PayaraMicroServer server, Path replicaDir, Figures figures) throws Exception {
         ReplicaConfig config = ReplicaConfig.builder()
                 .serverUrl(server.baseUri())
                 .token("bench")
                 .directory(replicaDir)
                 .build();
-        List<MemoryPoolMXBean> heap = ManagementFactory.getMemoryPoolMXBeans().stream()
-                .filter(p -> p.getType() == MemoryType.HEAP)
-                .toList();
-        System.gc();
-        heap.forEach(MemoryPoolMXBean::resetPeakUsage);
+        long liveBefore = HeapPeaks.Watch.liveNowMiB();
         long cpu = clientCpu();
         Duration serverCpu = server.cpuTime();
-        try (OutpostReplica replica = OutpostReplica.open(config)) {
+        try (HeapPeaks.Watch watch = new HeapPeaks.Watch();
+                OutpostReplica replica = OutpostReplica.open(config)) {
             long start = System.nanoTime();
             SyncResult result = replica.sync();
             double seconds = (System.nanoTime() - start) / 1e9;
-            long peak = heap.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
             System.out.printf(
                     Locale.ROOT,
-                    "outpost: %s, %d rows, %.1f MiB on the wire, client peak heap used %d MiB (sum of pool peaks)%n",
+                    "outpost: %s, %d rows, %.1f MiB on the wire%n",
                     result.outcome(),
                     result.rows(),
-                    result.bytes() / 1048576.0,
-                    peak >> 20);
+                    result.bytes() / 1048576.0);
             figures.add(OUTPOST, seconds);
             figures.cpu(
                     OUTPOST,
                     clientCpu() - cpu,
                     server.cpuTime().minus(serverCpu).toNanos());
+            Thread.sleep(200); // collection notifications arrive asynchronously
+            watch.peaks()
+                    .print(
+                            "client",
+                            String.format(
+                                    Locale.ROOT,
+                                    "in Maven's JVM, max heap %d MiB, of which Maven and the bench held %d MiB before"
+                                            + " the sync; -Dbench.clientXmx measures the client alone",
+                                    Runtime.getRuntime().maxMemory() >> 20,
+                                    liveBefore));
         }
+    }
+
+    /**
+     * The sync by the client's command line ({@code outpost-client.jar sync}) in a JVM of its own
+     * with {@code -Xmx<clientXmx>} and a GC log: the client's heap alone, as a user runs it.
+     */
+    private static void outpostForked(PayaraMicroServer server, Path replicaDir, String xmx, Figures figures)
+            throws Exception {
+        Path runDir =
+                Path.of(System.getProperty("outpost.runDir", "e2e/target")).toAbsolutePath();
+        Path gcLog = replicaDir.resolveSibling(replicaDir.getFileName() + "-client-gc.log");
+        Path out = replicaDir.resolveSibling(replicaDir.getFileName() + "-client.out");
+        Path err = replicaDir.resolveSibling(replicaDir.getFileName() + "-client.err");
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + xmx,
+                "-Xlog:gc:file=" + gcLog));
+        String extra = System.getProperty("bench.clientJvmArgs", "").strip();
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
+        command.addAll(List.of(
+                "-jar",
+                runDir.resolve("outpost-client.jar").toString(),
+                "sync",
+                "--server",
+                server.baseUri().toString(),
+                "--token",
+                "bench",
+                "--replica",
+                replicaDir.toString()));
+        Duration serverCpu = server.cpuTime();
+        long start = System.nanoTime();
+        Process process = new ProcessBuilder(command)
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
+        // the CPU time of a process is only readable while it runs: sample it until it ends
+        Duration clientCpu = Duration.ZERO;
+        while (!process.waitFor(100, TimeUnit.MILLISECONDS)) {
+            clientCpu = process.info().totalCpuDuration().orElse(clientCpu);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        String printed = Files.readString(out).strip();
+        if (process.exitValue() != 0) {
+            List<String> lines = Files.readAllLines(err);
+            throw new IllegalStateException("the client exited with " + process.exitValue() + ": " + printed + "\n"
+                    + String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size())));
+        }
+        System.out.println("outpost (client's CLI, -Xmx" + xmx + "): "
+                + printed.lines().findFirst().orElse(""));
+        figures.add(OUTPOST, seconds);
+        figures.cpu(
+                OUTPOST, clientCpu.toNanos(), server.cpuTime().minus(serverCpu).toNanos());
+        HeapPeaks.fromGcLog(gcLog, 0).print("client", "-Xmx" + xmx + ", its own JVM running the CLI, its GC log");
     }
 
     /** CPU time of this JVM (the client, and the baselines' copy), in nanoseconds. */
@@ -149,26 +227,17 @@ public final class SyncBench {
                 .getProcessCpuTime();
     }
 
-    /** The largest heap occupancy before a collection in a {@code -Xlog:gc} file, in MiB. */
-    private static long peakFromGcLog(Path gcLog) throws Exception {
-        if (!Files.exists(gcLog)) {
-            return -1;
-        }
-        Pattern before = Pattern.compile("\\) (\\d+)M->(\\d+)M\\(");
-        long peak = 0;
-        for (String line : Files.readAllLines(gcLog)) {
-            Matcher m = before.matcher(line);
-            if (m.find()) {
-                peak = Math.max(peak, Long.parseLong(m.group(1)));
-            }
-        }
-        return peak;
-    }
-
     /** The generated table, in PostgreSQL. */
     static final class BenchTable {
+        /**
+         * The type of the {@code note} column, {@code -Dbench.note=text} for PostgreSQL's {@code text}:
+         * a CLOB in the replica, which makes Derby store the table in 32 KiB pages instead of 4 KiB.
+         */
+        static final String NOTE_TYPE = System.getProperty("bench.note", "varchar(200)");
+
         static final String DDL = "create table bench_rows (id bigint primary key, name varchar(100) not null,"
-                + " amount numeric(12,2), created_at timestamptz not null, active boolean not null, note varchar(200))";
+                + " amount numeric(12,2), created_at timestamptz not null, active boolean not null, note " + NOTE_TYPE
+                + ")";
 
         private BenchTable() {}
 
