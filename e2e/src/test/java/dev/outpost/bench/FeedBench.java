@@ -26,7 +26,10 @@ import java.util.concurrent.TimeUnit;
  * live-mode commit-to-replica latency (p50, p99) at {@code bench.rate} single-row commits per second
  * for {@code bench.seconds} seconds, over loopback. The baseline in the same run replays the same
  * backlog from the server's stored change log straight into a Derby copy with JDBC (no HTTP, no
- * feed protocol): what a team would write by hand on top of the same capture.
+ * feed protocol): what a team would write by hand on top of the same capture. The backlog is measured
+ * {@code bench.rounds} times (default 2), each round with a new backlog and a new baseline copy, and
+ * the best of each is compared: the first round pays the JIT warm-up of Derby's update path, which the
+ * baseline, running after it in the same JVM, would otherwise be spared.
  */
 public final class FeedBench {
     private static final int ROWS = 20_000;
@@ -38,6 +41,7 @@ public final class FeedBench {
         int changes = Integer.getInteger("bench.changes", 200_000);
         int rate = Integer.getInteger("bench.rate", 200);
         int seconds = Integer.getInteger("bench.seconds", 20);
+        int rounds = Integer.getInteger("bench.rounds", 2);
         Path runDir =
                 Path.of(System.getProperty("outpost.runDir", "e2e/target")).toAbsolutePath();
         Path work = Files.createTempDirectory(runDir, "feed-bench-");
@@ -70,7 +74,21 @@ public final class FeedBench {
                             .directory(work.resolve("replica"))
                             .build())) {
                 replica.sync();
-                throughput(url, work, replica, changes);
+                double bestOutpost = 0;
+                double bestBaseline = 0;
+                for (int round = 1; round <= rounds; round++) {
+                    double[] rates = throughput(url, work.resolve("replay-" + round), replica, changes, round);
+                    bestOutpost = Math.max(bestOutpost, rates[0]);
+                    bestBaseline = Math.max(bestBaseline, rates[1]);
+                }
+                System.out.printf(
+                        Locale.ROOT,
+                        "ratio: Outpost / direct replay, best of %d rounds each = %,.0f / %,.0f changes/s = %.2fx"
+                                + " (Outpost target >= 50,000 changes/s)%n",
+                        rounds,
+                        bestOutpost,
+                        bestBaseline,
+                        bestOutpost / bestBaseline);
                 latency(url, replica, rate, seconds);
             }
         } finally {
@@ -78,7 +96,9 @@ public final class FeedBench {
         }
     }
 
-    private static void throughput(String url, Path work, OutpostReplica replica, int changes) throws Exception {
+    /** One round: a new backlog, applied by Outpost, then replayed by the baseline; returns both rates. */
+    private static double[] throughput(String url, Path replayDir, OutpostReplica replica, int changes, int round)
+            throws Exception {
         long before = storedChanges(url);
         try (Connection pg = DriverManager.getConnection(url);
                 PreparedStatement update = pg.prepareStatement(
@@ -101,21 +121,22 @@ public final class FeedBench {
         long start = System.nanoTime();
         SyncResult result = replica.sync();
         double outpost = (System.nanoTime() - start) / 1e9;
-        double baseline =
-                ChangeReplayBaseline.replay(url, work.resolve("replay"), before, result.changesApplied(), ROWS);
+        double baseline = ChangeReplayBaseline.replay(url, replayDir, before, result.changesApplied(), ROWS);
         System.out.printf(
                 Locale.ROOT,
-                "figure: Outpost applying the feed       %,d changes in %6.2f s = %,9.0f changes/s (target >= 50,000)%n",
+                "figure: round %d, Outpost applying the feed       %,d changes in %6.2f s = %,9.0f changes/s%n",
+                round,
                 result.changesApplied(),
                 outpost,
                 result.changesApplied() / outpost);
         System.out.printf(
                 Locale.ROOT,
-                "figure: direct JDBC replay (baseline)   %,d changes in %6.2f s = %,9.0f changes/s%n",
+                "figure: round %d, direct JDBC replay (baseline)   %,d changes in %6.2f s = %,9.0f changes/s%n",
+                round,
                 result.changesApplied(),
                 baseline,
                 result.changesApplied() / baseline);
-        System.out.printf(Locale.ROOT, "ratio: Outpost / direct replay = %.2fx%n", baseline / outpost);
+        return new double[] {result.changesApplied() / outpost, result.changesApplied() / baseline};
     }
 
     private static void latency(String url, OutpostReplica replica, int rate, int seconds) throws Exception {
