@@ -19,14 +19,19 @@ public class ChangeSignal {
         }
     }
 
-    /** Waits until a position above {@code after} was stored here, or the time is up. */
-    public void await(long after, long millis) throws InterruptedException {
+    /**
+     * Waits until a position above {@code after} was stored here, or the time is up.
+     *
+     * @return whether a position above {@code after} was stored here (committed: there is a change to read)
+     */
+    public boolean await(long after, long millis) throws InterruptedException {
         long deadline = System.currentTimeMillis() + millis;
         synchronized (monitor) {
             long left;
             while (latest <= after && (left = deadline - System.currentTimeMillis()) > 0) {
                 monitor.wait(left);
             }
+            return latest > after;
         }
     }
 }

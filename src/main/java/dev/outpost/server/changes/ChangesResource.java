@@ -10,7 +10,7 @@ import dev.outpost.server.http.Compress;
 import dev.outpost.server.problem.ProblemException;
 import dev.outpost.server.schema.SyncedSchema;
 import jakarta.annotation.Resource;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -30,7 +30,7 @@ import javax.sql.DataSource;
  * epoch is still served ({@link ChangeLog#checkContinuable}).
  */
 @Path(SyncPaths.SYNC + "/" + SyncPaths.CHANGES)
-@RequestScoped
+@ApplicationScoped
 public class ChangesResource {
     /** How often a waiting request looks at the log itself (changes captured by another instance). */
     private static final long POLL_MILLIS = 50;
@@ -83,7 +83,9 @@ public class ChangesResource {
         long deadline = System.currentTimeMillis() + millis;
         long left;
         while ((left = deadline - System.currentTimeMillis()) > 0) {
-            signal.await(after, Math.min(left, POLL_MILLIS));
+            if (signal.await(after, Math.min(left, POLL_MILLIS))) {
+                return; // this instance's capturer stored one: no need to look
+            }
             try (Connection connection = dataSource.getConnection()) {
                 if (ChangeLog.hasAfter(connection, after)) {
                     return;
