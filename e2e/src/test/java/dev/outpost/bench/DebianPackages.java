@@ -17,8 +17,52 @@ import java.util.Optional;
 final class DebianPackages {
     private DebianPackages() {}
 
+    /** A tool's executable, with the directory of libraries unpacked beside it if it was fetched. */
+    record Tool(Path path, Path libraries) {
+        String describe() {
+            return path + (libraries == null ? "" : " (unpacked from Debian's packages)");
+        }
+
+        /** A process builder for the tool with these arguments (and its libraries, if fetched). */
+        ProcessBuilder command(List<String> args) {
+            ProcessBuilder builder = new ProcessBuilder();
+            builder.command().add(path.toString());
+            builder.command().addAll(args);
+            if (libraries != null) {
+                builder.environment().put("LD_LIBRARY_PATH", libraries.toString());
+            }
+            return builder;
+        }
+    }
+
+    /**
+     * The tool {@code name}: {@code -Dbench.<name>=PATH} if given, else {@code name} on the {@code PATH}
+     * (or in {@code extraDirs}), else fetched: the packages {@code -Dbench.<name>.packages} (default
+     * {@code defaultPackages}) unpacked into {@code runDir/<name>}, where the executable is {@code
+     * unpackedPath} below the unpacked root.
+     */
+    static Tool locate(Path runDir, String name, String defaultPackages, String unpackedPath, String... extraDirs)
+            throws IOException, InterruptedException {
+        String given = System.getProperty("bench." + name);
+        if (given != null && !given.isBlank()) {
+            return new Tool(Path.of(given), null);
+        }
+        Optional<Path> installed = onPath(name, extraDirs);
+        if (installed.isPresent()) {
+            return new Tool(installed.get(), null);
+        }
+        Path dir = runDir.resolve(name);
+        Path executable = fetch(
+                dir,
+                List.of(System.getProperty("bench." + name + ".packages", defaultPackages)
+                        .split(",")),
+                unpackedPath,
+                "apt-get install -y " + name);
+        return new Tool(executable, libraries(dir.resolve("root")));
+    }
+
     /** {@code name} as an executable in one of the {@code PATH}'s directories (or in {@code extra}). */
-    static Optional<Path> onPath(String name, String... extra) {
+    private static Optional<Path> onPath(String name, String... extra) {
         List<String> dirs =
                 new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)));
         dirs.addAll(List.of(extra));
@@ -35,7 +79,7 @@ final class DebianPackages {
      * Downloads and unpacks {@code packages} into {@code dir/root} unless {@code executable} (relative
      * to that root) is already there; returns the unpacked executable.
      */
-    static Path fetch(Path dir, List<String> packages, String executable, String installHint)
+    private static Path fetch(Path dir, List<String> packages, String executable, String installHint)
             throws IOException, InterruptedException {
         Path root = dir.resolve("root");
         Path unpacked = root.resolve(executable);
@@ -64,7 +108,7 @@ final class DebianPackages {
     }
 
     /** The directory of shared libraries unpacked next to {@code executable} (which is under root/usr/...). */
-    static Path libraries(Path root) {
+    private static Path libraries(Path root) {
         return root.resolve("usr/lib/x86_64-linux-gnu");
     }
 

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -40,46 +39,15 @@ final class Nginx implements AutoCloseable {
     }
 
     /** The nginx binary to run, fetched if need be. */
-    static Executable locate(Path runDir) throws IOException, InterruptedException {
-        String given = System.getProperty("bench.nginx");
-        if (given != null && !given.isBlank()) {
-            return new Executable(Path.of(given), null);
-        }
-        Optional<Path> installed = DebianPackages.onPath("nginx", "/usr/sbin");
-        if (installed.isPresent()) {
-            return new Executable(installed.get(), null);
-        }
-        Path dir = runDir.resolve("nginx");
-        Path executable = DebianPackages.fetch(
-                dir,
-                List.of(System.getProperty("bench.nginx.packages", PACKAGES).split(",")),
-                "usr/sbin/nginx",
-                "apt-get install -y nginx");
-        return new Executable(executable, DebianPackages.libraries(dir.resolve("root")));
-    }
-
-    /** An nginx binary, with the directory of libraries unpacked beside it if it was fetched. */
-    record Executable(Path path, Path libraries) {
-        String describe() {
-            return path + (libraries == null ? "" : " (unpacked from Debian's packages)");
-        }
-
-        ProcessBuilder command(String... args) {
-            ProcessBuilder builder = new ProcessBuilder();
-            builder.command().add(path.toString());
-            builder.command().addAll(List.of(args));
-            if (libraries != null) {
-                builder.environment().put("LD_LIBRARY_PATH", libraries.toString());
-            }
-            return builder;
-        }
+    static DebianPackages.Tool locate(Path runDir) throws IOException, InterruptedException {
+        return DebianPackages.locate(runDir, "nginx", PACKAGES, "usr/sbin/nginx", "/usr/sbin");
     }
 
     /**
      * Starts nginx with a copy of {@code deploymentConfig} in {@code work/nginx}, proxying to {@code
      * upstreamPort} on this machine, and waits until it accepts connections.
      */
-    static Nginx start(Executable nginx, Path deploymentConfig, int upstreamPort, Path work)
+    static Nginx start(DebianPackages.Tool nginx, Path deploymentConfig, int upstreamPort, Path work)
             throws IOException, InterruptedException {
         Path prefix = Files.createDirectories(work.resolve("nginx"));
         Path cache = Files.createDirectories(prefix.resolve("cache"));
@@ -115,7 +83,7 @@ final class Nginx implements AutoCloseable {
                         + "    scgi_temp_path " + temp.resolve("scgi") + ";\n"
                         + "    include " + siteCopy + ";\n"
                         + "}\n");
-        Process process = nginx.command("-p", prefix + "/", "-c", main.toString())
+        Process process = nginx.command(List.of("-p", prefix + "/", "-c", main.toString()))
                 .redirectErrorStream(true)
                 .redirectOutput(prefix.resolve("stdout.log").toFile())
                 .start();

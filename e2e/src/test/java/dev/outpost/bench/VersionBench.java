@@ -56,7 +56,7 @@ public final class VersionBench {
         Wrk wrk = Wrk.locate(runDir, work);
         System.out.println("load generator: " + wrk.describe() + ", " + threads + " threads, " + connections
                 + " connections, on the same machine");
-        Nginx.Executable nginxBinary = Nginx.locate(runDir);
+        DebianPackages.Tool nginxBinary = Nginx.locate(runDir);
         System.out.println("reverse proxy: " + nginxBinary.describe() + " with " + nginxConfig);
         EmbeddedPostgres postgres = TestPostgres.start();
         try {

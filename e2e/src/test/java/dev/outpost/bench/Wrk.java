@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -45,14 +44,12 @@ final class Wrk {
         }
     }
 
-    private final Path executable;
-    private final Path libraries;
+    private final DebianPackages.Tool tool;
     private final Path script;
     private final Path logs;
 
-    private Wrk(Path executable, Path libraries, Path script, Path logs) {
-        this.executable = executable;
-        this.libraries = libraries;
+    private Wrk(DebianPackages.Tool tool, Path script, Path logs) {
+        this.tool = tool;
         this.script = script;
         this.logs = logs;
     }
@@ -63,48 +60,25 @@ final class Wrk {
         try (var in = Wrk.class.getResourceAsStream("/bench/version-check.lua")) {
             Files.copy(in, script);
         }
-        String given = System.getProperty("bench.wrk");
-        if (given != null && !given.isBlank()) {
-            return new Wrk(Path.of(given), null, script, work);
-        }
-        Optional<Path> installed = DebianPackages.onPath("wrk");
-        if (installed.isPresent()) {
-            return new Wrk(installed.get(), null, script, work);
-        }
-        Path dir = runDir.resolve("wrk");
-        Path executable = DebianPackages.fetch(
-                dir,
-                List.of(System.getProperty("bench.wrk.packages", PACKAGES).split(",")),
-                "usr/bin/wrk",
-                "apt-get install -y wrk");
-        return new Wrk(executable, DebianPackages.libraries(dir.resolve("root")), script, work);
+        return new Wrk(DebianPackages.locate(runDir, "wrk", PACKAGES, "usr/bin/wrk"), script, work);
     }
 
     String describe() {
-        return executable + (libraries == null ? "" : " (unpacked from Debian's packages)");
+        return tool.describe();
     }
 
     /** Runs {@code seconds} of load against {@code url} with the given request headers. */
     Result run(String name, String url, Map<String, String> headers, int threads, int connections, int seconds)
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(
-                executable.toString(),
-                "-t" + threads,
-                "-c" + connections,
-                "-d" + seconds + "s",
-                "--timeout",
-                "5s",
-                "-s",
-                script.toString()));
+                "-t" + threads, "-c" + connections, "-d" + seconds + "s", "--timeout", "5s", "-s", script.toString()));
         headers.forEach((k, v) -> command.addAll(List.of("-H", k + ": " + v)));
         command.add(url);
         Path output = logs.resolve("wrk-" + name + ".txt");
-        ProcessBuilder builder =
-                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
-        if (libraries != null) {
-            builder.environment().put("LD_LIBRARY_PATH", libraries.toString());
-        }
-        Process p = builder.start();
+        Process p = tool.command(command)
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile())
+                .start();
         if (!p.waitFor(seconds + 60L, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new IllegalStateException("wrk did not finish; output in " + output);
