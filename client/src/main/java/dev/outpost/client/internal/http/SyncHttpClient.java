@@ -58,10 +58,6 @@ public final class SyncHttpClient implements ReplicaSource, AutoCloseable {
         this.requestTimeout = requestTimeout;
         this.gzip = !isLoopback(base);
         this.http = HttpClient.newBuilder()
-                // HTTP/1.1: a replica's requests are sequential, so HTTP/2 multiplexing buys nothing, and
-                // its cleartext upgrade and flow control stalled streamed answers (see the README's
-                // change-feed benchmark)
-                .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(connectTimeout)
                 .followRedirects(HttpClient.Redirect.NORMAL)
                 .build();
