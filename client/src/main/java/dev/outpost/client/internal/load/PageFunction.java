@@ -1,6 +1,5 @@
 package dev.outpost.client.internal.load;
 
-import dev.outpost.client.ErrorCode;
 import dev.outpost.client.OutpostException;
 import dev.outpost.client.internal.schema.ColumnKind;
 import dev.outpost.client.internal.schema.ReplicaColumn;
@@ -8,13 +7,11 @@ import dev.outpost.client.internal.schema.ReplicaTable;
 import dev.outpost.protocol.RowLines;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
 import java.sql.Blob;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongConsumer;
@@ -24,8 +21,9 @@ import org.apache.derby.vti.VTITemplate;
 /**
  * One page of rows as a Derby table function, so that a page is stored by one {@code INSERT ...
  * SELECT ... FROM TABLE(fn(key))} statement instead of a JDBC batch per thousand rows: Derby pulls
- * each row from the page's lines as it inserts it, without a parameter set per row. The table
- * function ({@link #rows(String)}) finds the open page by the key {@link TableLoader} passes.
+ * each row as it inserts it, without a parameter set per row, while {@link ReadAhead} reads and
+ * converts the rows after it on another thread. The table function ({@link #rows(String)}) finds the
+ * open page by the key {@link TableLoader} passes.
  *
  * <p>Values arrive converted ({@link PgText}); dates and timestamps are handed to Derby as its own
  * text form and cast in the statement (never through {@code java.sql.Timestamp} and a time zone). A
@@ -80,15 +78,13 @@ public final class PageFunction {
         return page;
     }
 
-    /** The rows of one page, read line by line as Derby asks for them. */
+    /** The rows of one page, as Derby asks for them; read and converted ahead ({@link ReadAhead}). */
     static final class Page extends VTITemplate {
         private final String key;
-        private final BufferedReader lines;
-        private final ReplicaTable table;
-        private final ColumnKind[] kinds;
-        private final Object[] values;
+        private final ReadAhead ahead;
         private final long rowsBefore;
         private final LongConsumer eachRow;
+        private Object[] values;
         private long pageRows;
         private boolean lastWasNull;
         private RowLines.End end;
@@ -96,14 +92,7 @@ public final class PageFunction {
 
         private Page(String key, BufferedReader lines, ReplicaTable table, long rowsBefore, LongConsumer eachRow) {
             this.key = key;
-            this.lines = lines;
-            this.table = table;
-            List<ReplicaColumn> columns = table.columns();
-            this.kinds = new ColumnKind[columns.size()];
-            for (int i = 0; i < kinds.length; i++) {
-                kinds[i] = columns.get(i).kind();
-            }
-            this.values = new Object[kinds.length + (table.hasRowNumber() ? 1 : 0)];
+            this.ahead = new ReadAhead(lines, table, rowsBefore);
             this.rowsBefore = rowsBefore;
             this.eachRow = eachRow;
         }
@@ -129,84 +118,19 @@ public final class PageFunction {
                 return false;
             }
             try {
-                String line = lines.readLine();
-                if (line == null) {
-                    throw protocolError(
-                            "the page ended without its end marker after " + pageRows + " rows (truncated)");
-                }
-                RowLines.Line parsed = parse(line);
-                if (parsed instanceof RowLines.End e) {
-                    if (e.rows() != pageRows) {
-                        throw protocolError(
-                                "the page's end marker counts " + e.rows() + " rows but " + pageRows + " arrived");
-                    }
-                    end = e;
+                Object[] row = ahead.next();
+                if (row == null) {
+                    end = ahead.end();
                     return false;
                 }
-                convert(((RowLines.Row) parsed).values());
+                values = row;
                 pageRows++;
-                if (table.hasRowNumber()) {
-                    values[kinds.length] = rowsBefore + pageRows;
-                }
                 eachRow.accept(rowsBefore + pageRows);
                 return true;
-            } catch (IOException e) {
-                throw fail(new OutpostException(
-                        ErrorCode.SERVER_UNREACHABLE,
-                        "Connection lost while reading table " + table.name() + ": " + e.getMessage(),
-                        e));
             } catch (OutpostException e) {
-                throw fail(e);
+                failure = e;
+                throw new SQLException(e.getMessage(), "38000", e);
             }
-        }
-
-        private SQLException fail(OutpostException e) {
-            failure = e;
-            return new SQLException(e.getMessage(), "38000", e);
-        }
-
-        private RowLines.Line parse(String line) {
-            try {
-                return RowLines.parse(line);
-            } catch (IllegalArgumentException e) {
-                throw protocolError(e.getMessage());
-            }
-        }
-
-        private void convert(String[] texts) {
-            if (texts.length != kinds.length) {
-                throw protocolError(
-                        "a row has " + texts.length + " values, the table has " + kinds.length + " columns");
-            }
-            for (int i = 0; i < texts.length; i++) {
-                Object value;
-                try {
-                    value = PgText.parse(kinds[i], texts[i]);
-                } catch (PgText.Unrepresentable e) {
-                    throw new OutpostException(
-                            ErrorCode.SCHEMA_UNSUPPORTED,
-                            "Table " + table.name() + ": column "
-                                    + table.columns().get(i).name() + " holds " + e.getMessage()
-                                    + "; nothing was changed");
-                } catch (IllegalArgumentException e) {
-                    throw protocolError(
-                            table.name() + "." + table.columns().get(i).name() + " is " + e.getMessage());
-                }
-                if (value != null) {
-                    switch (kinds[i]) {
-                        case DATE, TIMESTAMP, TIMESTAMP_UTC -> value = DerbyBinder.derbyText(kinds[i], value);
-                        default -> {
-                            // stored as parsed
-                        }
-                    }
-                }
-                values[i] = value;
-            }
-        }
-
-        private OutpostException protocolError(String message) {
-            return new OutpostException(
-                    ErrorCode.PROTOCOL_ERROR, "Bad row page for table " + table.name() + ": " + message);
         }
 
         private Object value(int column) {
@@ -292,6 +216,7 @@ public final class PageFunction {
         @Override
         public void close() {
             OPEN.remove(key, this);
+            ahead.close();
         }
     }
 }
