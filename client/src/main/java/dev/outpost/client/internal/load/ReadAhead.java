@@ -24,7 +24,9 @@ import java.util.List;
  * <p>The page ends with its end marker, whose row count is checked here, or with a failure: a
  * truncated or malformed page ({@link ErrorCode#PROTOCOL_ERROR}), a lost connection ({@link
  * ErrorCode#SERVER_UNREACHABLE}) or a value the replica cannot hold ({@link
- * ErrorCode#SCHEMA_UNSUPPORTED}). Either reaches the loading thread after the rows read before it.
+ * ErrorCode#SCHEMA_UNSUPPORTED}). The end marker reaches the loading thread after the page's last row;
+ * a failure as soon as the rows already handed over are taken (the rows read after them are dropped:
+ * the load rolls the page back anyway).
  * {@link #close()} stops the reading thread and waits for it, so that nothing reads the page's lines
  * once it returns.
  */

@@ -1,0 +1,160 @@
+package dev.outpost.client.internal.load;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.outpost.client.ErrorCode;
+import dev.outpost.client.OutpostException;
+import dev.outpost.client.internal.schema.ColumnKind;
+import dev.outpost.client.internal.schema.ReplicaColumn;
+import dev.outpost.client.internal.schema.ReplicaTable;
+import dev.outpost.protocol.RowLines;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link ReadAhead}: rows come out in order, converted, then the end marker; a bad page fails (its rows
+ * are rolled back by the load, so the rows not handed over yet are dropped); the reading thread never holds more than its bound, and {@link
+ * ReadAhead#close()} stops it even while it waits for room.
+ */
+class ReadAheadTest {
+    private static final ReplicaTable KEYLESS = new ReplicaTable(
+            "notes",
+            null,
+            "f",
+            List.of(
+                    new ReplicaColumn("id", "int8", ColumnKind.BIGINT, 0, 0, 0, false),
+                    new ReplicaColumn("body", "text", ColumnKind.CLOB, 0, 0, 0, true)),
+            List.of(),
+            List.of(),
+            "s",
+            false);
+
+    @Test
+    void handsOverConvertedRowsInOrderThenTheEndMarker() throws IOException {
+        int rows = ReadAhead.BATCH_ROWS * 3 + 7;
+        ReadAhead ahead = new ReadAhead(page(rows, "x", true), KEYLESS, 100);
+        try {
+            for (int i = 1; i <= rows; i++) {
+                Object[] row = ahead.next();
+                assertEquals((long) i, row[0]);
+                assertEquals("x" + i, row[1]);
+                assertEquals(100L + i, row[2], "the row number continues after the rows stored before");
+            }
+            assertNull(ahead.next());
+            assertEquals(new RowLines.End(rows, "cursor"), ahead.end());
+        } finally {
+            ahead.close();
+        }
+    }
+
+    @Test
+    void aTruncatedPageFails() throws IOException {
+        ReadAhead ahead = new ReadAhead(page(3, "x", false), KEYLESS, 0);
+        try {
+            OutpostException e = assertThrows(OutpostException.class, () -> {
+                for (int i = 0; i <= 3; i++) {
+                    ahead.next(); // rows not yet handed over when the cut is found are dropped
+                }
+            });
+            assertEquals(ErrorCode.PROTOCOL_ERROR, e.code());
+            assertTrue(e.getMessage().contains("truncated"), e.getMessage());
+            assertNull(ahead.end());
+        } finally {
+            ahead.close();
+        }
+    }
+
+    @Test
+    void aWrongValueFailsNamingTheColumn() {
+        String lines = RowLines.rowLine(new String[] {"not a number", "x"});
+        ReadAhead ahead = new ReadAhead(new BufferedReader(new StringReader(lines)), KEYLESS, 0);
+        try {
+            OutpostException e = assertThrows(OutpostException.class, ahead::next);
+            assertEquals(ErrorCode.PROTOCOL_ERROR, e.code());
+            assertTrue(e.getMessage().contains("notes.id"), e.getMessage());
+        } finally {
+            ahead.close();
+        }
+    }
+
+    @Test
+    void readsNoFurtherThanItsBoundAndStopsOnClose() throws Exception {
+        // rows of ~64 KiB: the bound (1 MiB of lines) is reached after about 16 of them
+        String big = "y".repeat(64 * 1024);
+        CountingReader counted = new CountingReader(page(200, big, true));
+        ReadAhead ahead = new ReadAhead(new BufferedReader(counted, 1 << 16), KEYLESS, 0);
+        assertEquals(1L, ahead.next()[0]);
+        Thread.sleep(300); // time for the reading thread to fill whatever it may hold
+        long read = counted.chars.get();
+        assertTrue(
+                read < 3 * ReadAhead.WAITING_CHARS,
+                "read " + read + " chars ahead, the bound is " + ReadAhead.WAITING_CHARS);
+        assertTimeoutPreemptively(Duration.ofSeconds(10), ahead::close);
+        long atClose = counted.chars.get();
+        Thread.sleep(100);
+        assertEquals(atClose, counted.chars.get(), "nothing reads the page after close()");
+    }
+
+    @Test
+    void aRowLargerThanTheBoundStillPasses() throws IOException {
+        String huge = "z".repeat((int) ReadAhead.WAITING_CHARS * 2);
+        ReadAhead ahead = new ReadAhead(page(3, huge, true), KEYLESS, 0);
+        try {
+            for (int i = 1; i <= 3; i++) {
+                Object[] row = ahead.next();
+                assertEquals(huge.length() + String.valueOf(i).length(), ((String) row[1]).length());
+            }
+            assertNull(ahead.next());
+            assertFalse(ahead.end() == null);
+        } finally {
+            ahead.close();
+        }
+    }
+
+    /** A page of keyless rows {@code (i, text + i)}, with its end marker or cut before it. */
+    private static BufferedReader page(int rows, String text, boolean withEnd) throws IOException {
+        StringBuilder out = new StringBuilder();
+        for (int i = 1; i <= rows; i++) {
+            RowLines.appendRow(out, new String[] {String.valueOf(i), text + i});
+        }
+        if (withEnd) {
+            RowLines.appendEnd(out, rows, "cursor");
+        }
+        return new BufferedReader(new StringReader(out.toString()));
+    }
+
+    /** Counts the characters read through it. */
+    private static final class CountingReader extends Reader {
+        private final Reader in;
+        final AtomicLong chars = new AtomicLong();
+
+        CountingReader(Reader in) {
+            this.in = in;
+        }
+
+        @Override
+        public int read(char[] buf, int off, int len) throws IOException {
+            int n = in.read(buf, off, len);
+            if (n > 0) {
+                chars.addAndGet(n);
+            }
+            return n;
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
+    }
+}
