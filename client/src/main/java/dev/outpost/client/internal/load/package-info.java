@@ -1,7 +1,11 @@
 /**
- * Loading streamed row pages ({@link dev.outpost.protocol.RowLines}) into replica tables: parsing
- * PostgreSQL's text form of each value ({@link dev.outpost.client.internal.load.PgText}), binding it
- * to a Derby column ({@link dev.outpost.client.internal.load.DerbyBinder}) and batching inserts
- * ({@link dev.outpost.client.internal.load.TableLoader}). No compatibility promises.
+ * Putting rows into replica tables. Streamed row pages ({@link dev.outpost.protocol.RowLines}): each
+ * page is stored by one insert from a Derby table function ({@link
+ * dev.outpost.client.internal.load.PageFunction}, driven by {@link
+ * dev.outpost.client.internal.load.TableLoader}), whose rows are read, parsed from PostgreSQL's text
+ * form ({@link dev.outpost.client.internal.load.PgText}) and converted on a thread of their own
+ * ({@link dev.outpost.client.internal.load.ReadAhead}). Single changes bind their text values to
+ * statements ({@link dev.outpost.client.internal.load.RowBinder}); unchanged tables are copied between
+ * databases ({@link dev.outpost.client.internal.load.TableCopier}). No compatibility promises.
  */
 package dev.outpost.client.internal.load;
