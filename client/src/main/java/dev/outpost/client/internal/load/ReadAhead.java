@@ -23,8 +23,9 @@ import java.util.List;
  *
  * <p>The page ends with its end marker, whose row count is checked here, or with a failure: a
  * truncated or malformed page ({@link ErrorCode#PROTOCOL_ERROR}), a lost connection ({@link
- * ErrorCode#SERVER_UNREACHABLE}) or a value the replica cannot hold ({@link
- * ErrorCode#SCHEMA_UNSUPPORTED}). The end marker reaches the loading thread after the page's last row;
+ * ErrorCode#SERVER_UNREACHABLE}), a value the replica cannot hold ({@link
+ * ErrorCode#SCHEMA_UNSUPPORTED}) or the reading thread dying of an {@link Error} ({@link
+ * ErrorCode#REPLICA_ERROR}, so that the loading thread never waits for a reader that is gone). The end marker reaches the loading thread after the page's last row;
  * a failure as soon as the rows already handed over are taken (the rows read after them are dropped:
  * the load rolls the page back anyway).
  * {@link #close()} stops the reading thread and waits for it, so that nothing reads the page's lines
@@ -182,6 +183,13 @@ final class ReadAhead {
             // the load stopped taking rows: nothing is waiting for this page any more
         } catch (RuntimeException e) {
             finish(null, protocolError("unreadable row: " + e));
+        } catch (Error e) {
+            // the loading thread must not wait for ever for a reader that died (out of memory, ...)
+            finish(
+                    null,
+                    new OutpostException(
+                            ErrorCode.REPLICA_ERROR, "Reading table " + table.name() + " failed: " + e, e));
+            throw e;
         }
     }
 

@@ -89,6 +89,28 @@ class ReadAheadTest {
     }
 
     @Test
+    void aReaderThatDiesFailsTheLoadInsteadOfLeavingItWaiting() {
+        Reader dying = new Reader() {
+            @Override
+            public int read(char[] buf, int off, int len) {
+                throw new AssertionError("the reading thread died");
+            }
+
+            @Override
+            public void close() {}
+        };
+        ReadAhead ahead = new ReadAhead(new BufferedReader(dying), KEYLESS, 0);
+        try {
+            OutpostException e = assertTimeoutPreemptively(
+                    Duration.ofSeconds(10), () -> assertThrows(OutpostException.class, ahead::next));
+            assertEquals(ErrorCode.REPLICA_ERROR, e.code());
+            assertTrue(e.getMessage().contains("the reading thread died"), e.getMessage());
+        } finally {
+            ahead.close();
+        }
+    }
+
+    @Test
     void readsNoFurtherThanItsBoundAndStopsOnClose() throws Exception {
         // rows of ~64 KiB: the bound (1 MiB of lines) is reached after about 16 of them
         String big = "y".repeat(64 * 1024);
