@@ -25,9 +25,9 @@ import java.util.List;
  * truncated or malformed page ({@link ErrorCode#PROTOCOL_ERROR}), a lost connection ({@link
  * ErrorCode#SERVER_UNREACHABLE}), a value the replica cannot hold ({@link
  * ErrorCode#SCHEMA_UNSUPPORTED}) or the reading thread dying of an {@link Error} ({@link
- * ErrorCode#REPLICA_ERROR}, so that the loading thread never waits for a reader that is gone). The end marker reaches the loading thread after the page's last row;
- * a failure as soon as the rows already handed over are taken (the rows read after them are dropped:
- * the load rolls the page back anyway).
+ * ErrorCode#REPLICA_ERROR}: the loading thread never waits for a reader that is gone). The end
+ * marker reaches the loading thread after the page's last row; a failure as soon as the rows already
+ * handed over are taken (the rows read after them are dropped: the load rolls the page back anyway).
  * {@link #close()} stops the reading thread and waits for it, so that nothing reads the page's lines
  * once it returns.
  */
