@@ -9,9 +9,9 @@ import java.time.LocalDateTime;
 
 /**
  * Binds {@link PgText} values to insert parameters. Dates and timestamps are bound as Derby's own
- * text form ({@code 2024-01-31 10:00:00.000000000}), which Derby reads field by field: no time zone
- * and no calendar is involved, so days before the Gregorian reform and daylight-saving gaps keep
- * exactly the fields PostgreSQL sent.
+ * text form ({@code 2024-01-31 10:00:00.000000000}), which Derby parses into its fields when it is
+ * the parameter of a date or timestamp column: no time zone and no calendar is involved, so days
+ * before the Gregorian reform and daylight-saving gaps keep exactly the fields PostgreSQL sent.
  */
 final class DerbyBinder {
     /**
@@ -40,7 +40,7 @@ final class DerbyBinder {
     }
 
     /** Appends a non-negative number with leading zeros to {@code width} digits. */
-    private static StringBuilder pad(StringBuilder b, int value, int width) {
+    static StringBuilder pad(StringBuilder b, int value, int width) {
         String digits = Integer.toString(value);
         for (int i = digits.length(); i < width; i++) {
             b.append('0');

@@ -33,7 +33,7 @@ public final class TableCopier {
                 .collect(Collectors.joining(", "));
         String name = table.sqlName();
         String insertSql = "insert into " + name + " (" + columns + ") values ("
-                + table.columns().stream().map(c -> "?").collect(Collectors.joining(", ")) + ")";
+                + table.columns().stream().map(TableCopier::parameter).collect(Collectors.joining(", ")) + ")";
         long rows = 0;
         try (Statement select = from.createStatement();
                 ResultSet rs = select.executeQuery("select " + columns + " from " + name);
@@ -57,18 +57,26 @@ public final class TableCopier {
         }
     }
 
+    /**
+     * A timestamp travels as the text of its stored fields ({@link DerbyTimestamps}) and is parsed by
+     * Derby's {@code TIMESTAMP} function: a timestamp parameter of a JDBC batch goes through the JVM's
+     * time zone in Derby, whether it is set as text or with a UTC calendar, which moves a time inside a
+     * daylight-saving gap by an hour.
+     */
+    private static String parameter(ReplicaColumn column) {
+        return switch (column.kind()) {
+            case TIMESTAMP, TIMESTAMP_UTC -> "TIMESTAMP(CAST(? AS VARCHAR(32)))";
+            default -> "?";
+        };
+    }
+
     private static void copyValue(ResultSet rs, PreparedStatement insert, int i, int type) throws SQLException {
         switch (type) {
             case Types.BLOB, Types.VARBINARY, Types.BINARY, Types.LONGVARBINARY -> insert.setBytes(i, rs.getBytes(i));
             case Types.DECIMAL, Types.NUMERIC -> insert.setBigDecimal(i, rs.getBigDecimal(i));
-                // date and time values travel as Derby's own text, never through the JVM's time zone
-            case Types.CLOB,
-                    Types.VARCHAR,
-                    Types.CHAR,
-                    Types.LONGVARCHAR,
-                    Types.DATE,
-                    Types.TIME,
-                    Types.TIMESTAMP -> insert.setString(i, rs.getString(i));
+            case Types.TIMESTAMP -> insert.setString(i, DerbyTimestamps.text(rs, i));
+            case Types.CLOB, Types.VARCHAR, Types.CHAR, Types.LONGVARCHAR, Types.DATE, Types.TIME -> insert.setString(
+                    i, rs.getString(i));
             default -> {
                 Object value = rs.getObject(i);
                 if (value == null) {

@@ -1,5 +1,6 @@
 package dev.outpost.client.internal.verify;
 
+import dev.outpost.client.internal.load.DerbyTimestamps;
 import dev.outpost.client.internal.load.PgText;
 import dev.outpost.client.internal.schema.ColumnKind;
 import java.io.IOException;
@@ -13,8 +14,8 @@ import java.util.HexFormat;
 
 /**
  * Rebuilds the canonical text ({@link dev.outpost.protocol.RowDigest#canonical}) of a value from the
- * Derby column that holds it: the inverse of {@link PgText}. Dates and timestamps are read as Derby's
- * text, field by field, so no time zone or calendar is involved.
+ * Derby column that holds it: the inverse of {@link PgText}. Dates are read as Derby's text, and
+ * timestamps by their stored fields ({@link DerbyTimestamps}), so the JVM's time zone plays no part.
  */
 final class DerbyText {
     private static final String MAX = "9999-12-31 23:59:59";
@@ -35,9 +36,9 @@ final class DerbyText {
             case DECIMAL -> ((BigDecimal) value).toPlainString();
             case CLOB -> clob((Clob) value);
             case DATE -> rs.getString(i);
-            case TIMESTAMP -> timestamp(rs.getString(i));
+            case TIMESTAMP -> timestamp(DerbyTimestamps.text(rs, i));
             case TIMESTAMP_UTC -> {
-                String text = timestamp(rs.getString(i));
+                String text = timestamp(DerbyTimestamps.text(rs, i));
                 yield text.endsWith("infinity") ? text : text + "+00";
             }
             case BLOB -> "\\x" + HexFormat.of().formatHex(blob((Blob) value));

@@ -1,0 +1,51 @@
+package dev.outpost.client.internal.load;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.Calendar;
+import java.util.GregorianCalendar;
+import java.util.TimeZone;
+
+/**
+ * Reads stored Derby {@code TIMESTAMP} values by their fields. Asked without a calendar, Derby turns
+ * a stored timestamp into a {@code java.sql.Timestamp}, and into text ({@code getString}), through
+ * a calendar in the JVM's time zone; in a zone with daylight saving, a time inside the spring-forward
+ * gap (02:30 on the day Berlin skips from 02:00 to 03:00) does not exist there and comes back an hour
+ * later. In UTC every time exists, so a UTC calendar maps the stored fields to a {@code Timestamp}
+ * and back exactly (the same Julian/Gregorian calendar both ways).
+ */
+public final class DerbyTimestamps {
+    private static final TimeZone UTC = TimeZone.getTimeZone("UTC");
+
+    private DerbyTimestamps() {}
+
+    /**
+     * A calendar for {@code getTimestamp(i, calendar)} and {@code setTimestamp(i, value, calendar)}.
+     * Derby changes it while converting: one per user, never shared between threads.
+     */
+    public static Calendar calendar() {
+        return new GregorianCalendar(UTC);
+    }
+
+    /**
+     * The fields stored in timestamp column {@code i} (1-based) of the current row as Derby's text,
+     * {@code yyyy-mm-dd hh:mm:ss.fffffffff}; {@code null} for NULL.
+     */
+    public static String text(ResultSet rs, int i) throws SQLException {
+        Calendar calendar = calendar();
+        Timestamp value = rs.getTimestamp(i, calendar);
+        if (value == null) {
+            return null;
+        }
+        calendar.setTime(value);
+        StringBuilder b = new StringBuilder(29);
+        DerbyBinder.pad(b, calendar.get(Calendar.YEAR), 4).append('-');
+        DerbyBinder.pad(b, calendar.get(Calendar.MONTH) + 1, 2).append('-');
+        DerbyBinder.pad(b, calendar.get(Calendar.DAY_OF_MONTH), 2).append(' ');
+        DerbyBinder.pad(b, calendar.get(Calendar.HOUR_OF_DAY), 2).append(':');
+        DerbyBinder.pad(b, calendar.get(Calendar.MINUTE), 2).append(':');
+        DerbyBinder.pad(b, calendar.get(Calendar.SECOND), 2).append('.');
+        return DerbyBinder.pad(b, value.getNanos(), 9).toString();
+    }
+}
