@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.outpost.client.testing.Fixtures;
 import dev.outpost.client.testing.InMemorySource;
 import dev.outpost.protocol.ChangeLines;
+import dev.outpost.protocol.SchemaInfo;
+import dev.outpost.protocol.TableSchema;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -78,6 +80,47 @@ class DaylightSavingGapTest {
             assertEquals(SyncResult.Outcome.REBUILT, replica.sync().outcome());
             assertEquals(both, fields(replica), "copied into the new database by the migration (users is kept)");
             verified = replica.verify();
+            assertTrue(verified.matches(), verified.toString());
+        }
+    }
+
+    @Test
+    void aSnapshotOnlyTableReloadedBesideTheFeedKeepsTheGapToo() throws Exception {
+        SchemaInfo followed = Fixtures.followed(Fixtures.schema());
+        SchemaInfo usersSnapshotOnly = new SchemaInfo(
+                followed.fingerprint(),
+                followed.tables().stream()
+                        .map(t -> !t.name().equals("users")
+                                ? t
+                                : new TableSchema(
+                                        t.name(),
+                                        t.schema(),
+                                        t.columns(),
+                                        t.primaryKey(),
+                                        t.uniqueConstraints(),
+                                        t.foreignKeys(),
+                                        t.fingerprint(),
+                                        null,
+                                        false))
+                        .toList());
+        InMemorySource source = new InMemorySource("v1", usersSnapshotOnly)
+                .rows("users", List.<String[]>of(user("1", "2024-03-31 02:30:00.5", "2024-03-31 02:45:00+00")))
+                .withFeed();
+        try (OutpostReplica replica = OutpostReplica.open(config(), source)) {
+            replica.sync();
+            source.rows(
+                    "users",
+                    List.<String[]>of(
+                            user("1", "2024-03-31 02:30:00.5", "2024-03-31 02:45:00+00"),
+                            user("2", "2024-03-31 02:00:00", "2024-03-31 02:01:00+00")));
+            List<SyncEvent> events = new ArrayList<>();
+            replica.addListener(events::add);
+            replica.sync();
+            assertTrue(events.contains(new SyncEvent.TableLoaded("users", 2)), "reloaded: " + events);
+            assertEquals(
+                    List.of("1|2024-3-31 2:30:0.500000|2024-3-31 2:45", "2|2024-3-31 2:0:0.000000|2024-3-31 2:1"),
+                    fields(replica));
+            VerifyResult verified = replica.verify();
             assertTrue(verified.matches(), verified.toString());
         }
     }

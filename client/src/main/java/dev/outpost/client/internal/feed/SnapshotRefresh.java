@@ -35,9 +35,14 @@ final class SnapshotRefresh {
         if (table.hasRowNumber()) {
             names.add(Identifiers.sql(ReplicaTable.ROW_NUMBER_COLUMN));
         }
+        List<String> parameters = new ArrayList<>();
+        table.columns().forEach(column -> parameters.add(RowBinder.parameter(column)));
+        if (table.hasRowNumber()) {
+            parameters.add("?");
+        }
         String sql = "insert into " + table.sqlName()
                 + names.stream().collect(Collectors.joining(", ", " (", ")"))
-                + names.stream().map(n -> "?").collect(Collectors.joining(", ", " values (", ")"));
+                + parameters.stream().collect(Collectors.joining(", ", " values (", ")"));
         RowBinder binder = new RowBinder(table.name());
         long[] rows = {0};
         try {

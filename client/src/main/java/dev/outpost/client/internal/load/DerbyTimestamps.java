@@ -14,6 +14,12 @@ import java.util.TimeZone;
  * gap (02:30 on the day Berlin skips from 02:00 to 03:00) does not exist there and comes back an hour
  * later. In UTC every time exists, so a UTC calendar maps the stored fields to a {@code Timestamp}
  * and back exactly (the same Julian/Gregorian calendar both ways).
+ *
+ * <p>Writing has the same trap: a {@code CAST} of text to TIMESTAMP and a timestamp parameter of a
+ * JDBC batch (set as text, or even with a UTC calendar) both go through the JVM's zone. What keeps the
+ * fields is text that Derby parses itself: the {@code TIMESTAMP()} function of a table function's
+ * column or of a text parameter ({@link RowBinder#parameter}), or a text parameter of a single
+ * statement.
  */
 public final class DerbyTimestamps {
     private static final TimeZone UTC = TimeZone.getTimeZone("UTC");

@@ -22,6 +22,19 @@ public final class RowBinder {
     }
 
     /**
+     * The placeholder for a value of {@code column} in a statement whose parameters may be batched. A
+     * timestamp is bound as text and parsed by Derby's {@code TIMESTAMP} function: Derby converts a
+     * timestamp parameter of a JDBC batch through the JVM's time zone, however it was set, which moves
+     * a time inside a daylight-saving gap of that zone by an hour ({@link DerbyTimestamps}).
+     */
+    public static String parameter(ReplicaColumn column) {
+        return switch (column.kind()) {
+            case TIMESTAMP, TIMESTAMP_UTC -> "TIMESTAMP(CAST(? AS VARCHAR(32)))";
+            default -> "?";
+        };
+    }
+
+    /**
      * Binds {@code values[i]} as {@code columns.get(i)} to parameter {@code first + i}.
      *
      * @throws OutpostException {@link ErrorCode#PROTOCOL_ERROR} when the counts differ

@@ -33,7 +33,7 @@ public final class TableCopier {
                 .collect(Collectors.joining(", "));
         String name = table.sqlName();
         String insertSql = "insert into " + name + " (" + columns + ") values ("
-                + table.columns().stream().map(TableCopier::parameter).collect(Collectors.joining(", ")) + ")";
+                + table.columns().stream().map(RowBinder::parameter).collect(Collectors.joining(", ")) + ")";
         long rows = 0;
         try (Statement select = from.createStatement();
                 ResultSet rs = select.executeQuery("select " + columns + " from " + name);
@@ -55,19 +55,6 @@ public final class TableCopier {
             throw new OutpostException(
                     ErrorCode.REPLICA_ERROR, "Cannot copy table " + table.name() + ": " + e.getMessage(), e);
         }
-    }
-
-    /**
-     * A timestamp travels as the text of its stored fields ({@link DerbyTimestamps}) and is parsed by
-     * Derby's {@code TIMESTAMP} function: a timestamp parameter of a JDBC batch goes through the JVM's
-     * time zone in Derby, whether it is set as text or with a UTC calendar, which moves a time inside a
-     * daylight-saving gap by an hour.
-     */
-    private static String parameter(ReplicaColumn column) {
-        return switch (column.kind()) {
-            case TIMESTAMP, TIMESTAMP_UTC -> "TIMESTAMP(CAST(? AS VARCHAR(32)))";
-            default -> "?";
-        };
     }
 
     private static void copyValue(ResultSet rs, PreparedStatement insert, int i, int type) throws SQLException {
