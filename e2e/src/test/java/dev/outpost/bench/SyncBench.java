@@ -138,9 +138,12 @@ public final class SyncBench {
         Duration serverCpu = server.cpuTime();
         try (HeapPeaks.Watch watch = new HeapPeaks.Watch();
                 OutpostReplica replica = OutpostReplica.open(config)) {
+            Timeline timeline = new Timeline();
+            replica.addListener(timeline);
             long start = System.nanoTime();
             SyncResult result = replica.sync();
             double seconds = (System.nanoTime() - start) / 1e9;
+            timeline.print();
             System.out.printf(
                     Locale.ROOT,
                     "outpost: %s, %d rows, %.1f MiB on the wire%n",

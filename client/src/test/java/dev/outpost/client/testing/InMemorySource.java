@@ -107,7 +107,7 @@ public final class InMemorySource implements ReplicaSource {
     }
 
     /** Rows of {@code table} served so far. */
-    public long rowsServed(String table) {
+    public synchronized long rowsServed(String table) {
         return rowsServed.getOrDefault(table, 0L);
     }
 
@@ -122,7 +122,7 @@ public final class InMemorySource implements ReplicaSource {
     }
 
     @Override
-    public RowLines.End page(String table, String after, int limit, PageReader reader) {
+    public synchronized PageStream openPage(String table, String after, int limit) {
         Integer left = pagesBeforeFailure.get(table);
         if (left != null) {
             if (left == 0) {
@@ -146,7 +146,7 @@ public final class InMemorySource implements ReplicaSource {
         }
         bytes += page.length();
         rowsServed.merge(table, (long) (to - from), Long::sum);
-        return reader.read(new BufferedReader(new StringReader(page.toString())));
+        return new PageStream(new BufferedReader(new StringReader(page.toString())));
     }
 
     @Override

@@ -74,7 +74,7 @@ public final class SyncHttpClient implements ReplicaSource, AutoCloseable {
     }
 
     @Override
-    public RowLines.End page(String table, String after, int limit, PageReader reader) {
+    public PageStream openPage(String table, String after, int limit) {
         String encodedTable = URLEncoder.encode(table, StandardCharsets.UTF_8).replace("+", "%20");
         StringBuilder path = new StringBuilder(SyncPaths.tableRows(encodedTable))
                 .append('?')
@@ -87,7 +87,8 @@ public final class SyncHttpClient implements ReplicaSource, AutoCloseable {
                     .append('=')
                     .append(URLEncoder.encode(after, StandardCharsets.UTF_8));
         }
-        return readLines(uri(path.toString()), Duration.ZERO, reader);
+        InputStream body = send(uri(path.toString()), MediaTypes.NDJSON, Duration.ZERO);
+        return new PageStream(new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8), 1 << 16));
     }
 
     @Override

@@ -14,6 +14,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import javax.sql.rowset.serial.SerialBlob;
 import org.apache.derby.vti.VTITemplate;
@@ -78,9 +79,19 @@ public final class PageFunction {
         };
     }
 
-    /** Opens a page under {@code key}; {@link Page#close()} removes it. */
-    static Page open(String key, BufferedReader lines, ReplicaTable table, long rowsBefore, LongConsumer eachRow) {
-        Page page = new Page(key, lines, table, rowsBefore, eachRow);
+    /**
+     * Opens a page under {@code key}; {@link Page#close()} removes it.
+     *
+     * @param endArrived see {@link ReadAhead}
+     */
+    static Page open(
+            String key,
+            BufferedReader lines,
+            ReplicaTable table,
+            long rowsBefore,
+            LongConsumer eachRow,
+            Consumer<RowLines.End> endArrived) {
+        Page page = new Page(key, lines, table, rowsBefore, eachRow, endArrived);
         OPEN.put(key, page);
         return page;
     }
@@ -97,9 +108,15 @@ public final class PageFunction {
         private RowLines.End end;
         private OutpostException failure;
 
-        private Page(String key, BufferedReader lines, ReplicaTable table, long rowsBefore, LongConsumer eachRow) {
+        private Page(
+                String key,
+                BufferedReader lines,
+                ReplicaTable table,
+                long rowsBefore,
+                LongConsumer eachRow,
+                Consumer<RowLines.End> endArrived) {
             this.key = key;
-            this.ahead = new ReadAhead(lines, table, rowsBefore);
+            this.ahead = new ReadAhead(lines, table, rowsBefore, endArrived);
             this.rowsBefore = rowsBefore;
             this.eachRow = eachRow;
         }

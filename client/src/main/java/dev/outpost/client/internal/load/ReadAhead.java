@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Reads the rows of one page on a thread of its own, ahead of Derby: each line is parsed and its
@@ -46,6 +47,7 @@ final class ReadAhead {
     private final ColumnKind[] kinds;
     private final int width;
     private final long rowsBefore;
+    private final Consumer<RowLines.End> endArrived;
     private final Thread thread;
 
     private final Object lock = new Object();
@@ -61,8 +63,14 @@ final class ReadAhead {
 
     private int nextInCurrent;
 
-    /** Starts reading at once. */
-    ReadAhead(BufferedReader lines, ReplicaTable table, long rowsBefore) {
+    /**
+     * Starts reading at once.
+     *
+     * @param endArrived told, on the reading thread, the page's end marker as soon as it was read and
+     *     its count matched, before the loading thread has taken the last rows: the moment to ask for
+     *     the next page (it must not block)
+     */
+    ReadAhead(BufferedReader lines, ReplicaTable table, long rowsBefore, Consumer<RowLines.End> endArrived) {
         this.lines = lines;
         this.table = table;
         List<ReplicaColumn> columns = table.columns();
@@ -72,6 +80,7 @@ final class ReadAhead {
         }
         this.width = kinds.length + (table.hasRowNumber() ? 1 : 0);
         this.rowsBefore = rowsBefore;
+        this.endArrived = endArrived;
         this.thread = new Thread(this::read, "outpost-read-ahead " + table.name());
         thread.setDaemon(true);
         thread.start();
@@ -157,6 +166,7 @@ final class ReadAhead {
                         throw protocolError(
                                 "the page's end marker counts " + e.rows() + " rows but " + rows + " arrived");
                     }
+                    endArrived.accept(e);
                     handOver(batch, chars);
                     finish(e, null);
                     return;

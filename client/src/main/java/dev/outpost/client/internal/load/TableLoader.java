@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -118,18 +119,21 @@ public final class TableLoader implements AutoCloseable {
     /**
      * Loads one page and commits it.
      *
+     * @param endArrived told the page's end marker as soon as it was read, on another thread and
+     *     before the page is stored (see {@link ReadAhead}); it must not block
      * @return the page's end marker (its {@code next} cursor is {@code null} after the last page)
      * @throws OutpostException {@link ErrorCode#PROTOCOL_ERROR} for a truncated or malformed page,
      *     {@link ErrorCode#SERVER_UNREACHABLE} when reading fails, {@link ErrorCode#REPLICA_ERROR} when
      *     Derby refuses a row
      */
-    public RowLines.End loadPage(BufferedReader reader) {
+    public RowLines.End loadPage(BufferedReader reader, Consumer<RowLines.End> endArrived) {
         String key = function + ":" + rows;
-        PageFunction.Page page = PageFunction.open(key, reader, table, rows, total -> {
+        LongConsumer eachRow = total -> {
             if (total % PROGRESS_ROWS == 0) {
                 progress.accept(total);
             }
-        });
+        };
+        PageFunction.Page page = PageFunction.open(key, reader, table, rows, eachRow, endArrived);
         try {
             insert.setString(1, key);
             long inserted = insert.executeLargeUpdate();

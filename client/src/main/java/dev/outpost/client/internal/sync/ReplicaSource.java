@@ -5,6 +5,7 @@ import dev.outpost.protocol.SchemaInfo;
 import dev.outpost.protocol.TableDigest;
 import dev.outpost.protocol.VersionInfo;
 import java.io.BufferedReader;
+import java.io.IOException;
 
 /** Where a sync reads from: the server's sync API ({@code SyncHttpClient}) or, in tests, memory. */
 public interface ReplicaSource {
@@ -15,11 +16,20 @@ public interface ReplicaSource {
     SchemaInfo schema();
 
     /**
-     * Streams one page of a table's rows to {@code reader} and returns what it returns.
+     * Asks for one page of a table's rows and returns it open, once the answer has started (a refused
+     * request throws here); the caller reads it up to its end marker and closes it. Safe to call from
+     * another thread while an earlier page is being read.
      *
      * @param after cursor from the previous page's end marker, {@code null} for the first page
      */
-    RowLines.End page(String table, String after, int limit, PageReader reader);
+    PageStream openPage(String table, String after, int limit);
+
+    /** Streams one page of a table's rows to {@code reader} and returns what it returns. */
+    default RowLines.End page(String table, String after, int limit, PageReader reader) {
+        try (PageStream page = openPage(table, after, limit)) {
+            return reader.read(page.lines());
+        }
+    }
 
     /**
      * The change feed's newest position, taken before reading a snapshot: the changes after it
@@ -48,6 +58,19 @@ public interface ReplicaSource {
 
     /** Bytes received so far, on the wire. */
     long bytesReceived();
+
+    /** One page's answer, open: its {@link RowLines}, line by line. */
+    record PageStream(BufferedReader lines) implements AutoCloseable {
+        /** Ends the answer, read to its end or not (a page abandoned half-read is asked for again). */
+        @Override
+        public void close() {
+            try {
+                lines.close();
+            } catch (IOException e) {
+                // nothing was lost: the page was either read to its end marker or is being dropped
+            }
+        }
+    }
 
     /** Consumes one page's {@link RowLines}, line by line. */
     @FunctionalInterface

@@ -223,17 +223,21 @@ final class ShadowBuilder {
             }
         };
         try (TableLoader loader = new TableLoader(
-                c,
-                table,
-                done.rows(),
-                checkpoint,
-                rows -> events.accept(new SyncEvent.TableProgress(table.name(), rows, bytes.getAsLong())))) {
+                        c,
+                        table,
+                        done.rows(),
+                        checkpoint,
+                        rows -> events.accept(new SyncEvent.TableProgress(table.name(), rows, bytes.getAsLong())));
+                PagePipeline pages = new PagePipeline(source, table.name(), pageRows)) {
             String after = done.next();
             if (after != null) {
                 LOG.info("Resuming {} after {} rows", table.name(), done.rows());
             }
             do {
-                RowLines.End end = source.page(table.name(), after, pageRows, loader::loadPage);
+                RowLines.End end;
+                try (ReplicaSource.PageStream page = pages.take(after)) {
+                    end = loader.loadPage(page.lines(), pages::endArrived);
+                }
                 after = end.next();
             } while (after != null);
             rowsDownloaded += loader.rows() - done.rows();

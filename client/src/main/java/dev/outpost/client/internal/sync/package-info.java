@@ -1,5 +1,7 @@
 /**
  * The sync algorithm: compare versions, preflight the schema, build a shadow database, load every
- * table page by page, record the version, swap. No compatibility promises.
+ * table page by page (each page asked for while the one before it is stored: {@link
+ * dev.outpost.client.internal.sync.PagePipeline}), record the version, swap. No compatibility
+ * promises.
  */
 package dev.outpost.client.internal.sync;

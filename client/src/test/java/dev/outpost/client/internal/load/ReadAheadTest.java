@@ -19,6 +19,8 @@ import java.io.Reader;
 import java.io.StringReader;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -41,9 +43,21 @@ class ReadAheadTest {
             false);
 
     @Test
+    void tellsTheEndMarkerAsSoonAsItIsReadBeforeAnyRowIsTaken() throws Exception {
+        CompletableFuture<RowLines.End> told = new CompletableFuture<>();
+        ReadAhead ahead = new ReadAhead(page(1000, "x", true), KEYLESS, 0, told::complete);
+        try {
+            assertEquals(new RowLines.End(1000, "cursor"), told.get(10, TimeUnit.SECONDS));
+            assertEquals(1L, ahead.next()[0], "no row was taken before the end marker was told");
+        } finally {
+            ahead.close();
+        }
+    }
+
+    @Test
     void handsOverConvertedRowsInOrderThenTheEndMarker() throws IOException {
         int rows = ReadAhead.BATCH_ROWS * 3 + 7;
-        ReadAhead ahead = new ReadAhead(page(rows, "x", true), KEYLESS, 100);
+        ReadAhead ahead = new ReadAhead(page(rows, "x", true), KEYLESS, 100, end -> {});
         try {
             for (int i = 1; i <= rows; i++) {
                 Object[] row = ahead.next();
@@ -60,7 +74,7 @@ class ReadAheadTest {
 
     @Test
     void aTruncatedPageFails() throws IOException {
-        ReadAhead ahead = new ReadAhead(page(3, "x", false), KEYLESS, 0);
+        ReadAhead ahead = new ReadAhead(page(3, "x", false), KEYLESS, 0, end -> {});
         try {
             OutpostException e = assertThrows(OutpostException.class, () -> {
                 for (int i = 0; i <= 3; i++) {
@@ -78,7 +92,7 @@ class ReadAheadTest {
     @Test
     void aWrongValueFailsNamingTheColumn() {
         String lines = RowLines.rowLine(new String[] {"not a number", "x"});
-        ReadAhead ahead = new ReadAhead(new BufferedReader(new StringReader(lines)), KEYLESS, 0);
+        ReadAhead ahead = new ReadAhead(new BufferedReader(new StringReader(lines)), KEYLESS, 0, end -> {});
         try {
             OutpostException e = assertThrows(OutpostException.class, ahead::next);
             assertEquals(ErrorCode.PROTOCOL_ERROR, e.code());
@@ -99,7 +113,7 @@ class ReadAheadTest {
             @Override
             public void close() {}
         };
-        ReadAhead ahead = new ReadAhead(new BufferedReader(dying), KEYLESS, 0);
+        ReadAhead ahead = new ReadAhead(new BufferedReader(dying), KEYLESS, 0, end -> {});
         try {
             OutpostException e = assertTimeoutPreemptively(
                     Duration.ofSeconds(10), () -> assertThrows(OutpostException.class, ahead::next));
@@ -115,7 +129,7 @@ class ReadAheadTest {
         // rows of ~64 KiB: the bound (1 MiB of lines) is reached after about 16 of them
         String big = "y".repeat(64 * 1024);
         CountingReader counted = new CountingReader(page(200, big, true));
-        ReadAhead ahead = new ReadAhead(new BufferedReader(counted, 1 << 16), KEYLESS, 0);
+        ReadAhead ahead = new ReadAhead(new BufferedReader(counted, 1 << 16), KEYLESS, 0, end -> {});
         assertEquals(1L, ahead.next()[0]);
         Thread.sleep(300); // time for the reading thread to fill whatever it may hold
         long read = counted.chars.get();
@@ -131,7 +145,7 @@ class ReadAheadTest {
     @Test
     void aRowLargerThanTheBoundStillPasses() throws IOException {
         String huge = "z".repeat((int) ReadAhead.WAITING_CHARS * 2);
-        ReadAhead ahead = new ReadAhead(page(3, huge, true), KEYLESS, 0);
+        ReadAhead ahead = new ReadAhead(page(3, huge, true), KEYLESS, 0, end -> {});
         try {
             for (int i = 1; i <= 3; i++) {
                 Object[] row = ahead.next();

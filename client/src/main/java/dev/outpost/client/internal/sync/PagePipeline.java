@@ -1,0 +1,113 @@
+package dev.outpost.client.internal.sync;
+
+import dev.outpost.client.ErrorCode;
+import dev.outpost.client.OutpostException;
+import dev.outpost.protocol.RowLines;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * The pages of one table's download, each asked for while the page before it is still being stored:
+ * as soon as a page's end marker has been read ({@link #endArrived}), the request for the next page
+ * goes out on a thread of its own, so the server's time to answer (its query, the network's round
+ * trip) passes while Derby stores the last rows of the page and commits it, instead of after.
+ *
+ * <p>At most one page is asked for ahead. A page asked for ahead that is not wanted after all (the
+ * page before it failed to store, or the download stopped) is closed unread by {@link #close()}; a
+ * request that failed surfaces as the same {@link OutpostException} when the page is taken, exactly as
+ * if it had been sent then.
+ */
+final class PagePipeline implements AutoCloseable {
+    private final ReplicaSource source;
+    private final String table;
+    private final int limit;
+    private String aheadAfter;
+    private CompletableFuture<ReplicaSource.PageStream> ahead;
+
+    PagePipeline(ReplicaSource source, String table, int limit) {
+        this.source = source;
+        this.table = table;
+        this.limit = limit;
+    }
+
+    /** The page after cursor {@code after}: the one asked for ahead if it is that page, else asked for now. */
+    ReplicaSource.PageStream take(String after) {
+        CompletableFuture<ReplicaSource.PageStream> asked;
+        synchronized (this) {
+            asked = Objects.equals(after, aheadAfter) ? ahead : null;
+            if (asked != null) {
+                ahead = null;
+                aheadAfter = null;
+            }
+        }
+        if (asked == null) {
+            discardAhead();
+            return source.openPage(table, after, limit);
+        }
+        try {
+            return asked.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new OutpostException(
+                    ErrorCode.REPLICA_ERROR, "Cannot ask for the next page of " + table + ": " + e.getCause(), e);
+        }
+    }
+
+    /**
+     * Called on the reading thread with a page's end marker, before the page is stored: asks for the
+     * next page, if there is one, without waiting for the answer.
+     */
+    void endArrived(RowLines.End end) {
+        if (end.next() == null) {
+            return;
+        }
+        String after = end.next();
+        CompletableFuture<ReplicaSource.PageStream> asked =
+                CompletableFuture.supplyAsync(() -> source.openPage(table, after, limit), PagePipeline::daemon);
+        CompletableFuture<ReplicaSource.PageStream> replaced;
+        synchronized (this) {
+            replaced = ahead;
+            ahead = asked;
+            aheadAfter = after;
+        }
+        closeWhenDone(replaced);
+    }
+
+    /** Drops the page asked for ahead, if any (closed unread once its answer has started). */
+    @Override
+    public void close() {
+        discardAhead();
+    }
+
+    private void discardAhead() {
+        CompletableFuture<ReplicaSource.PageStream> dropped;
+        synchronized (this) {
+            dropped = ahead;
+            ahead = null;
+            aheadAfter = null;
+        }
+        closeWhenDone(dropped);
+    }
+
+    private static void closeWhenDone(CompletableFuture<ReplicaSource.PageStream> asked) {
+        if (asked != null) {
+            asked.whenComplete((page, failure) -> {
+                if (page != null) {
+                    page.close();
+                }
+            });
+        }
+    }
+
+    private static void daemon(Runnable request) {
+        Thread thread = new Thread(request, "outpost-next-page");
+        thread.setDaemon(true);
+        thread.start();
+    }
+}
