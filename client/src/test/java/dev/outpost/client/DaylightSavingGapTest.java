@@ -7,7 +7,6 @@ import dev.outpost.client.testing.Fixtures;
 import dev.outpost.client.testing.InMemorySource;
 import dev.outpost.protocol.ChangeLines;
 import dev.outpost.protocol.SchemaInfo;
-import dev.outpost.protocol.TableSchema;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -86,23 +85,7 @@ class DaylightSavingGapTest {
 
     @Test
     void aSnapshotOnlyTableReloadedBesideTheFeedKeepsTheGapToo() throws Exception {
-        SchemaInfo followed = Fixtures.followed(Fixtures.schema());
-        SchemaInfo usersSnapshotOnly = new SchemaInfo(
-                followed.fingerprint(),
-                followed.tables().stream()
-                        .map(t -> !t.name().equals("users")
-                                ? t
-                                : new TableSchema(
-                                        t.name(),
-                                        t.schema(),
-                                        t.columns(),
-                                        t.primaryKey(),
-                                        t.uniqueConstraints(),
-                                        t.foreignKeys(),
-                                        t.fingerprint(),
-                                        null,
-                                        false))
-                        .toList());
+        SchemaInfo usersSnapshotOnly = Fixtures.snapshotOnly(Fixtures.followed(Fixtures.schema()), "users");
         InMemorySource source = new InMemorySource("v1", usersSnapshotOnly)
                 .rows("users", List.<String[]>of(user("1", "2024-03-31 02:30:00.5", "2024-03-31 02:45:00+00")))
                 .withFeed();

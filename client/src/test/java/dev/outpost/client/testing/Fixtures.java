@@ -84,6 +84,25 @@ public final class Fixtures {
         return new SchemaInfo(schema.fingerprint(), tables);
     }
 
+    /** {@code schema} where {@code table} is snapshot-only: not followed by the change feed. */
+    public static SchemaInfo snapshotOnly(SchemaInfo schema, String table) {
+        List<TableSchema> tables = schema.tables().stream()
+                .map(t -> !t.name().equals(table)
+                        ? t
+                        : new TableSchema(
+                                t.name(),
+                                t.schema(),
+                                t.columns(),
+                                t.primaryKey(),
+                                t.uniqueConstraints(),
+                                t.foreignKeys(),
+                                t.fingerprint(),
+                                null,
+                                false))
+                .toList();
+        return new SchemaInfo(schema.fingerprint(), tables);
+    }
+
     /** The row shape {@link #followed} gives a table with this fingerprint. */
     public static String shape(String table, String fingerprint) {
         return table + "-shape-" + fingerprint;

@@ -68,15 +68,8 @@ final class PagePipeline implements AutoCloseable {
             return;
         }
         String after = end.next();
-        CompletableFuture<ReplicaSource.PageStream> asked =
-                CompletableFuture.supplyAsync(() -> source.openPage(table, after, limit), PagePipeline::daemon);
-        CompletableFuture<ReplicaSource.PageStream> replaced;
-        synchronized (this) {
-            replaced = ahead;
-            ahead = asked;
-            aheadAfter = after;
-        }
-        closeWhenDone(replaced);
+        replaceAhead(
+                after, CompletableFuture.supplyAsync(() -> source.openPage(table, after, limit), PagePipeline::daemon));
     }
 
     /** Drops the page asked for ahead, if any (closed unread once its answer has started). */
@@ -86,13 +79,18 @@ final class PagePipeline implements AutoCloseable {
     }
 
     private void discardAhead() {
-        CompletableFuture<ReplicaSource.PageStream> dropped;
+        replaceAhead(null, null);
+    }
+
+    /** Makes {@code asked} the page asked for ahead; the one it replaces is closed once it has started. */
+    private void replaceAhead(String after, CompletableFuture<ReplicaSource.PageStream> asked) {
+        CompletableFuture<ReplicaSource.PageStream> replaced;
         synchronized (this) {
-            dropped = ahead;
-            ahead = null;
-            aheadAfter = null;
+            replaced = ahead;
+            ahead = asked;
+            aheadAfter = after;
         }
-        closeWhenDone(dropped);
+        closeWhenDone(replaced);
     }
 
     private static void closeWhenDone(CompletableFuture<ReplicaSource.PageStream> asked) {
