@@ -13,6 +13,7 @@ import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.LocalDateTime;
@@ -92,7 +93,15 @@ class OutpostReplicaTest {
             assertEquals("db-1", current());
             assertEquals("v1", replica.status().local().tag());
             assertValues(replica);
+            assertEquals(0, rowsIn("db-2", "order_lines"), "the first load, all pages in one transaction, stored none");
+
+            source.failAfterPages("order_lines", 2);
+            e = assertThrows(OutpostException.class, replica::sync);
+            assertEquals(ErrorCode.SERVER_UNREACHABLE, e.code());
+            assertEquals("v1", replica.status().local().tag());
+            assertValues(replica);
         }
+        assertEquals(2000, rowsIn("db-2", "order_lines"), "the second load went page by page: two pages stored");
         source.heal();
         long served = source.rowsServed("order_lines");
         try (OutpostReplica replica = OutpostReplica.open(config(), source)) {
@@ -256,6 +265,19 @@ class OutpostReplicaTest {
                 assertTrue(rs.next());
                 assertEquals("o-1", rs.getString(1));
             }
+        }
+    }
+
+    /** Rows of {@code table} in database {@code db} of the replica directory (opened and shut down again). */
+    private long rowsIn(String db, String table) throws Exception {
+        Path path = dir.resolve(db).toAbsolutePath();
+        try (Connection c = DriverManager.getConnection("jdbc:derby:" + path);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select count(*) from " + table)) {
+            rs.next();
+            return rs.getLong(1);
+        } finally {
+            Fixtures.shutdown(path);
         }
     }
 

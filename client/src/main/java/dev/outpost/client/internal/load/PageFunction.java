@@ -83,6 +83,8 @@ public final class PageFunction {
      * Opens a page under {@code key}; {@link Page#close()} removes it.
      *
      * @param endArrived see {@link ReadAhead}
+     * @param following the pages after this one, to go on with in the same statement; {@code null}:
+     *     this page alone
      */
     static Page open(
             String key,
@@ -90,16 +92,23 @@ public final class PageFunction {
             ReplicaTable table,
             long rowsBefore,
             LongConsumer eachRow,
-            Consumer<RowLines.End> endArrived) {
-        Page page = new Page(key, lines, table, rowsBefore, eachRow, endArrived);
+            Consumer<RowLines.End> endArrived,
+            TableLoader.FollowingPages following) {
+        Page page = new Page(key, lines, table, rowsBefore, eachRow, endArrived, following);
         OPEN.put(key, page);
         return page;
     }
 
-    /** The rows of one page, as Derby asks for them; read and converted ahead ({@link ReadAhead}). */
+    /**
+     * The rows of one page (or of it and the pages after it), as Derby asks for them; read and
+     * converted ahead ({@link ReadAhead}).
+     */
     static final class Page extends VTITemplate {
         private final String key;
-        private final ReadAhead ahead;
+        private final ReplicaTable table;
+        private final Consumer<RowLines.End> endArrived;
+        private final TableLoader.FollowingPages following;
+        private ReadAhead ahead;
         private final long rowsBefore;
         private final LongConsumer eachRow;
         private Object[] values;
@@ -114,19 +123,23 @@ public final class PageFunction {
                 ReplicaTable table,
                 long rowsBefore,
                 LongConsumer eachRow,
-                Consumer<RowLines.End> endArrived) {
+                Consumer<RowLines.End> endArrived,
+                TableLoader.FollowingPages following) {
             this.key = key;
+            this.table = table;
+            this.endArrived = endArrived;
+            this.following = following;
             this.ahead = new ReadAhead(lines, table, rowsBefore, endArrived);
             this.rowsBefore = rowsBefore;
             this.eachRow = eachRow;
         }
 
-        /** The end marker, once the page was read to it and its count matched. */
+        /** The (last) page's end marker, once it was read to it and its count matched. */
         RowLines.End end() {
             return end;
         }
 
-        /** Rows read so far. */
+        /** Rows read so far, over all its pages. */
         long rows() {
             return pageRows;
         }
@@ -143,9 +156,15 @@ public final class PageFunction {
             }
             try {
                 Object[] row = ahead.next();
-                if (row == null) {
-                    end = ahead.end();
-                    return false;
+                while (row == null) {
+                    RowLines.End pageEnd = ahead.end();
+                    if (following == null || pageEnd.next() == null) {
+                        end = pageEnd;
+                        return false;
+                    }
+                    ahead.close();
+                    ahead = new ReadAhead(following.after(pageEnd), table, rowsBefore + pageRows, endArrived);
+                    row = ahead.next();
                 }
                 values = row;
                 pageRows++;

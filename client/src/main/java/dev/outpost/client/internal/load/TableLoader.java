@@ -127,24 +127,43 @@ public final class TableLoader implements AutoCloseable {
      *     Derby refuses a row
      */
     public RowLines.End loadPage(BufferedReader reader, Consumer<RowLines.End> endArrived) {
+        return load(reader, endArrived, null);
+    }
+
+    /**
+     * Loads a table that is empty from its first page to its last with one statement, and commits
+     * once. Into an empty table Derby then inserts in its bulk mode: rows are not logged one by one
+     * and the keys are built by sorting, a quarter faster than page by page; but nothing is stored
+     * until the last page, so an interrupted load starts again (see {@code ShadowBuilder}).
+     *
+     * @param first the first page's lines
+     * @param following opens the page after each one
+     * @param endArrived as for {@link #loadPage}, for every page
+     * @return the last page's end marker
+     */
+    public RowLines.End loadAll(BufferedReader first, FollowingPages following, Consumer<RowLines.End> endArrived) {
+        return load(first, endArrived, following);
+    }
+
+    private RowLines.End load(BufferedReader reader, Consumer<RowLines.End> endArrived, FollowingPages following) {
         String key = function + ":" + rows;
         LongConsumer eachRow = total -> {
             if (total % PROGRESS_ROWS == 0) {
                 progress.accept(total);
             }
         };
-        PageFunction.Page page = PageFunction.open(key, reader, table, rows, eachRow, endArrived);
+        PageFunction.Page page = PageFunction.open(key, reader, table, rows, eachRow, endArrived, following);
         try {
             insert.setString(1, key);
             long inserted = insert.executeLargeUpdate();
             RowLines.End end = page.end();
-            if (end == null || inserted != end.rows()) {
+            if (end == null || inserted != page.rows()) {
                 throw new OutpostException(
                         ErrorCode.REPLICA_ERROR,
-                        "Table " + table.name() + ": " + inserted + " rows stored of a page of " + page.rows());
+                        "Table " + table.name() + ": " + inserted + " rows stored of " + page.rows() + " read");
             }
             long before = rows;
-            rows += end.rows();
+            rows += inserted;
             if (end.next() == null) {
                 restoreKeys();
             } else if (before == 0) {
@@ -249,6 +268,18 @@ public final class TableLoader implements AutoCloseable {
             // left behind it is harmless: nothing calls it again
             LOG.debug("Could not drop {}: {}", function, e.getMessage());
         }
+    }
+
+    /** The pages after the first of a table loaded in one statement ({@link #loadAll}). */
+    @FunctionalInterface
+    public interface FollowingPages {
+        /**
+         * The lines of the page after the one that ended with {@code end} (whose {@code next} is not
+         * {@code null}).
+         *
+         * @throws OutpostException when it cannot be had
+         */
+        BufferedReader after(RowLines.End end);
     }
 
     /** Stores where the load got to, in the transaction of the page it describes. */

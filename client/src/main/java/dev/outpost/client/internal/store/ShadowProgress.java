@@ -18,6 +18,9 @@ import java.util.Optional;
  * completed ({@link #drop}).
  */
 public final class ShadowProgress {
+    private static final int DONE = 1;
+    private static final int WHOLE_LOAD = 2;
+
     private ShadowProgress() {}
 
     /**
@@ -35,10 +38,20 @@ public final class ShadowProgress {
      * @param next cursor of the next page to load, {@code null} before the first page or when done
      * @param rows rows stored
      * @param done whether the table is complete
+     * @param wholeLoadTried whether a load of the whole table in one transaction was started (and,
+     *     with no rows stored, did not finish): the next load goes page by page
      */
-    public record Table(String next, long rows, boolean done) {
+    public record Table(String next, long rows, boolean done, boolean wholeLoadTried) {
         /** A table not started yet. */
         public static final Table NOT_STARTED = new Table(null, 0, false);
+
+        /** A table whose load in one transaction was started, and nothing stored yet. */
+        public static final Table WHOLE_LOAD_TRIED = new Table(null, 0, false, true);
+
+        /** Progress of a table loaded page by page. */
+        public Table(String next, long rows, boolean done) {
+            this(next, rows, done, false);
+        }
     }
 
     /** Marks a freshly created shadow (its tables already exist) as being built for {@code target}. */
@@ -84,7 +97,9 @@ public final class ShadowProgress {
                 ResultSet rs =
                         s.executeQuery("select table_name, next_cursor, row_count, done from OUTPOST_PROGRESS")) {
             while (rs.next()) {
-                tables.put(rs.getString(1), new Table(rs.getString(2), rs.getLong(3), rs.getInt(4) == 1));
+                tables.put(
+                        rs.getString(1),
+                        new Table(rs.getString(2), rs.getLong(3), rs.getInt(4) == DONE, rs.getInt(4) == WHOLE_LOAD));
             }
         }
         return tables;
@@ -96,7 +111,7 @@ public final class ShadowProgress {
                 "update OUTPOST_PROGRESS set next_cursor = ?, row_count = ?, done = ? where table_name = ?")) {
             update.setString(1, progress.next());
             update.setLong(2, progress.rows());
-            update.setInt(3, progress.done() ? 1 : 0);
+            update.setInt(3, state(progress));
             update.setString(4, table);
             if (update.executeUpdate() == 1) {
                 return;
@@ -106,9 +121,14 @@ public final class ShadowProgress {
             insert.setString(1, table);
             insert.setString(2, progress.next());
             insert.setLong(3, progress.rows());
-            insert.setInt(4, progress.done() ? 1 : 0);
+            insert.setInt(4, state(progress));
             insert.executeUpdate();
         }
+    }
+
+    /** The {@code done} column: 0 loading, 1 done, 2 a whole-table load was tried. */
+    private static int state(Table progress) {
+        return progress.done() ? DONE : progress.wholeLoadTried() ? WHOLE_LOAD : 0;
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.outpost.client.internal.sync;
 import dev.outpost.client.ErrorCode;
 import dev.outpost.client.OutpostException;
 import dev.outpost.protocol.RowLines;
+import java.io.BufferedReader;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -24,6 +25,7 @@ final class PagePipeline implements AutoCloseable {
     private final int limit;
     private String aheadAfter;
     private CompletableFuture<ReplicaSource.PageStream> ahead;
+    private ReplicaSource.PageStream current;
 
     PagePipeline(ReplicaSource source, String table, int limit) {
         this.source = source;
@@ -60,6 +62,21 @@ final class PagePipeline implements AutoCloseable {
     }
 
     /**
+     * For a table loaded in one statement: the lines of its first page, the one after {@code after}.
+     * The pipeline closes it, when the next one is taken or when it is closed.
+     */
+    BufferedReader first(String after) {
+        closeCurrent();
+        current = take(after);
+        return current.lines();
+    }
+
+    /** For a table loaded in one statement: closes the page read last and takes the one after it. */
+    BufferedReader following(RowLines.End end) {
+        return first(end.next());
+    }
+
+    /**
      * Called on the reading thread with a page's end marker, before the page is stored: asks for the
      * next page, if there is one, without waiting for the answer.
      */
@@ -72,10 +89,21 @@ final class PagePipeline implements AutoCloseable {
                 after, CompletableFuture.supplyAsync(() -> source.openPage(table, after, limit), PagePipeline::daemon));
     }
 
-    /** Drops the page asked for ahead, if any (closed unread once its answer has started). */
+    /**
+     * Drops the page asked for ahead, if any (closed unread once its answer has started), and closes
+     * the page of a one-statement load.
+     */
     @Override
     public void close() {
         discardAhead();
+        closeCurrent();
+    }
+
+    private void closeCurrent() {
+        if (current != null) {
+            current.close();
+            current = null;
+        }
     }
 
     private void discardAhead() {

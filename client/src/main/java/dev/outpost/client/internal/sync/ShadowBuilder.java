@@ -210,7 +210,8 @@ final class ShadowBuilder {
     }
 
     /** Downloads a table; with {@code followFrom}, its last page's commit records it as following the feed. */
-    private long download(Connection c, ReplicaTable table, ShadowProgress.Table done, Optional<Long> followFrom) {
+    private long download(Connection c, ReplicaTable table, ShadowProgress.Table done, Optional<Long> followFrom)
+            throws SQLException {
         if (done.done()) {
             events.accept(new SyncEvent.TableLoaded(table.name(), done.rows()));
             return done.rows();
@@ -229,17 +230,25 @@ final class ShadowBuilder {
                         checkpoint,
                         rows -> events.accept(new SyncEvent.TableProgress(table.name(), rows, bytes.getAsLong())));
                 PagePipeline pages = new PagePipeline(source, table.name(), pageRows)) {
-            String after = done.next();
-            if (after != null) {
-                LOG.info("Resuming {} after {} rows", table.name(), done.rows());
-            }
-            do {
-                RowLines.End end;
-                try (ReplicaSource.PageStream page = pages.take(after)) {
-                    end = loader.loadPage(page.lines(), pages::endArrived);
+            if (done.equals(ShadowProgress.Table.NOT_STARTED)) {
+                // all pages in one transaction, which Derby stores in its bulk mode; should it be
+                // interrupted, the mark sends the next attempt page by page, which can resume
+                ShadowProgress.record(c, table.name(), ShadowProgress.Table.WHOLE_LOAD_TRIED);
+                c.commit();
+                loader.loadAll(pages.first(null), pages::following, pages::endArrived);
+            } else {
+                String after = done.next();
+                if (after != null) {
+                    LOG.info("Resuming {} after {} rows", table.name(), done.rows());
                 }
-                after = end.next();
-            } while (after != null);
+                do {
+                    RowLines.End end;
+                    try (ReplicaSource.PageStream page = pages.take(after)) {
+                        end = loader.loadPage(page.lines(), pages::endArrived);
+                    }
+                    after = end.next();
+                } while (after != null);
+            }
             rowsDownloaded += loader.rows() - done.rows();
             LOG.debug("Loaded {}: {} rows", table.name(), loader.rows());
             events.accept(new SyncEvent.TableLoaded(table.name(), loader.rows()));
