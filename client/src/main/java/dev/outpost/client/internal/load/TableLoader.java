@@ -24,14 +24,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Stores the pages of one table, each with one {@code INSERT ... SELECT} from a table function that
- * reads the page's lines while Derby inserts them ({@link PageFunction}), and one commit per page. A
- * page is stored only when its end marker arrived and its count matches; otherwise the page is rolled
- * back and the load fails. Each page's commit also stores the caller's {@link PageCheckpoint} (the
- * cursor of the next page), so an interrupted load resumes after the last committed page; the table
- * is only ever visible in a shadow database until it is complete.
+ * Stores the pages of one table with {@code INSERT ... SELECT} from a table function that reads the
+ * pages' lines while Derby inserts them ({@link PageFunction}): either every page with one statement
+ * and one commit ({@link #loadAll}, Derby's bulk mode into an empty table), or one statement and one
+ * commit per page ({@link #loadPage}). A page is stored only when its end marker arrived and its count
+ * matches; otherwise the transaction is rolled back and the load fails. Each commit also stores the
+ * caller's {@link PageCheckpoint} (the cursor of the next page), so a load page by page resumes after
+ * the last committed page; the table is only ever visible in a shadow database until it is complete.
  *
- * <p>Keys are built after the load: when the first page of a table that was empty is not its last,
+ * <p>Keys are built after the load: in one statement Derby's bulk mode sorts them at its end; page
+ * by page, when the first page of a table that was empty is not its last,
  * its primary key and unique constraints are dropped in that page's transaction, and the last page's
  * transaction adds them back (whenever the table lacks its primary key, so also after a resume).
  * Derby then builds each index once, by sorting, instead of maintaining it row by row. The shadow
@@ -142,7 +144,12 @@ public final class TableLoader implements AutoCloseable {
      * @return the last page's end marker
      */
     public RowLines.End loadAll(BufferedReader first, FollowingPages following, Consumer<RowLines.End> endArrived) {
-        return load(first, endArrived, following);
+        long[] read = {rows};
+        return load(first, endArrived, end -> {
+            read[0] += end.rows();
+            progress.accept(read[0]); // each page's rows are in, not committed yet
+            return following.after(end);
+        });
     }
 
     private RowLines.End load(BufferedReader reader, Consumer<RowLines.End> endArrived, FollowingPages following) {

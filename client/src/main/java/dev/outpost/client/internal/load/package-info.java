@@ -1,6 +1,7 @@
 /**
- * Putting rows into replica tables. Streamed row pages ({@link dev.outpost.protocol.RowLines}): each
- * page is stored by one insert from a Derby table function ({@link
+ * Putting rows into replica tables. Streamed row pages ({@link dev.outpost.protocol.RowLines}): a
+ * table's pages are stored by one insert (its first load, in Derby's bulk mode) or one insert per
+ * page (after an interrupted first load, resumable), from a Derby table function ({@link
  * dev.outpost.client.internal.load.PageFunction}, driven by {@link
  * dev.outpost.client.internal.load.TableLoader}), whose rows are read, parsed from PostgreSQL's text
  * form ({@link dev.outpost.client.internal.load.PgText}) and converted on a thread of their own

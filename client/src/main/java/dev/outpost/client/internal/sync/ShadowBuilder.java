@@ -30,10 +30,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Builds (or resumes) the shadow database of a migration and activates it: kept tables are copied
- * from the active database, the others downloaded page by page. Every table's progress is committed
- * with its rows ({@link ShadowProgress}), so after a crash or a failed download the next sync for the
- * same server version continues where this one stopped, and a shadow completed before a crash hit
- * the swap is activated as it is; a shadow built for another version is discarded.
+ * from the active database, the others downloaded. A table's first download stores all its pages in
+ * one transaction (Derby's bulk mode, the fastest); if it is interrupted, a mark committed before it
+ * ({@link ShadowProgress.Table#WHOLE_LOAD_TRIED}) sends the next attempt page by page, each page
+ * committed with the table's progress ({@link ShadowProgress}), so that one resumes where it stopped.
+ * After a crash or a failed download the next sync for the same server version continues from what is
+ * stored, and a shadow completed before a crash hit the swap is activated as it is; a shadow built for
+ * another version is discarded.
  */
 final class ShadowBuilder {
     private static final Logger LOG = LoggerFactory.getLogger(ShadowBuilder.class);
