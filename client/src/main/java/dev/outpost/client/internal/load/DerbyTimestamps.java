@@ -22,24 +22,21 @@ import java.util.TimeZone;
  * statement.
  */
 public final class DerbyTimestamps {
-    private static final TimeZone UTC = TimeZone.getTimeZone("UTC");
+    /**
+     * A UTC calendar per thread: Derby changes the calendar it is given while converting, and one per
+     * value would be an allocation and a field computation per row of a copy or a verify.
+     */
+    private static final ThreadLocal<Calendar> UTC =
+            ThreadLocal.withInitial(() -> new GregorianCalendar(TimeZone.getTimeZone("UTC")));
 
     private DerbyTimestamps() {}
-
-    /**
-     * A calendar for {@code getTimestamp(i, calendar)} and {@code setTimestamp(i, value, calendar)}.
-     * Derby changes it while converting: one per user, never shared between threads.
-     */
-    public static Calendar calendar() {
-        return new GregorianCalendar(UTC);
-    }
 
     /**
      * The fields stored in timestamp column {@code i} (1-based) of the current row as Derby's text,
      * {@code yyyy-mm-dd hh:mm:ss.fffffffff}; {@code null} for NULL.
      */
     public static String text(ResultSet rs, int i) throws SQLException {
-        Calendar calendar = calendar();
+        Calendar calendar = UTC.get();
         Timestamp value = rs.getTimestamp(i, calendar);
         if (value == null) {
             return null;

@@ -1,7 +1,5 @@
 package dev.outpost.client.internal.sync;
 
-import dev.outpost.client.ErrorCode;
-import dev.outpost.client.OutpostException;
 import dev.outpost.protocol.RowLines;
 import java.io.BufferedReader;
 import java.util.Objects;
@@ -16,7 +14,7 @@ import java.util.concurrent.CompletionException;
  *
  * <p>At most one page is asked for ahead. A page asked for ahead that is not wanted after all (the
  * page before it failed to store, or the download stopped) is closed unread by {@link #close()}; a
- * request that failed surfaces as the same {@link OutpostException} when the page is taken, exactly as
+ * request that failed surfaces as the same {@link dev.outpost.client.OutpostException} when the page is taken, exactly as
  * if it had been sent then.
  */
 final class PagePipeline implements AutoCloseable {
@@ -50,14 +48,11 @@ final class PagePipeline implements AutoCloseable {
         try {
             return asked.join();
         } catch (CompletionException e) {
+            // the request cannot throw a checked exception: its cause is a RuntimeException or an Error
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
             }
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
-            throw new OutpostException(
-                    ErrorCode.REPLICA_ERROR, "Cannot ask for the next page of " + table + ": " + e.getCause(), e);
+            throw (Error) e.getCause();
         }
     }
 
