@@ -85,6 +85,7 @@ public final class PageFunction {
      * @param endArrived see {@link ReadAhead}
      * @param following the pages after this one, to go on with in the same statement; {@code null}:
      *     this page alone
+     * @param pageTaken see {@link ReadAhead}
      */
     static Page open(
             String key,
@@ -93,8 +94,9 @@ public final class PageFunction {
             long rowsBefore,
             LongConsumer eachRow,
             Consumer<RowLines.End> endArrived,
-            TableLoader.FollowingPages following) {
-        Page page = new Page(key, lines, table, rowsBefore, eachRow, endArrived, following);
+            TableLoader.FollowingPages following,
+            Consumer<RowLines.End> pageTaken) {
+        Page page = new Page(key, lines, table, rowsBefore, eachRow, endArrived, following, pageTaken);
         OPEN.put(key, page);
         return page;
     }
@@ -105,10 +107,7 @@ public final class PageFunction {
      */
     static final class Page extends VTITemplate {
         private final String key;
-        private final ReplicaTable table;
-        private final Consumer<RowLines.End> endArrived;
-        private final TableLoader.FollowingPages following;
-        private ReadAhead ahead;
+        private final ReadAhead ahead;
         private final long rowsBefore;
         private final LongConsumer eachRow;
         private Object[] values;
@@ -124,12 +123,10 @@ public final class PageFunction {
                 long rowsBefore,
                 LongConsumer eachRow,
                 Consumer<RowLines.End> endArrived,
-                TableLoader.FollowingPages following) {
+                TableLoader.FollowingPages following,
+                Consumer<RowLines.End> pageTaken) {
             this.key = key;
-            this.table = table;
-            this.endArrived = endArrived;
-            this.following = following;
-            this.ahead = new ReadAhead(lines, table, rowsBefore, endArrived);
+            this.ahead = new ReadAhead(lines, table, rowsBefore, endArrived, following, pageTaken);
             this.rowsBefore = rowsBefore;
             this.eachRow = eachRow;
         }
@@ -156,15 +153,9 @@ public final class PageFunction {
             }
             try {
                 Object[] row = ahead.next();
-                while (row == null) {
-                    RowLines.End pageEnd = ahead.end();
-                    if (following == null || pageEnd.next() == null) {
-                        end = pageEnd;
-                        return false;
-                    }
-                    ahead.close();
-                    ahead = new ReadAhead(following.after(pageEnd), table, rowsBefore + pageRows, endArrived);
-                    row = ahead.next();
+                if (row == null) {
+                    end = ahead.end();
+                    return false;
                 }
                 values = row;
                 pageRows++;

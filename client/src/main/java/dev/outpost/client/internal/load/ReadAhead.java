@@ -14,21 +14,27 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Reads the rows of one page on a thread of its own, ahead of Derby: each line is parsed and its
- * values converted ({@link PgText}) while Derby inserts the rows before it, so that reading and
- * storing run on two cores instead of taking turns on one.
+ * Reads the rows of one page, or of a table's pages one after the other, on a thread of its own,
+ * ahead of Derby: each line is parsed and its values converted ({@link PgText}) while Derby inserts
+ * the rows before it, so that reading and storing run on two cores instead of taking turns on one.
+ * With following pages the reading thread goes on to the next page as soon as it has read a page's
+ * end marker, while Derby still stores the rows before it: the rows waiting cover the time the next
+ * page's answer takes to start, instead of Derby waiting for that answer with nothing to store and
+ * then for the next page's first rows.
  *
  * <p>Rows are handed over in batches. The rows waiting at any time are at most {@link #WAITING_BATCHES}
  * batches and hold at most {@link #WAITING_CHARS} characters of lines (a longer row waits alone), so
  * memory stays bounded whatever the rows hold.
  *
- * <p>The page ends with its end marker, whose row count is checked here, or with a failure: a
+ * <p>Each page ends with its end marker, whose row count is checked here, or with a failure: a
  * truncated or malformed page ({@link ErrorCode#PROTOCOL_ERROR}), a lost connection ({@link
  * ErrorCode#SERVER_UNREACHABLE}), a value the replica cannot hold ({@link
  * ErrorCode#SCHEMA_UNSUPPORTED}) or the reading thread dying of an {@link Error} ({@link
- * ErrorCode#REPLICA_ERROR}: the loading thread never waits for a reader that is gone). The end
- * marker reaches the loading thread after the page's last row; a failure as soon as the rows already
- * handed over are taken (the rows read after them are dropped: the load rolls the page back anyway).
+ * ErrorCode#REPLICA_ERROR}: the loading thread never waits for a reader that is gone), or with the
+ * next page that cannot be had. A page's end marker reaches the loading thread after the page's last
+ * row (the last page's as {@link #end()}, the others through {@code pageTaken}); a failure as soon as
+ * the rows already handed over are taken (the rows read after them are dropped: the load rolls the
+ * pages back anyway).
  * {@link #close()} stops the reading thread and waits for it, so that nothing reads the page's lines
  * once it returns.
  */
@@ -42,12 +48,14 @@ final class ReadAhead {
     /** Batches that may wait for Derby at a time. */
     static final int WAITING_BATCHES = 16;
 
-    private final BufferedReader lines;
+    private final BufferedReader firstPage;
     private final ReplicaTable table;
     private final ColumnKind[] kinds;
     private final int width;
     private final long rowsBefore;
     private final Consumer<RowLines.End> endArrived;
+    private final TableLoader.FollowingPages following;
+    private final Consumer<RowLines.End> pageTaken;
     private final Thread thread;
 
     private final Object lock = new Object();
@@ -63,15 +71,28 @@ final class ReadAhead {
 
     private int nextInCurrent;
 
+    /** The end marker of the page whose last rows are {@link #current}, if another page follows it. */
+    private RowLines.End currentPageEnd;
+
     /**
      * Starts reading at once.
      *
-     * @param endArrived told, on the reading thread, the page's end marker as soon as it was read and
+     * @param endArrived told, on the reading thread, each page's end marker as soon as it was read and
      *     its count matched, before the loading thread has taken the last rows: the moment to ask for
      *     the next page (it must not block)
+     * @param following the pages after the first, opened on the reading thread once the page before
+     *     has ended; {@code null}: the first page alone
+     * @param pageTaken told, on the loading thread, the end marker of each page but the last, once
+     *     the page's last row has been taken ({@code null} without {@code following})
      */
-    ReadAhead(BufferedReader lines, ReplicaTable table, long rowsBefore, Consumer<RowLines.End> endArrived) {
-        this.lines = lines;
+    ReadAhead(
+            BufferedReader firstPage,
+            ReplicaTable table,
+            long rowsBefore,
+            Consumer<RowLines.End> endArrived,
+            TableLoader.FollowingPages following,
+            Consumer<RowLines.End> pageTaken) {
+        this.firstPage = firstPage;
         this.table = table;
         List<ReplicaColumn> columns = table.columns();
         this.kinds = new ColumnKind[columns.size()];
@@ -81,20 +102,38 @@ final class ReadAhead {
         this.width = kinds.length + (table.hasRowNumber() ? 1 : 0);
         this.rowsBefore = rowsBefore;
         this.endArrived = endArrived;
+        this.following = following;
+        this.pageTaken = pageTaken;
         this.thread = new Thread(this::read, "outpost-read-ahead " + table.name());
         thread.setDaemon(true);
         thread.start();
     }
 
     /**
-     * The next row's values as Derby takes them, or {@code null} after the page's last row.
+     * The next row's values as Derby takes them, or {@code null} after the last page's last row.
      *
-     * @throws OutpostException what ended the page, if it was not its end marker
+     * @throws OutpostException what ended the reading, if it was not the last page's end marker
      */
     Object[] next() {
-        if (nextInCurrent < current.size()) {
-            return current.get(nextInCurrent++);
+        while (nextInCurrent == current.size()) {
+            if (currentPageEnd != null) {
+                RowLines.End taken = currentPageEnd;
+                currentPageEnd = null;
+                pageTaken.accept(taken);
+            }
+            Batch batch = take();
+            if (batch == null) {
+                return null;
+            }
+            current = batch.rows();
+            nextInCurrent = 0;
+            currentPageEnd = batch.pageEnd();
         }
+        return current.get(nextInCurrent++);
+    }
+
+    /** The next batch handed over, waiting for it; {@code null} when the reading ended with the last page. */
+    private Batch take() {
         synchronized (lock) {
             try {
                 while (waiting.isEmpty() && !finished) {
@@ -114,13 +153,11 @@ final class ReadAhead {
             }
             waitingChars -= batch.chars();
             lock.notifyAll();
-            current = batch.rows();
-            nextInCurrent = 1;
-            return current.get(0);
+            return batch;
         }
     }
 
-    /** The end marker, once the page was read to it and its count matched. */
+    /** The last page's end marker, once it was read to it and its count matched. */
     RowLines.End end() {
         synchronized (lock) {
             return end;
@@ -149,33 +186,45 @@ final class ReadAhead {
         }
     }
 
-    /** The reading thread: lines to converted rows, batch by batch, until the end marker or a failure. */
+    /** The reading thread: lines to converted rows, batch by batch, page by page, until the last end marker or a failure. */
     private void read() {
+        BufferedReader lines = firstPage;
         List<Object[]> batch = new ArrayList<>(BATCH_ROWS);
         long chars = 0;
         long rows = 0;
+        long pageRows = 0;
         try {
             while (true) {
                 String line = lines.readLine();
                 if (line == null) {
-                    throw protocolError("the page ended without its end marker after " + rows + " rows (truncated)");
+                    throw protocolError(
+                            "the page ended without its end marker after " + pageRows + " rows (truncated)");
                 }
                 RowLines.Line parsed = parse(line);
                 if (parsed instanceof RowLines.End e) {
-                    if (e.rows() != rows) {
+                    if (e.rows() != pageRows) {
                         throw protocolError(
-                                "the page's end marker counts " + e.rows() + " rows but " + rows + " arrived");
+                                "the page's end marker counts " + e.rows() + " rows but " + pageRows + " arrived");
                     }
                     endArrived.accept(e);
-                    handOver(batch, chars);
-                    finish(e, null);
-                    return;
+                    if (following == null || e.next() == null) {
+                        handOver(new Batch(batch, chars, null));
+                        finish(e, null);
+                        return;
+                    }
+                    handOver(new Batch(batch, chars, e));
+                    batch = new ArrayList<>(BATCH_ROWS);
+                    chars = 0;
+                    pageRows = 0;
+                    lines = following.after(e);
+                    continue;
                 }
                 rows++;
+                pageRows++;
                 batch.add(convert(((RowLines.Row) parsed).values(), rowsBefore + rows));
                 chars += line.length();
                 if (batch.size() == BATCH_ROWS || chars >= WAITING_CHARS / 4) {
-                    handOver(batch, chars);
+                    handOver(new Batch(batch, chars, null));
                     batch = new ArrayList<>(BATCH_ROWS);
                     chars = 0;
                 }
@@ -204,15 +253,15 @@ final class ReadAhead {
     }
 
     /** Waits until the batch fits (or nothing waits) and queues it. */
-    private void handOver(List<Object[]> batch, long chars) {
-        if (batch.isEmpty()) {
+    private void handOver(Batch batch) {
+        if (batch.rows().isEmpty() && batch.pageEnd() == null) {
             return;
         }
         synchronized (lock) {
             try {
                 while (!closed
                         && !waiting.isEmpty()
-                        && (waitingChars + chars > WAITING_CHARS || waiting.size() >= WAITING_BATCHES)) {
+                        && (waitingChars + batch.chars() > WAITING_CHARS || waiting.size() >= WAITING_BATCHES)) {
                     lock.wait();
                 }
             } catch (InterruptedException e) {
@@ -222,8 +271,8 @@ final class ReadAhead {
             if (closed) {
                 throw new Closed();
             }
-            waiting.add(new Batch(batch, chars));
-            waitingChars += chars;
+            waiting.add(batch);
+            waitingChars += batch.chars();
             lock.notifyAll();
         }
     }
@@ -285,7 +334,8 @@ final class ReadAhead {
                 ErrorCode.PROTOCOL_ERROR, "Bad row page for table " + table.name() + ": " + message);
     }
 
-    private record Batch(List<Object[]> rows, long chars) {}
+    /** Rows handed over together; {@code pageEnd}: they end a page that another page follows. */
+    private record Batch(List<Object[]> rows, long chars, RowLines.End pageEnd) {}
 
     /** Thrown on the reading thread when the load stopped taking rows. */
     private static final class Closed extends RuntimeException {

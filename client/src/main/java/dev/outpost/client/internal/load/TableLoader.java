@@ -129,7 +129,7 @@ public final class TableLoader implements AutoCloseable {
      *     Derby refuses a row
      */
     public RowLines.End loadPage(BufferedReader reader, Consumer<RowLines.End> endArrived) {
-        return load(reader, endArrived, null);
+        return load(reader, endArrived, null, null);
     }
 
     /**
@@ -139,27 +139,31 @@ public final class TableLoader implements AutoCloseable {
      * until the last page, so an interrupted load starts again (see {@code ShadowBuilder}).
      *
      * @param first the first page's lines
-     * @param following opens the page after each one
+     * @param following opens the page after each one, on the thread that reads the pages ahead
+     *     ({@link ReadAhead}), as soon as the page before has been read
      * @param endArrived as for {@link #loadPage}, for every page
      * @return the last page's end marker
      */
     public RowLines.End loadAll(BufferedReader first, FollowingPages following, Consumer<RowLines.End> endArrived) {
         long[] read = {rows};
-        return load(first, endArrived, end -> {
+        return load(first, endArrived, following, end -> {
             read[0] += end.rows();
             progress.accept(read[0]); // each page's rows are in, not committed yet
-            return following.after(end);
         });
     }
 
-    private RowLines.End load(BufferedReader reader, Consumer<RowLines.End> endArrived, FollowingPages following) {
+    private RowLines.End load(
+            BufferedReader reader,
+            Consumer<RowLines.End> endArrived,
+            FollowingPages following,
+            Consumer<RowLines.End> pageTaken) {
         String key = function + ":" + rows;
         LongConsumer eachRow = total -> {
             if (total % PROGRESS_ROWS == 0) {
                 progress.accept(total);
             }
         };
-        PageFunction.Page page = PageFunction.open(key, reader, table, rows, eachRow, endArrived, following);
+        PageFunction.Page page = PageFunction.open(key, reader, table, rows, eachRow, endArrived, following, pageTaken);
         try {
             insert.setString(1, key);
             long inserted = insert.executeLargeUpdate();

@@ -17,9 +17,11 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -27,7 +29,9 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link ReadAhead}: rows come out in order, converted, then the end marker; a bad page fails (its rows
  * are rolled back by the load, so the rows not handed over yet are dropped); the reading thread never holds more than its bound, and {@link
- * ReadAhead#close()} stops it even while it waits for room.
+ * ReadAhead#close()} stops it even while it waits for room; with following pages it reads on into the
+ * next page before the loading thread has taken the rows of the one before, and a next page that
+ * cannot be had fails the load after the rows before it.
  */
 class ReadAheadTest {
     private static final ReplicaTable KEYLESS = new ReplicaTable(
@@ -45,7 +49,7 @@ class ReadAheadTest {
     @Test
     void tellsTheEndMarkerAsSoonAsItIsReadBeforeAnyRowIsTaken() throws Exception {
         CompletableFuture<RowLines.End> told = new CompletableFuture<>();
-        ReadAhead ahead = new ReadAhead(page(1000, "x", true), KEYLESS, 0, told::complete);
+        ReadAhead ahead = new ReadAhead(page(1000, "x", true), KEYLESS, 0, told::complete, null, null);
         try {
             assertEquals(new RowLines.End(1000, "cursor"), told.get(10, TimeUnit.SECONDS));
             assertEquals(1L, ahead.next()[0], "no row was taken before the end marker was told");
@@ -57,7 +61,7 @@ class ReadAheadTest {
     @Test
     void handsOverConvertedRowsInOrderThenTheEndMarker() throws IOException {
         int rows = ReadAhead.BATCH_ROWS * 3 + 7;
-        ReadAhead ahead = new ReadAhead(page(rows, "x", true), KEYLESS, 100, end -> {});
+        ReadAhead ahead = new ReadAhead(page(rows, "x", true), KEYLESS, 100, end -> {}, null, null);
         try {
             for (int i = 1; i <= rows; i++) {
                 Object[] row = ahead.next();
@@ -74,7 +78,7 @@ class ReadAheadTest {
 
     @Test
     void aTruncatedPageFails() throws IOException {
-        ReadAhead ahead = new ReadAhead(page(3, "x", false), KEYLESS, 0, end -> {});
+        ReadAhead ahead = new ReadAhead(page(3, "x", false), KEYLESS, 0, end -> {}, null, null);
         try {
             OutpostException e = assertThrows(OutpostException.class, () -> {
                 for (int i = 0; i <= 3; i++) {
@@ -92,7 +96,7 @@ class ReadAheadTest {
     @Test
     void aWrongValueFailsNamingTheColumn() {
         String lines = RowLines.rowLine(new String[] {"not a number", "x"});
-        ReadAhead ahead = new ReadAhead(new BufferedReader(new StringReader(lines)), KEYLESS, 0, end -> {});
+        ReadAhead ahead = new ReadAhead(new BufferedReader(new StringReader(lines)), KEYLESS, 0, end -> {}, null, null);
         try {
             OutpostException e = assertThrows(OutpostException.class, ahead::next);
             assertEquals(ErrorCode.PROTOCOL_ERROR, e.code());
@@ -113,7 +117,7 @@ class ReadAheadTest {
             @Override
             public void close() {}
         };
-        ReadAhead ahead = new ReadAhead(new BufferedReader(dying), KEYLESS, 0, end -> {});
+        ReadAhead ahead = new ReadAhead(new BufferedReader(dying), KEYLESS, 0, end -> {}, null, null);
         try {
             OutpostException e = assertTimeoutPreemptively(
                     Duration.ofSeconds(10), () -> assertThrows(OutpostException.class, ahead::next));
@@ -129,7 +133,7 @@ class ReadAheadTest {
         // rows of ~64 KiB: the bound (1 MiB of lines) is reached after about 16 of them
         String big = "y".repeat(64 * 1024);
         CountingReader counted = new CountingReader(page(200, big, true));
-        ReadAhead ahead = new ReadAhead(new BufferedReader(counted, 1 << 16), KEYLESS, 0, end -> {});
+        ReadAhead ahead = new ReadAhead(new BufferedReader(counted, 1 << 16), KEYLESS, 0, end -> {}, null, null);
         assertEquals(1L, ahead.next()[0]);
         Thread.sleep(300); // time for the reading thread to fill whatever it may hold
         long read = counted.chars.get();
@@ -145,7 +149,7 @@ class ReadAheadTest {
     @Test
     void aRowLargerThanTheBoundStillPasses() throws IOException {
         String huge = "z".repeat((int) ReadAhead.WAITING_CHARS * 2);
-        ReadAhead ahead = new ReadAhead(page(3, huge, true), KEYLESS, 0, end -> {});
+        ReadAhead ahead = new ReadAhead(page(3, huge, true), KEYLESS, 0, end -> {}, null, null);
         try {
             for (int i = 1; i <= 3; i++) {
                 Object[] row = ahead.next();
@@ -156,6 +160,88 @@ class ReadAheadTest {
         } finally {
             ahead.close();
         }
+    }
+
+    @Test
+    void readsIntoTheNextPageBeforeThePageBeforeIsTakenAndTellsEachPageOnceTaken() throws Exception {
+        CompletableFuture<RowLines.End> opened = new CompletableFuture<>();
+        List<RowLines.End> taken = new CopyOnWriteArrayList<>();
+        TableLoader.FollowingPages following = end -> {
+            opened.complete(end);
+            return switch (end.next()) {
+                case "p2" -> pageOf(11, 10, "p3", true);
+                case "p3" -> pageOf(21, 5, null, true);
+                default -> throw new AssertionError("no page after " + end.next());
+            };
+        };
+        ReadAhead ahead = new ReadAhead(pageOf(1, 10, "p2", true), KEYLESS, 0, end -> {}, following, taken::add);
+        try {
+            assertEquals(
+                    new RowLines.End(10, "p2"), opened.get(10, TimeUnit.SECONDS), "opened before any row was taken");
+            for (int i = 1; i <= 25; i++) {
+                Object[] row = ahead.next();
+                assertEquals((long) i, row[0]);
+                assertEquals((long) i, row[2], "row numbers run on across pages");
+                int pagesTaken = i <= 10 ? 0 : i <= 20 ? 1 : 2;
+                assertEquals(pagesTaken, taken.size(), "pages told once their last row was taken, at row " + i);
+            }
+            assertNull(ahead.next());
+            assertEquals(List.of(new RowLines.End(10, "p2"), new RowLines.End(10, "p3")), taken);
+            assertEquals(new RowLines.End(5, null), ahead.end(), "the last page's end marker ends the reading");
+        } finally {
+            ahead.close();
+        }
+    }
+
+    @Test
+    void aNextPageThatCannotBeHadFailsTheLoadAfterTheRowsBeforeIt() throws Exception {
+        TableLoader.FollowingPages following = end -> {
+            throw new OutpostException(ErrorCode.SERVER_UNREACHABLE, "the server went away");
+        };
+        ReadAhead ahead = new ReadAhead(pageOf(1, 3, "p2", true), KEYLESS, 0, end -> {}, following, end -> {});
+        try {
+            for (int i = 1; i <= 3; i++) {
+                assertEquals((long) i, ahead.next()[0]);
+            }
+            OutpostException e = assertThrows(OutpostException.class, ahead::next);
+            assertEquals(ErrorCode.SERVER_UNREACHABLE, e.code());
+            assertNull(ahead.end(), "the load did not reach its last page");
+        } finally {
+            ahead.close();
+        }
+    }
+
+    @Test
+    void aTruncatedFollowingPageFailsTheLoad() throws Exception {
+        ReadAhead ahead = new ReadAhead(
+                pageOf(1, 3, "p2", true), KEYLESS, 0, end -> {}, end -> pageOf(4, 3, null, false), end -> {});
+        try {
+            OutpostException e = assertThrows(OutpostException.class, () -> {
+                for (int i = 0; i <= 6; i++) {
+                    ahead.next();
+                }
+            });
+            assertEquals(ErrorCode.PROTOCOL_ERROR, e.code());
+            assertTrue(e.getMessage().contains("after 3 rows (truncated)"), e.getMessage());
+        } finally {
+            ahead.close();
+        }
+    }
+
+    /** Keyless rows {@code (i, "r" + i)} from {@code first}, with an end marker pointing at {@code next} or cut before it. */
+    private static BufferedReader pageOf(int first, int rows, String next, boolean withEnd) {
+        StringBuilder out = new StringBuilder();
+        try {
+            for (int i = first; i < first + rows; i++) {
+                RowLines.appendRow(out, new String[] {String.valueOf(i), "r" + i});
+            }
+            if (withEnd) {
+                RowLines.appendEnd(out, rows, next);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new BufferedReader(new StringReader(out.toString()));
     }
 
     /** A page of keyless rows {@code (i, text + i)}, with its end marker or cut before it. */
