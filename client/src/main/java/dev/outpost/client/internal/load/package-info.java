@@ -5,7 +5,8 @@
  * dev.outpost.client.internal.load.PageFunction}, driven by {@link
  * dev.outpost.client.internal.load.TableLoader}), whose rows are read, parsed from PostgreSQL's text
  * form ({@link dev.outpost.client.internal.load.PgText}) and converted on a thread of their own
- * ({@link dev.outpost.client.internal.load.ReadAhead}). Single changes bind their text values to
+ * ({@link dev.outpost.client.internal.load.ReadAhead}, which in a first load reads on from page to
+ * page). Single changes bind their text values to
  * statements ({@link dev.outpost.client.internal.load.RowBinder}); unchanged tables are copied between
  * databases ({@link dev.outpost.client.internal.load.TableCopier}). No compatibility promises.
  */
