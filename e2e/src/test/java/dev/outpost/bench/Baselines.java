@@ -2,6 +2,7 @@ package dev.outpost.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -13,7 +14,8 @@ import org.postgresql.PGConnection;
 /**
  * What a Java team would write instead of Outpost: a direct JDBC copy from PostgreSQL into Derby, and
  * Derby's bulk CSV import of a file PostgreSQL wrote. Both use the Derby settings the Outpost client
- * uses (page cache, log buffer), set as system properties before Derby boots.
+ * uses (page cache, log buffer), set as system properties before Derby boots, and the one it gives
+ * each new database ({@link #newDatabase}).
  */
 final class Baselines {
     private static final String DERBY_TABLE =
@@ -36,7 +38,7 @@ final class Baselines {
     static double directCopy(String pgUrl, Path derbyDir) throws SQLException {
         long start = System.nanoTime();
         try (Connection pg = DriverManager.getConnection(pgUrl, "outpost", "outpost");
-                Connection derby = DriverManager.getConnection("jdbc:derby:" + derbyDir + ";create=true")) {
+                Connection derby = newDatabase(derbyDir)) {
             pg.setAutoCommit(false);
             derby.setAutoCommit(false);
             try (Statement ddl = derby.createStatement()) {
@@ -89,7 +91,7 @@ final class Baselines {
                             out);
         }
         long start = System.nanoTime();
-        try (Connection derby = DriverManager.getConnection("jdbc:derby:" + derbyDir + ";create=true")) {
+        try (Connection derby = newDatabase(derbyDir)) {
             try (Statement ddl = derby.createStatement()) {
                 ddl.execute(DERBY_TABLE);
             }
@@ -102,6 +104,22 @@ final class Baselines {
         double seconds = (System.nanoTime() - start) / 1e9;
         shutdown(derbyDir);
         return seconds;
+    }
+
+    /**
+     * A new Derby database with the database-wide setting every replica database gets: the lowest
+     * lock escalation threshold (see the client's {@code DerbyEngine.configureNew}).
+     */
+    static Connection newDatabase(Path derbyDir) throws SQLException {
+        Connection derby = DriverManager.getConnection("jdbc:derby:" + derbyDir + ";create=true");
+        try (CallableStatement set = derby.prepareCall(
+                "CALL SYSCS_UTIL.SYSCS_SET_DATABASE_PROPERTY('derby.locks.escalationThreshold', '100')")) {
+            set.execute();
+        } catch (SQLException e) {
+            derby.close();
+            throw e;
+        }
+        return derby;
     }
 
     /**

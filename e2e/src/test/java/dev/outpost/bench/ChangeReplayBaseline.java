@@ -17,7 +17,8 @@ import java.time.LocalDateTime;
 /**
  * The feed bench's baseline: the server's stored change log replayed straight into a Derby table with
  * JDBC, as a team would write it on top of the same capture: one PostgreSQL cursor, update-then-insert
- * per change, a commit every {@value #COMMIT_EVERY} changes, the Derby settings of {@link Baselines}.
+ * per change, a commit every {@value #COMMIT_EVERY} changes, a database made by {@link
+ * Baselines#newDatabase} (the replica's lock escalation threshold).
  */
 final class ChangeReplayBaseline {
     private static final int COMMIT_EVERY = 5_000;
@@ -30,7 +31,7 @@ final class ChangeReplayBaseline {
      */
     static double replay(String pgUrl, Path derbyDir, long skip, long count, int rows) throws SQLException {
         try (Connection pg = DriverManager.getConnection(pgUrl);
-                Connection derby = DriverManager.getConnection("jdbc:derby:" + derbyDir + ";create=true")) {
+                Connection derby = Baselines.newDatabase(derbyDir)) {
             try (Statement st = derby.createStatement()) {
                 st.execute("create table feed_rows (id bigint primary key, name varchar(100) not null,"
                         + " amount decimal(12,2), seq bigint not null, updated_at timestamp not null)");

@@ -163,7 +163,9 @@ public final class DerbyReplicaStore implements AutoCloseable {
                             .orElse(0)
                     + 1;
             Path path = directory.resolve("db-" + next);
-            DriverManager.getConnection(url(path) + ";create=true").close();
+            try (Connection created = DriverManager.getConnection(url(path) + ";create=true")) {
+                DerbyEngine.configureNew(created);
+            }
             pending = path.getFileName().toString();
             return shadow(path);
         } catch (IOException | SQLException e) {
