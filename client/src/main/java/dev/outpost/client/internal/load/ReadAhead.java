@@ -164,7 +164,11 @@ final class ReadAhead {
         }
     }
 
-    /** Stops reading (rows not taken yet are dropped) and waits until the reading thread has ended. */
+    /**
+     * Stops reading (rows not taken yet are dropped) and waits until the reading thread has ended. A
+     * reading thread blocked on the connection (an answer that stalls, or the next page's answer that
+     * has not started) is interrupted, which ends its read.
+     */
     void close() {
         synchronized (lock) {
             closed = true;
@@ -172,6 +176,7 @@ final class ReadAhead {
             waitingChars = 0;
             lock.notifyAll();
         }
+        thread.interrupt();
         boolean interrupted = false;
         while (thread.isAlive()) {
             try {

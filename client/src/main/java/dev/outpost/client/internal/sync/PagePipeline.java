@@ -1,10 +1,12 @@
 package dev.outpost.client.internal.sync;
 
+import dev.outpost.client.ErrorCode;
+import dev.outpost.client.OutpostException;
 import dev.outpost.protocol.RowLines;
 import java.io.BufferedReader;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 
 /**
  * The pages of one table's download, each asked for while the page before it is still being stored:
@@ -14,8 +16,9 @@ import java.util.concurrent.CompletionException;
  *
  * <p>At most one page is asked for ahead. A page asked for ahead that is not wanted after all (the
  * page before it failed to store, or the download stopped) is closed unread by {@link #close()}; a
- * request that failed surfaces as the same {@link dev.outpost.client.OutpostException} when the page is taken, exactly as
- * if it had been sent then.
+ * request that failed surfaces as the same {@link OutpostException} when the page is taken, exactly as
+ * if it had been sent then. A thread interrupted while it waits for the answer stops waiting (the
+ * answer is closed once it has started).
  */
 final class PagePipeline implements AutoCloseable {
     private final ReplicaSource source;
@@ -46,8 +49,13 @@ final class PagePipeline implements AutoCloseable {
             return source.openPage(table, after, limit);
         }
         try {
-            return asked.join();
-        } catch (CompletionException e) {
+            return asked.get();
+        } catch (InterruptedException e) {
+            closeWhenDone(asked);
+            Thread.currentThread().interrupt();
+            throw new OutpostException(
+                    ErrorCode.SERVER_UNREACHABLE, "Interrupted while waiting for a page of table " + table, e);
+        } catch (ExecutionException e) {
             // the request cannot throw a checked exception: its cause is a RuntimeException or an Error
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;

@@ -15,6 +15,7 @@ import dev.outpost.client.internal.schema.ReplicaTable;
 import dev.outpost.protocol.RowLines;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.Reader;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
@@ -22,6 +23,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -31,7 +33,8 @@ import org.junit.jupiter.api.Test;
  * are rolled back by the load, so the rows not handed over yet are dropped); the reading thread never holds more than its bound, and {@link
  * ReadAhead#close()} stops it even while it waits for room; with following pages it reads on into the
  * next page before the loading thread has taken the rows of the one before, and a next page that
- * cannot be had fails the load after the rows before it.
+ * cannot be had fails the load after the rows before it; {@code close()} also ends a reading thread
+ * blocked on an answer that stalls or has not started.
  */
 class ReadAheadTest {
     private static final ReplicaTable KEYLESS = new ReplicaTable(
@@ -226,6 +229,56 @@ class ReadAheadTest {
         } finally {
             ahead.close();
         }
+    }
+
+    @Test
+    void closeStopsAReaderWaitingForTheNextPagesAnswer() throws Exception {
+        CountDownLatch asked = new CountDownLatch(1);
+        CompletableFuture<Boolean> interrupted = new CompletableFuture<>();
+        TableLoader.FollowingPages neverAnswers = end -> {
+            asked.countDown();
+            try {
+                new CountDownLatch(1).await(); // an answer that does not start
+                throw new AssertionError("unreachable");
+            } catch (InterruptedException e) {
+                interrupted.complete(true);
+                throw new OutpostException(ErrorCode.SERVER_UNREACHABLE, "interrupted", e);
+            }
+        };
+        ReadAhead ahead = new ReadAhead(pageOf(1, 3, "p2", true), KEYLESS, 0, end -> {}, neverAnswers, end -> {});
+        assertEquals(1L, ahead.next()[0]);
+        assertTrue(asked.await(10, TimeUnit.SECONDS));
+        assertTimeoutPreemptively(Duration.ofSeconds(10), ahead::close);
+        assertTrue(interrupted.get(1, TimeUnit.SECONDS), "the wait for the answer was interrupted");
+    }
+
+    @Test
+    void closeStopsAReaderBlockedOnAnAnswerThatStalls() throws Exception {
+        CountDownLatch blocked = new CountDownLatch(1);
+        Reader stalls = new Reader() {
+            private final Reader rows = pageOf(1, 3, "p2", false);
+
+            @Override
+            public int read(char[] buf, int off, int len) throws IOException {
+                int n = rows.read(buf, off, len);
+                if (n > 0) {
+                    return n;
+                }
+                blocked.countDown();
+                try {
+                    new CountDownLatch(1).await(); // the server stops sending, the connection stays open
+                    throw new AssertionError("unreachable");
+                } catch (InterruptedException e) {
+                    throw new InterruptedIOException("interrupted");
+                }
+            }
+
+            @Override
+            public void close() {}
+        };
+        ReadAhead ahead = new ReadAhead(new BufferedReader(stalls), KEYLESS, 0, end -> {}, null, null);
+        assertTrue(blocked.await(10, TimeUnit.SECONDS));
+        assertTimeoutPreemptively(Duration.ofSeconds(10), ahead::close);
     }
 
     /** Keyless rows {@code (i, "r" + i)} from {@code first}, with an end marker pointing at {@code next} or cut before it. */
