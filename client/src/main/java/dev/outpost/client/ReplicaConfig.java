@@ -176,7 +176,11 @@ public final class ReplicaConfig {
             return this;
         }
 
-        /** Time allowed for a response to start (default {@link #DEFAULT_REQUEST_TIMEOUT}). */
+        /**
+         * Time allowed for a response to start, and for each read of an answer to get its next bytes:
+         * an answer that goes silent that long fails as a lost connection (default {@link
+         * #DEFAULT_REQUEST_TIMEOUT}).
+         */
         public Builder requestTimeout(Duration requestTimeout) {
             this.requestTimeout = requestTimeout;
             return this;

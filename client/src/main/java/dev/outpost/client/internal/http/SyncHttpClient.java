@@ -32,7 +32,7 @@ import java.util.zip.GZIPInputStream;
  * The server's sync API. Sends {@code Authorization: Bearer} on every request, and {@code
  * Accept-Encoding: gzip} unless the server is on this machine (a loopback address: compressing for
  * the loopback interface only costs both processes time), and decodes gzip itself. Failures map to codes here, in one place: no connection,
- * timeouts, broken streams and 503 (retry later) are {@link ErrorCode#SERVER_UNREACHABLE}; 401/403 {@link
+ * timeouts, broken or stalled streams ({@link StallWatch}) and 503 (retry later) are {@link ErrorCode#SERVER_UNREACHABLE}; 401/403 {@link
  * ErrorCode#AUTHENTICATION_FAILED}; other problem responses {@link ErrorCode#SERVER_ERROR} with the
  * problem's detail; an unreadable document {@link ErrorCode#PROTOCOL_ERROR}.
  */
@@ -46,17 +46,20 @@ public final class SyncHttpClient implements ReplicaSource, AutoCloseable {
     private final Jsonb jsonb = JsonbBuilder.create();
     private final AtomicLong bytes = new AtomicLong();
     private final boolean gzip;
+    private final StallWatch stallWatch;
 
     /**
      * A client of the server whose application root is {@code base} (ending with {@code /}).
      *
-     * @param requestTimeout time allowed for a response to start
+     * @param requestTimeout time allowed for a response to start, and for each read of an answer's
+     *     body to get its next bytes ({@link StallWatch})
      */
     public SyncHttpClient(URI base, String token, Duration connectTimeout, Duration requestTimeout) {
         this.base = base;
         this.token = token;
         this.requestTimeout = requestTimeout;
         this.gzip = !isLoopback(base);
+        this.stallWatch = new StallWatch(requestTimeout);
         this.http = HttpClient.newBuilder()
                 .connectTimeout(connectTimeout)
                 .followRedirects(HttpClient.Redirect.NORMAL)
@@ -164,6 +167,7 @@ public final class SyncHttpClient implements ReplicaSource, AutoCloseable {
 
     @Override
     public void close() {
+        stallWatch.close();
         try {
             jsonb.close();
         } catch (Exception e) {
@@ -209,7 +213,7 @@ public final class SyncHttpClient implements ReplicaSource, AutoCloseable {
             throw new OutpostException(ErrorCode.SERVER_UNREACHABLE, "Interrupted while calling " + uri, e);
         }
         try {
-            InputStream body = new CountingInputStream(response.body(), bytes);
+            InputStream body = new CountingInputStream(stallWatch.watch(response.body()), bytes);
             if (response.headers()
                     .firstValue("Content-Encoding")
                     .filter("gzip"::equalsIgnoreCase)
