@@ -7,10 +7,12 @@ import java.util.Locale;
 /**
  * Where the wall time of one full sync goes, from its progress events: the version check and schema,
  * the shadow's creation up to the first stored rows, the pages, and the end (keys, row counts, swap).
- * Each page reports its rows every {@code 10,000} and once more after its commit, so the pages' time
- * splits into page starts (from a page's commit to the next page's first {@code 10,000} rows: the next
- * request and Derby's first rows), page ends (from the last row handed to Derby to the commit; the
- * last one includes adding the primary key) and the steady rows between.
+ * Each page reports its rows every {@code 10,000} and once more at its end (its commit, or in a
+ * table's first load in one statement the moment its last row is taken), so the pages' time splits
+ * into page starts (from a page's end to the next progress report: the switch to the next page
+ * <em>and</em> its first {@code 10,000} rows, less when the page boundary is not a multiple of
+ * {@code 10,000}; compare with the steady figure), page ends (from the last row handed to Derby to the
+ * page's end report; the last one includes adding the primary key) and the steady rows between.
  */
 final class Timeline implements SyncListener {
     private final long start = System.nanoTime();
