@@ -50,7 +50,11 @@ public record SyncResult(
         REBUILT,
         /** The server's version moved but no synced table changed: only the new version was recorded. */
         RETAGGED,
-        /** The replica already matched the server; nothing was touched. */
+        /**
+         * The version check found the replica matching the server: nothing was rebuilt for a new
+         * version. The change feed may still have rebuilt tables after it (a table the feed started
+         * following, or a position the feed no longer has); {@link SyncEvent}s report those.
+         */
         UP_TO_DATE
     }
 }
