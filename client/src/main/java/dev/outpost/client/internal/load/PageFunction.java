@@ -3,9 +3,7 @@ package dev.outpost.client.internal.load;
 import dev.outpost.client.OutpostException;
 import dev.outpost.client.internal.schema.ColumnKind;
 import dev.outpost.client.internal.schema.ReplicaColumn;
-import dev.outpost.client.internal.schema.ReplicaTable;
 import dev.outpost.protocol.RowLines;
-import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.math.BigDecimal;
@@ -14,7 +12,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import javax.sql.rowset.serial.SerialBlob;
 import org.apache.derby.vti.VTITemplate;
@@ -80,23 +77,14 @@ public final class PageFunction {
     }
 
     /**
-     * Opens a page under {@code key}; {@link Page#close()} removes it.
+     * Opens a page under {@code key}, its rows read by {@code ahead}; {@link Page#close()} removes it
+     * and closes {@code ahead}.
      *
-     * @param endArrived see {@link ReadAhead}
-     * @param following the pages after this one, to go on with in the same statement; {@code null}:
-     *     this page alone
-     * @param pageTaken see {@link ReadAhead}
+     * @param rowsBefore rows of the table stored before this page
+     * @param eachRow told the table's row count after each row taken
      */
-    static Page open(
-            String key,
-            BufferedReader lines,
-            ReplicaTable table,
-            long rowsBefore,
-            LongConsumer eachRow,
-            Consumer<RowLines.End> endArrived,
-            TableLoader.FollowingPages following,
-            Consumer<RowLines.End> pageTaken) {
-        Page page = new Page(key, lines, table, rowsBefore, eachRow, endArrived, following, pageTaken);
+    static Page open(String key, ReadAhead ahead, long rowsBefore, LongConsumer eachRow) {
+        Page page = new Page(key, ahead, rowsBefore, eachRow);
         OPEN.put(key, page);
         return page;
     }
@@ -116,17 +104,9 @@ public final class PageFunction {
         private RowLines.End end;
         private OutpostException failure;
 
-        private Page(
-                String key,
-                BufferedReader lines,
-                ReplicaTable table,
-                long rowsBefore,
-                LongConsumer eachRow,
-                Consumer<RowLines.End> endArrived,
-                TableLoader.FollowingPages following,
-                Consumer<RowLines.End> pageTaken) {
+        private Page(String key, ReadAhead ahead, long rowsBefore, LongConsumer eachRow) {
             this.key = key;
-            this.ahead = new ReadAhead(lines, table, rowsBefore, endArrived, following, pageTaken);
+            this.ahead = ahead;
             this.rowsBefore = rowsBefore;
             this.eachRow = eachRow;
         }

@@ -163,7 +163,8 @@ public final class TableLoader implements AutoCloseable {
                 progress.accept(total);
             }
         };
-        PageFunction.Page page = PageFunction.open(key, reader, table, rows, eachRow, endArrived, following, pageTaken);
+        PageFunction.Page page = PageFunction.open(
+                key, new ReadAhead(reader, table, rows, endArrived, following, pageTaken), rows, eachRow);
         try {
             insert.setString(1, key);
             long inserted = insert.executeLargeUpdate();

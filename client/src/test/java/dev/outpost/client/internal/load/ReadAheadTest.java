@@ -283,28 +283,26 @@ class ReadAheadTest {
 
     /** Keyless rows {@code (i, "r" + i)} from {@code first}, with an end marker pointing at {@code next} or cut before it. */
     private static BufferedReader pageOf(int first, int rows, String next, boolean withEnd) {
+        return lines(first, rows, "r", next, withEnd);
+    }
+
+    /** A page of keyless rows {@code (i, text + i)}, with its end marker or cut before it. */
+    private static BufferedReader page(int rows, String text, boolean withEnd) {
+        return lines(1, rows, text, "cursor", withEnd);
+    }
+
+    /** Keyless rows {@code (i, text + i)} from {@code first}, with an end marker pointing at {@code next} or cut before it. */
+    private static BufferedReader lines(int first, int rows, String text, String next, boolean withEnd) {
         StringBuilder out = new StringBuilder();
         try {
             for (int i = first; i < first + rows; i++) {
-                RowLines.appendRow(out, new String[] {String.valueOf(i), "r" + i});
+                RowLines.appendRow(out, new String[] {String.valueOf(i), text + i});
             }
             if (withEnd) {
                 RowLines.appendEnd(out, rows, next);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-        return new BufferedReader(new StringReader(out.toString()));
-    }
-
-    /** A page of keyless rows {@code (i, text + i)}, with its end marker or cut before it. */
-    private static BufferedReader page(int rows, String text, boolean withEnd) throws IOException {
-        StringBuilder out = new StringBuilder();
-        for (int i = 1; i <= rows; i++) {
-            RowLines.appendRow(out, new String[] {String.valueOf(i), text + i});
-        }
-        if (withEnd) {
-            RowLines.appendEnd(out, rows, "cursor");
         }
         return new BufferedReader(new StringReader(out.toString()));
     }
