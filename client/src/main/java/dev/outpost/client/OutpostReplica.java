@@ -83,17 +83,34 @@ public final class OutpostReplica implements AutoCloseable {
      * @throws OutpostException on any failure, after telling the listeners ({@link SyncEvent.SyncFailed})
      */
     public synchronized SyncResult sync() {
+        return sync(ReplicaSync.Scope.IF_VERSION_CHANGED);
+    }
+
+    /**
+     * Downloads every table again into a new database that replaces the active one (see the class
+     * comment), whatever the version check says; then applies the feed's changes as {@link #sync()}
+     * does. For an operator who has reason to distrust the replica's contents.
+     *
+     * @throws OutpostException on any failure, after telling the listeners ({@link SyncEvent.SyncFailed})
+     */
+    public synchronized SyncResult rebuild() {
+        return sync(ReplicaSync.Scope.EVERY_TABLE);
+    }
+
+    private SyncResult sync(ReplicaSync.Scope scope) {
         try {
             if (source == null) {
                 throw new OutpostException(ErrorCode.CONFIG_INVALID, "Cannot sync: serverUrl is not set");
             }
             long start = System.nanoTime();
-            SyncResult result = resync(ReplicaSync.Scope.IF_VERSION_CHANGED);
+            SyncResult result = resync(scope);
             long bytesBefore = source.bytesReceived();
             long changes = follower().catchUp();
-            follower().refreshUnfollowed();
-            return result.withChanges(
+            FeedFollower.Refresh refresh = follower().refreshUnfollowed(result.tablesRebuilt());
+            return result.withFeed(
                     changes,
+                    refresh.tables(),
+                    refresh.rows(),
                     source.bytesReceived() - bytesBefore,
                     java.time.Duration.ofNanos(System.nanoTime() - start));
         } catch (RuntimeException e) {

@@ -14,10 +14,14 @@ import java.util.Objects;
  */
 public record ReplicaStatus(Local local, VersionInfo server, OutpostException serverError) {
 
-    /** Whether a replica and the server's version are both known and agree (tag and fingerprint). */
+    /**
+     * Whether a replica and the server's version are both known and agree (tag, fingerprint and the
+     * server's database).
+     */
     public boolean upToDate() {
         return local != null
                 && server != null
+                && Objects.equals(local.database(), server.database())
                 && Objects.equals(local.tag(), server.tag())
                 && Objects.equals(local.schemaFingerprint(), server.schemaFingerprint());
     }
@@ -30,9 +34,16 @@ public record ReplicaStatus(Local local, VersionInfo server, OutpostException se
      * @param latestChangeSet id of the server's latest changeset at that time, or {@code null}
      * @param syncedAt when it was built
      * @param tables its tables
+     * @param database the identity of the server's database it was built from ({@link
+     *     VersionInfo#database()}), {@code null} when unknown
      */
     public record Local(
-            String tag, String schemaFingerprint, String latestChangeSet, Instant syncedAt, List<Table> tables) {
+            String tag,
+            String schemaFingerprint,
+            String latestChangeSet,
+            Instant syncedAt,
+            List<Table> tables,
+            String database) {
         /** Copies the table list. */
         public Local {
             tables = List.copyOf(tables);

@@ -15,6 +15,9 @@ import java.util.List;
  * @param bytes bytes received on the wire (compressed size when the server compressed)
  * @param duration wall-clock time of the whole sync
  * @param changesApplied changes of the server's change feed applied after the version check
+ * @param tablesReloaded tables the change feed does not follow (all of them when the server runs no
+ *     feed) whose rows changed on the server, loaded again in place after the version check; their
+ *     rows count in {@code rows}
  */
 public record SyncResult(
         Outcome outcome,
@@ -25,18 +28,34 @@ public record SyncResult(
         long rows,
         long bytes,
         Duration duration,
-        long changesApplied) {
+        long changesApplied,
+        List<String> tablesReloaded) {
 
     /** Copies the table lists. */
     public SyncResult {
         tablesRebuilt = List.copyOf(tablesRebuilt);
         tablesKept = List.copyOf(tablesKept);
+        tablesReloaded = List.copyOf(tablesReloaded);
     }
 
-    /** This result with {@code changes} feed changes applied, {@code bytes} more received, in {@code duration}. */
-    public SyncResult withChanges(long changes, long moreBytes, Duration duration) {
+    /**
+     * This result with what followed the version check: {@code changes} feed changes applied, {@code
+     * reloaded} tables loaded again with {@code reloadedRows} rows, {@code moreBytes} received, the
+     * whole sync having taken {@code duration}.
+     */
+    public SyncResult withFeed(
+            long changes, List<String> reloaded, long reloadedRows, long moreBytes, Duration duration) {
         return new SyncResult(
-                outcome, previousTag, newTag, tablesRebuilt, tablesKept, rows, bytes + moreBytes, duration, changes);
+                outcome,
+                previousTag,
+                newTag,
+                tablesRebuilt,
+                tablesKept,
+                rows + reloadedRows,
+                bytes + moreBytes,
+                duration,
+                changes,
+                reloaded);
     }
 
     /** What a sync did. */

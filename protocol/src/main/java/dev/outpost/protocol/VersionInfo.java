@@ -14,6 +14,14 @@ import java.util.Map;
  * @param latestChangeSet the last changeset executed, or {@code null} when none ran
  * @param schemaFingerprint fingerprint of the whole synced schema ({@link SchemaInfo#fingerprint()})
  * @param tableFingerprints fingerprint of each synced table, by table name
+ * @param database the identity of the PostgreSQL database the data comes from (opaque): it changes
+ *     when the server is pointed at another database, a dropped and recreated one, or one restored from
+ *     a backup into a new database or cluster. A replica built from another database rebuilds every
+ *     table; {@code null} from a server that does not say
  */
 public record VersionInfo(
-        String tag, ChangeSetInfo latestChangeSet, String schemaFingerprint, Map<String, String> tableFingerprints) {}
+        String tag,
+        ChangeSetInfo latestChangeSet,
+        String schemaFingerprint,
+        Map<String, String> tableFingerprints,
+        String database) {}

@@ -41,13 +41,14 @@ class ProtocolJsonTest {
                 "2.0",
                 new ChangeSetInfo("r2-tag", "outpost", "liquibase/r2.xml", 9, "2026-11-24T10:15:30"),
                 "s1",
-                tables);
+                tables,
+                "7301234567890123456:16384");
         assertPinned("version.json", v, VersionInfo.class);
     }
 
     @Test
     void untaggedVersionOmitsTheTag() throws Exception {
-        VersionInfo v = new VersionInfo(null, null, "s0", Map.of());
+        VersionInfo v = new VersionInfo(null, null, "s0", Map.of(), null);
         assertPinned("version-untagged.json", v, VersionInfo.class);
     }
 

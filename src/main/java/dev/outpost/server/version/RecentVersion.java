@@ -83,21 +83,25 @@ public class RecentVersion {
 
     private VersionSnapshot read() throws SQLException {
         ChangelogReader.ChangelogState history;
+        String database;
         try (Connection connection = dataSource.getConnection()) {
             history = new ChangelogReader(settings.schema()).read(connection);
+            database = DatabaseIdentity.read(connection);
         }
         SchemaInfo schema = syncedSchema.read();
         Map<String, String> tables = new LinkedHashMap<>();
         for (TableSchema table : schema.tables()) {
             tables.put(table.name(), table.fingerprint());
         }
-        VersionInfo version = new VersionInfo(history.tag(), history.latestChangeSet(), schema.fingerprint(), tables);
+        VersionInfo version =
+                new VersionInfo(history.tag(), history.latestChangeSet(), schema.fingerprint(), tables, database);
         ChangeSetInfo last = version.latestChangeSet();
         String etag = Fingerprints.of(
                 version.tag(),
                 last == null ? null : last.id(),
                 last == null ? null : Long.toString(last.orderExecuted()),
-                version.schemaFingerprint());
+                version.schemaFingerprint(),
+                database);
         return new VersionSnapshot(version, etag);
     }
 }

@@ -29,6 +29,11 @@ final class SyncCommand implements Callable<Integer> {
                     + " (Ctrl-C).")
     boolean live;
 
+    @Option(
+            names = "--full",
+            description = "Download every table again into a new database, whatever the version check says.")
+    boolean full;
+
     private long tableStart;
     private long lastPrint;
 
@@ -38,19 +43,23 @@ final class SyncCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         try (OutpostReplica replica = options.open()) {
             replica.addListener(event -> progress(err, event));
-            SyncResult r = replica.sync();
+            SyncResult r = full ? replica.rebuild() : replica.sync();
             out.printf(
-                    "%s: tag %s -> %s, %d tables downloaded, %d kept, %d rows, %d bytes, %.1f s%n",
+                    "%s: tag %s -> %s, %d tables downloaded, %d kept, %d reloaded, %d rows, %d bytes, %.1f s%n",
                     r.outcome(),
                     tag(r.previousTag()),
                     tag(r.newTag()),
                     r.tablesRebuilt().size(),
                     r.tablesKept().size(),
+                    r.tablesReloaded().size(),
                     r.rows(),
                     r.bytes(),
                     r.duration().toMillis() / 1000.0);
             if (!r.tablesRebuilt().isEmpty()) {
                 out.println("tables: " + String.join(", ", r.tablesRebuilt()));
+            }
+            if (!r.tablesReloaded().isEmpty()) {
+                out.println("reloaded (rows changed on the server): " + String.join(", ", r.tablesReloaded()));
             }
             if (r.changesApplied() > 0) {
                 out.println("changes applied: " + r.changesApplied());

@@ -103,6 +103,27 @@ public final class Fixtures {
         return new SchemaInfo(schema.fingerprint(), tables);
     }
 
+    /**
+     * {@code schema} with one more table, {@code readings}, which has no primary key: the replica
+     * numbers its rows itself, and the change feed does not follow it.
+     */
+    public static SchemaInfo withKeylessTable(SchemaInfo schema) {
+        List<TableSchema> tables = new java.util.ArrayList<>(schema.tables());
+        tables.add(new TableSchema(
+                "readings",
+                null,
+                List.of(
+                        new ColumnSchema("sensor", "varchar", 20, null, null, false),
+                        new ColumnSchema("value", "int4", null, null, null, true)),
+                List.of(),
+                List.of(),
+                List.of(),
+                "readings-fp",
+                null,
+                false));
+        return new SchemaInfo(schema.fingerprint() + "+readings", tables);
+    }
+
     /** The row shape {@link #followed} gives a table with this fingerprint. */
     public static String shape(String table, String fingerprint) {
         return table + "-shape-" + fingerprint;

@@ -33,6 +33,7 @@ public final class InMemorySource implements ReplicaSource {
     private VersionInfo version;
     private SchemaInfo schema;
     private long bytes;
+    private String database = "test-database";
 
     public InMemorySource(String tag, SchemaInfo schema) {
         release(tag, schema);
@@ -41,7 +42,13 @@ public final class InMemorySource implements ReplicaSource {
     /** Serves a new release. */
     public synchronized void release(String tag, SchemaInfo schema) {
         this.schema = schema;
-        this.version = new VersionInfo(tag, null, schema.fingerprint(), Map.of());
+        this.version = new VersionInfo(tag, null, schema.fingerprint(), Map.of(), database);
+    }
+
+    /** Serves the current release from another database (a restore, or the server pointed elsewhere). */
+    public synchronized void replaceDatabase(String database) {
+        this.database = database;
+        this.version = new VersionInfo(version.tag(), null, schema.fingerprint(), Map.of(), database);
     }
 
     public InMemorySource rows(String table, List<String[]> tableRows) {

@@ -11,10 +11,15 @@ import dev.outpost.client.internal.store.DerbyReplicaStore;
 import dev.outpost.client.internal.store.FeedState;
 import dev.outpost.client.internal.sync.ReplicaSource;
 import dev.outpost.client.internal.sync.ReplicaSync;
+import dev.outpost.client.internal.verify.ReplicaDigest;
+import dev.outpost.protocol.RowDigest;
 import dev.outpost.protocol.RowLines;
 import dev.outpost.protocol.SchemaInfo;
+import dev.outpost.protocol.TableDigest;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -33,9 +38,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>A change made under a newer table definition: the replica migrates (the sync's rebuild path),
  *       then continues; kept tables from where they were, rebuilt ones from their snapshot.
- *   <li>The feed cannot continue from the position (retention horizon, a gap, a schema the replica
- *       lacks: HTTP 409): the replica syncs, and when that changed nothing, rebuilds every table from
- *       a snapshot. A second refusal right after such a rebuild is reported, never looped on.
+ *   <li>The feed cannot continue from the position (retention horizon, a gap, a position newer than
+ *       the feed, a schema the replica lacks: HTTP 409): the replica syncs, and when that changed
+ *       nothing or the feed still refuses, rebuilds every table from a snapshot ({@link #recover}).
  * </ul>
  */
 public final class FeedFollower {
@@ -56,7 +61,9 @@ public final class FeedFollower {
     private final Set<String> olderShapes = new HashSet<>();
     private String tablesFingerprint;
     private Map<String, ReplicaTable> tables;
-    private boolean rebuiltForLostPosition;
+    /** Recoveries from a refused position since the feed last answered (see {@link #recover}). */
+    private int lostPositionRecoveries;
+
     private Session session;
 
     /** @param limit most changes asked for in one answer */
@@ -111,7 +118,7 @@ public final class FeedFollower {
             if (applied > 0) {
                 events.accept(new SyncEvent.ChangesApplied(applied, session.position));
             }
-            rebuiltForLostPosition = false;
+            lostPositionRecoveries = 0;
             return new Pull(applied, end.rows() < limit);
         } catch (SchemaMoved e) {
             LOG.info("Migrating before applying more changes: {}", e.getMessage());
@@ -223,42 +230,70 @@ public final class FeedFollower {
     }
 
     /**
-     * Loads the tables the feed does not follow again, each in one Derby transaction ({@link
-     * SnapshotRefresh}); a table the server's feed follows now but the replica does not is rebuilt
-     * instead, to follow it from then on.
+     * Brings the tables the feed does not follow (all of them when the server runs no feed) up to date:
+     * a table whose rows differ from the server's (by the server's {@link
+     * dev.outpost.protocol.TableDigest} next to the replica's, {@link ReplicaDigest}) is loaded again in
+     * one Derby transaction ({@link SnapshotRefresh}); an unchanged one is left alone. A table the
+     * server's feed follows now but the replica does not is rebuilt instead, to follow it from then on.
      *
-     * @return the rows loaded
+     * @param justLoaded tables this sync downloaded: current as of their snapshot, not compared again
      */
-    public long refreshUnfollowed() {
+    public Refresh refreshUnfollowed(Collection<String> justLoaded) {
         Optional<ReplicaStatus.Local> local = store.state();
-        Optional<FeedState.State> feed = local.isPresent() ? FeedState.ofActive(store) : Optional.empty();
-        if (feed.isEmpty()) {
-            return 0;
+        if (local.isEmpty()) {
+            return Refresh.NOTHING;
         }
+        Optional<FeedState.State> feed = FeedState.ofActive(store);
         Map<String, ReplicaTable> replicaTables = tablesOf(local.get());
         if (replicaTables == null) {
-            return 0; // the next sync migrates first
+            return Refresh.NOTHING; // the next sync migrates first
         }
         List<ReplicaTable> unfollowed = local.get().tables().stream()
                 .map(t -> replicaTables.get(t.name()))
-                .filter(t -> t != null && !feed.get().tables().containsKey(t.name()))
+                .filter(t -> t != null
+                        && !justLoaded.contains(t.name())
+                        && feed.map(f -> !f.tables().containsKey(t.name())).orElse(true))
                 .toList();
-        if (unfollowed.stream().anyMatch(ReplicaTable::followed)) {
+        if (feed.isPresent() && unfollowed.stream().anyMatch(ReplicaTable::followed)) {
             resync.run(ReplicaSync.Scope.TABLES_TO_FOLLOW);
-            return 0;
+            return Refresh.NOTHING;
         }
+        List<String> reloaded = new ArrayList<>();
         long rows = 0;
         for (ReplicaTable table : unfollowed) {
             try (Connection c = store.connect()) {
+                TableDigest server = source.digest(table.name());
+                RowDigest replica = ReplicaDigest.of(c, table);
+                if (server.rows() == replica.rows() && server.digest().equals(replica.hex())) {
+                    LOG.debug("{} is unchanged on the server ({} rows): not reloaded", table.name(), server.rows());
+                    continue;
+                }
                 long loaded = SnapshotRefresh.reload(source, c, table);
+                LOG.info("Reloaded {}, whose rows changed on the server: {} rows", table.name(), loaded);
                 events.accept(new SyncEvent.TableLoaded(table.name(), loaded));
+                reloaded.add(table.name());
                 rows += loaded;
             } catch (SQLException e) {
                 throw new OutpostException(
                         ErrorCode.REPLICA_ERROR, "Cannot reload " + table.name() + ": " + e.getMessage(), e);
             }
         }
-        return rows;
+        return new Refresh(reloaded, rows);
+    }
+
+    /**
+     * What {@link #refreshUnfollowed} did.
+     *
+     * @param tables the tables loaded again, their rows having changed on the server
+     * @param rows the rows loaded
+     */
+    public record Refresh(List<String> tables, long rows) {
+        static final Refresh NOTHING = new Refresh(List.of(), 0);
+
+        /** Copies the list. */
+        public Refresh {
+            tables = List.copyOf(tables);
+        }
     }
 
     /**
@@ -272,16 +307,25 @@ public final class FeedFollower {
         static final Pull AGAIN = new Pull(0, false);
     }
 
+    /**
+     * Recovers from a position the feed refused, in at most two steps: first the sync's migration (a
+     * replica behind the server's schema continues from its position once it has the new schema), and
+     * when that rebuilt nothing, or the feed refuses again, every table from a snapshot. A refusal
+     * after that is reported, never looped on.
+     */
     private Pull recover(OutpostException lost) {
-        if (rebuiltForLostPosition) {
+        if (lostPositionRecoveries == 2) {
             throw lost;
         }
+        lostPositionRecoveries++;
         LOG.warn("{}: syncing from a snapshot", lost.getMessage());
-        SyncResult result = resync.run(ReplicaSync.Scope.IF_VERSION_CHANGED);
-        if (result.outcome() == SyncResult.Outcome.UP_TO_DATE || result.outcome() == SyncResult.Outcome.RETAGGED) {
+        SyncResult result = lostPositionRecoveries == 1 ? resync.run(ReplicaSync.Scope.IF_VERSION_CHANGED) : null;
+        if (result == null
+                || result.outcome() == SyncResult.Outcome.UP_TO_DATE
+                || result.outcome() == SyncResult.Outcome.RETAGGED) {
             resync.run(ReplicaSync.Scope.EVERY_TABLE);
+            lostPositionRecoveries = 2;
         }
-        rebuiltForLostPosition = true;
         return Pull.AGAIN;
     }
 

@@ -12,7 +12,8 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
-import java.util.stream.Collectors;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Copies an unchanged table from the active replica database into a shadow database, locally and
@@ -22,18 +23,26 @@ public final class TableCopier {
     private TableCopier() {}
 
     /**
-     * Copies every row of {@code table} from {@code from} into the same, empty table of {@code to}.
+     * Copies every row of {@code table} from {@code from} into the same, empty table of {@code to},
+     * with the replica's row numbers of a table without a primary key.
      *
      * @return rows copied
      */
     public static long copy(Connection from, Connection to, ReplicaTable table) {
-        String columns = table.columns().stream()
-                .map(ReplicaColumn::name)
-                .map(Identifiers::sql)
-                .collect(Collectors.joining(", "));
+        List<String> names = new ArrayList<>();
+        List<String> parameters = new ArrayList<>();
+        for (ReplicaColumn column : table.columns()) {
+            names.add(Identifiers.sql(column.name()));
+            parameters.add(RowBinder.parameter(column));
+        }
+        if (table.hasRowNumber()) {
+            // the replica's own key of a keyless table: kept as it was, so that rows keep their identity
+            names.add(Identifiers.sql(ReplicaTable.ROW_NUMBER_COLUMN));
+            parameters.add("?");
+        }
+        String columns = String.join(", ", names);
         String name = table.sqlName();
-        String insertSql = "insert into " + name + " (" + columns + ") values ("
-                + table.columns().stream().map(RowBinder::parameter).collect(Collectors.joining(", ")) + ")";
+        String insertSql = "insert into " + name + " (" + columns + ") values (" + String.join(", ", parameters) + ")";
         long rows = 0;
         try (Statement select = from.createStatement();
                 ResultSet rs = select.executeQuery("select " + columns + " from " + name);

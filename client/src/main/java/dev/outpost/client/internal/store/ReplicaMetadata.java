@@ -15,13 +15,13 @@ import java.util.TimeZone;
 
 /**
  * The replica's own tables inside each Derby database: {@code OUTPOST_REPLICA} (one row: tag, schema
- * fingerprint, latest changeset, when it was synced) and {@code OUTPOST_TABLES} (one row per synced
+ * fingerprint, latest changeset, when it was synced, the identity of the server's database) and {@code OUTPOST_TABLES} (one row per synced
  * table: name, fingerprint, rows). Synced tables may not use the {@code OUTPOST_} prefix (preflight).
  */
 public final class ReplicaMetadata {
     private static final String CREATE_REPLICA = "create table OUTPOST_REPLICA ("
             + "tag varchar(1000), schema_fingerprint varchar(1000) not null, latest_changeset varchar(1000), "
-            + "synced_at timestamp not null)";
+            + "synced_at timestamp not null, source_database varchar(1000))";
     private static final String CREATE_TABLES = "create table OUTPOST_TABLES ("
             + "position int not null primary key, table_name varchar(128) not null unique, "
             + "table_fingerprint varchar(1000), row_count bigint not null)";
@@ -38,11 +38,12 @@ public final class ReplicaMetadata {
         try (Statement s = c.createStatement()) {
             s.executeUpdate(CREATE_REPLICA);
             s.executeUpdate(CREATE_TABLES);
-            try (PreparedStatement ps = c.prepareStatement("insert into OUTPOST_REPLICA values (?, ?, ?, ?)")) {
+            try (PreparedStatement ps = c.prepareStatement("insert into OUTPOST_REPLICA values (?, ?, ?, ?, ?)")) {
                 ps.setString(1, state.tag());
                 ps.setString(2, state.schemaFingerprint());
                 ps.setString(3, state.latestChangeSet());
                 ps.setTimestamp(4, Timestamp.from(state.syncedAt()), utc());
+                ps.setString(5, state.database());
                 ps.executeUpdate();
             }
             try (PreparedStatement ps = c.prepareStatement("insert into OUTPOST_TABLES values (?, ?, ?, ?)")) {
@@ -100,8 +101,9 @@ public final class ReplicaMetadata {
                     tables.add(new ReplicaStatus.Table(rs.getString(1), rs.getString(2), rs.getLong(3)));
                 }
             }
-            try (ResultSet rs = s.executeQuery(
-                    "select tag, schema_fingerprint, latest_changeset, synced_at from OUTPOST_REPLICA")) {
+            boolean knowsDatabase = hasColumn(c, "OUTPOST_REPLICA", "SOURCE_DATABASE");
+            try (ResultSet rs = s.executeQuery("select tag, schema_fingerprint, latest_changeset, synced_at, "
+                    + (knowsDatabase ? "source_database" : "cast(null as varchar(1))") + " from OUTPOST_REPLICA")) {
                 if (!rs.next()) {
                     throw new SQLException("OUTPOST_REPLICA is empty");
                 }
@@ -110,8 +112,19 @@ public final class ReplicaMetadata {
                         rs.getString(2),
                         rs.getString(3),
                         rs.getTimestamp(4, utc()).toInstant(),
-                        tables);
+                        tables,
+                        rs.getString(5));
             }
+        }
+    }
+
+    /**
+     * Whether {@code table} has {@code column}: a replica written by an earlier client lacks the newer
+     * columns, and reads as not knowing their values.
+     */
+    private static boolean hasColumn(Connection c, String table, String column) throws SQLException {
+        try (ResultSet rs = c.getMetaData().getColumns(null, null, table, column)) {
+            return rs.next();
         }
     }
 

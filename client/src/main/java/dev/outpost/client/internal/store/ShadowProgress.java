@@ -28,9 +28,10 @@ public final class ShadowProgress {
      *
      * @param tag the server's tag ({@code null} for an untagged history)
      * @param schemaFingerprint the server's schema fingerprint
+     * @param database the identity of the server's database ({@link dev.outpost.protocol.VersionInfo#database()})
      * @param base the database it started from ({@code db-<n>}), {@code null} for a first replica
      */
-    public record Target(String tag, String schemaFingerprint, String base) {}
+    public record Target(String tag, String schemaFingerprint, String database, String base) {}
 
     /**
      * One table's progress.
@@ -60,13 +61,14 @@ public final class ShadowProgress {
         c.setAutoCommit(false);
         try (Statement s = c.createStatement()) {
             s.executeUpdate("create table OUTPOST_SHADOW (tag varchar(1000),"
-                    + " schema_fingerprint varchar(1000) not null, base varchar(100))");
+                    + " schema_fingerprint varchar(1000) not null, source_database varchar(1000), base varchar(100))");
             s.executeUpdate("create table OUTPOST_PROGRESS (table_name varchar(128) not null primary key,"
                     + " next_cursor varchar(32672), row_count bigint not null, done smallint not null)");
-            try (PreparedStatement ps = c.prepareStatement("insert into OUTPOST_SHADOW values (?, ?, ?)")) {
+            try (PreparedStatement ps = c.prepareStatement("insert into OUTPOST_SHADOW values (?, ?, ?, ?)")) {
                 ps.setString(1, target.tag());
                 ps.setString(2, target.schemaFingerprint());
-                ps.setString(3, target.base());
+                ps.setString(3, target.database());
+                ps.setString(4, target.base());
                 ps.executeUpdate();
             }
             c.commit();
@@ -81,9 +83,10 @@ public final class ShadowProgress {
     /** The shadow's target, or empty when it was never marked (it is then useless). */
     public static Optional<Target> target(Connection c) {
         try (Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("select tag, schema_fingerprint, base from OUTPOST_SHADOW")) {
+                ResultSet rs =
+                        s.executeQuery("select tag, schema_fingerprint, source_database, base from OUTPOST_SHADOW")) {
             return rs.next()
-                    ? Optional.of(new Target(rs.getString(1), rs.getString(2), rs.getString(3)))
+                    ? Optional.of(new Target(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)))
                     : Optional.empty();
         } catch (SQLException e) {
             return Optional.empty();

@@ -73,7 +73,14 @@ public final class ReplicaSync {
         Optional<ReplicaStatus.Local> local = store.state();
         Optional<FeedState.State> feed = local.isPresent() ? FeedState.ofActive(store) : Optional.empty();
         String previousTag = local.map(ReplicaStatus.Local::tag).orElse(null);
+        // rows of another database (restored, recreated, or another server) are never kept
+        boolean otherDatabase = local.isPresent() && !Objects.equals(local.get().database(), version.database());
+        if (otherDatabase) {
+            downloadEverything = true;
+            feed = Optional.empty();
+        }
         boolean current = local.isPresent()
+                && !otherDatabase
                 && Objects.equals(previousTag, version.tag())
                 && Objects.equals(local.get().schemaFingerprint(), version.schemaFingerprint());
         if (current
@@ -121,20 +128,23 @@ public final class ReplicaSync {
                     0,
                     bytes(),
                     elapsed(start),
-                    0);
+                    0,
+                    List.of());
             LOG.info("No table changed: the replica now records tag {}", version.tag());
             events.accept(new SyncEvent.RebuildCompleted(result));
             return result;
         }
         String reason = local.isEmpty()
                 ? "no local replica"
-                : !Objects.equals(previousTag, version.tag())
-                        ? "tag " + previousTag + " -> " + version.tag()
-                        : !current
-                                ? "schema fingerprint changed"
-                                : downloadEverything
-                                        ? "the change feed cannot continue from the replica's position"
-                                        : "following the change feed";
+                : otherDatabase
+                        ? "the server's database is not the one the replica was built from"
+                        : !Objects.equals(previousTag, version.tag())
+                                ? "tag " + previousTag + " -> " + version.tag()
+                                : !current
+                                        ? "schema fingerprint changed"
+                                        : downloadEverything
+                                                ? "every table downloaded again"
+                                                : "following the change feed";
         LOG.info(
                 "Updating the replica ({}): downloading {}, keeping {}, dropping {}",
                 reason,
@@ -145,7 +155,10 @@ public final class ReplicaSync {
         ShadowBuilder builder = new ShadowBuilder(source, store, pageRows, events, this::bytes);
         builder.buildAndActivate(
                 new ShadowProgress.Target(
-                        version.tag(), schema.fingerprint(), store.currentName().orElse(null)),
+                        version.tag(),
+                        schema.fingerprint(),
+                        version.database(),
+                        store.currentName().orElse(null)),
                 plan,
                 changeSet,
                 position);
@@ -158,7 +171,8 @@ public final class ReplicaSync {
                 builder.rowsDownloaded(),
                 bytes(),
                 elapsed(start),
-                0);
+                0,
+                List.of());
         LOG.info(
                 "Replica updated: {} tables downloaded, {} kept, {} rows, {} bytes in {}",
                 plan.download().size(),
@@ -172,7 +186,16 @@ public final class ReplicaSync {
 
     private SyncResult upToDate(String tag, long start) {
         return new SyncResult(
-                SyncResult.Outcome.UP_TO_DATE, tag, tag, List.of(), List.of(), 0, bytes(), elapsed(start), 0);
+                SyncResult.Outcome.UP_TO_DATE,
+                tag,
+                tag,
+                List.of(),
+                List.of(),
+                0,
+                bytes(),
+                elapsed(start),
+                0,
+                List.of());
     }
 
     /** The feed's newest position, or empty when the server runs no change feed. */

@@ -36,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * committed with the table's progress ({@link ShadowProgress}), so that one resumes where it stopped.
  * After a crash or a failed download the next sync for the same server version continues from what is
  * stored, and a shadow completed before a crash hit the swap is activated as it is; a shadow built for
- * another version is discarded.
+ * another version is discarded. A local failure while copying or storing a table ({@link
+ * ErrorCode#REPLICA_ERROR}: a full disk, a row Derby refused) discards the shadow at once: a retry would
+ * fail the same way, and the unfinished database would keep holding the disk.
  */
 final class ShadowBuilder {
     private static final Logger LOG = LoggerFactory.getLogger(ShadowBuilder.class);
@@ -47,6 +49,8 @@ final class ShadowBuilder {
     private final Consumer<SyncEvent> events;
     private final LongSupplier bytes;
     private long rowsDownloaded;
+    /** Whether tables are being copied or downloaded: a local failure there discards the shadow. */
+    private boolean fillingTables;
 
     ShadowBuilder(
             ReplicaSource source,
@@ -80,21 +84,35 @@ final class ShadowBuilder {
             ShadowProgress.Target target, RebuildPlan plan, String latestChangeSet, OptionalLong feedPosition) {
         ShadowDatabase shadow = shadowFor(target, plan.tables(), feedPosition);
         List<ReplicaStatus.Table> tables;
-        try (Connection c = shadow.connect()) {
-            Optional<ReplicaStatus.Local> completed = completedFor(c, target);
-            if (completed.isPresent()) {
-                LOG.info("{} was completed before the swap was interrupted: activating it", shadow.name());
-                tables = completed.get().tables();
-            } else {
-                tables = build(c, target, plan, latestChangeSet);
+        try {
+            tables = buildIn(shadow, target, plan, latestChangeSet);
+        } catch (OutpostException e) {
+            if (e.code() == ErrorCode.REPLICA_ERROR && fillingTables) {
+                // a local failure (a full disk, a value or table Derby refused) would fail the same way
+                // again: the unfinished database is deleted, never left holding the disk
+                LOG.info("Discarding the unfinished rebuild in {} after a local failure", shadow.name());
+                store.discard(shadow);
             }
-        } catch (SQLException e) {
-            throw new OutpostException(
-                    ErrorCode.REPLICA_ERROR, "Cannot write the shadow database: " + e.getMessage(), e);
+            throw e;
         }
         events.accept(new SyncEvent.Activating(target.tag()));
         store.activate(shadow);
         return tables;
+    }
+
+    private List<ReplicaStatus.Table> buildIn(
+            ShadowDatabase shadow, ShadowProgress.Target target, RebuildPlan plan, String latestChangeSet) {
+        try (Connection c = shadow.connect()) {
+            Optional<ReplicaStatus.Local> completed = completedFor(c, target);
+            if (completed.isPresent()) {
+                LOG.info("{} was completed before the swap was interrupted: activating it", shadow.name());
+                return completed.get().tables();
+            }
+            return build(c, target, plan, latestChangeSet);
+        } catch (SQLException e) {
+            throw new OutpostException(
+                    ErrorCode.REPLICA_ERROR, "Cannot write the shadow database: " + e.getMessage(), e);
+        }
     }
 
     private List<ReplicaStatus.Table> build(
@@ -108,6 +126,7 @@ final class ShadowBuilder {
                 activeFeed = FeedState.read(active);
             }
         }
+        fillingTables = true;
         for (ReplicaTable table : plan.tables()) {
             ShadowProgress.Table done = progress.getOrDefault(table.name(), ShadowProgress.Table.NOT_STARTED);
             Optional<Long> follow = feedFrom.filter(p -> table.followed());
@@ -116,11 +135,17 @@ final class ShadowBuilder {
                     : download(c, table, done, follow);
             tables.add(new ReplicaStatus.Table(table.name(), table.fingerprint(), rows));
         }
+        fillingTables = false; // a count that differs below resets only its tables, for the next sync
         ShadowRowCounts.verify(c, plan, store);
         ReplicaMetadata.write(
                 c,
                 new ReplicaStatus.Local(
-                        target.tag(), target.schemaFingerprint(), latestChangeSet, Instant.now(), tables));
+                        target.tag(),
+                        target.schemaFingerprint(),
+                        latestChangeSet,
+                        Instant.now(),
+                        tables,
+                        target.database()));
         return tables;
     }
 
@@ -133,6 +158,7 @@ final class ShadowBuilder {
             ReplicaStatus.Local state = ReplicaMetadata.read(c);
             return Objects.equals(state.tag(), target.tag())
                             && Objects.equals(state.schemaFingerprint(), target.schemaFingerprint())
+                            && Objects.equals(state.database(), target.database())
                     ? Optional.of(state)
                     : Optional.empty();
         } catch (SQLException e) {

@@ -5,23 +5,18 @@ import dev.outpost.client.OutpostException;
 import dev.outpost.client.ReplicaStatus;
 import dev.outpost.client.VerifyResult;
 import dev.outpost.client.internal.schema.DerbyTypes;
-import dev.outpost.client.internal.schema.Identifiers;
-import dev.outpost.client.internal.schema.ReplicaColumn;
 import dev.outpost.client.internal.schema.ReplicaTable;
 import dev.outpost.client.internal.sync.ReplicaSource;
 import dev.outpost.protocol.RowDigest;
 import dev.outpost.protocol.TableDigest;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,7 +56,7 @@ public final class ReplicaVerifier {
                 } else if (!fingerprint.equals(table.fingerprint())) {
                     checked.add(notCompared(server, "definition changed on the server (run sync)"));
                 } else {
-                    RowDigest replica = digest(c, table);
+                    RowDigest replica = ReplicaDigest.of(c, table);
                     checked.add(new VerifyResult.Table(
                             table.name(), server.rows(), replica.rows(), server.digest(), replica.hex(), null));
                 }
@@ -81,25 +76,5 @@ public final class ReplicaVerifier {
 
     private static VerifyResult.Table notCompared(TableDigest server, String problem) {
         return new VerifyResult.Table(server.table(), server.rows(), -1, server.digest(), null, problem);
-    }
-
-    private static RowDigest digest(Connection c, ReplicaTable table) throws SQLException {
-        List<ReplicaColumn> columns = table.columns();
-        String sql = columns.stream()
-                        .map(col -> Identifiers.sql(col.name()))
-                        .collect(Collectors.joining(", ", "select ", " from "))
-                + table.sqlName();
-        RowDigest digest = new RowDigest();
-        try (Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery(sql)) {
-            String[] values = new String[columns.size()];
-            while (rs.next()) {
-                for (int i = 0; i < values.length; i++) {
-                    values[i] = DerbyText.of(rs, i + 1, columns.get(i).kind());
-                }
-                digest.add(values);
-            }
-        }
-        return digest;
     }
 }
