@@ -243,10 +243,10 @@ public class DeploymentIT {
         HttpResponse<String> feed =
                 api.get(SyncPaths.API_ROOT + "/" + SyncPaths.SYNC + "/" + SyncPaths.FEED, SYNC_TOKEN);
         assertEquals(200, feed.statusCode(), feed.body());
-        assertTrue(
-                JSON.fromJson(feed.body(), dev.outpost.protocol.FeedStatus.class)
-                        .slotActive(),
-                feed.body());
+        dev.outpost.protocol.FeedStatus feedStatus = JSON.fromJson(feed.body(), dev.outpost.protocol.FeedStatus.class);
+        assertTrue(feedStatus.slotActive(), feed.body());
+        assertEquals(dev.outpost.protocol.FeedStatus.CAPTURING, feedStatus.mode(), feed.body());
+        assertNull(feedStatus.reason(), feed.body());
     }
 
     @Test

@@ -14,13 +14,16 @@ import java.util.logging.Logger;
 /**
  * Starts the capture loop on a container-managed thread when the application starts (after Liquibase),
  * unless {@value OutpostSettings#CAPTURE_ENABLED} is false, and stops it with the application. Every
- * instance runs the loop; only the one holding the capture lock captures, the others stand by.
+ * instance runs the loop; only the one holding the capture lock captures, the others stand by. With
+ * {@value OutpostSettings#DROP_SLOT_ON_UNDEPLOY}, stopping also drops the replication slot if no other
+ * instance is reading it.
  */
 @Singleton
 @Startup
 @DependsOn("LiquibaseMigrator")
 public class CaptureService {
     private static final Logger LOG = Logger.getLogger(CaptureService.class.getName());
+    private static final long STOP_WAIT_MILLIS = 10_000;
 
     @Resource
     private ManagedThreadFactory threads;
@@ -36,7 +39,8 @@ public class CaptureService {
     @PostConstruct
     void start() {
         if (!settings.captureEnabled()) {
-            LOG.info("change capture is off (" + OutpostSettings.CAPTURE_ENABLED + "=false)");
+            LOG.info("change capture is disabled on this instance (" + OutpostSettings.CAPTURE_ENABLED
+                    + "=false); it serves snapshots only");
             return;
         }
         capture = new ChangeCapture(CaptureConnections.fromSystemProperties(), settings.scope(), signal::stored);
@@ -49,6 +53,29 @@ public class CaptureService {
     void stop() {
         if (capture != null) {
             capture.stop();
+        }
+        if (settings.dropSlotOnUndeploy()) {
+            dropSlot();
+        }
+    }
+
+    private void dropSlot() {
+        try {
+            if (capture != null && !capture.awaitEnd(STOP_WAIT_MILLIS)) {
+                LOG.warning("change capture did not stop within " + STOP_WAIT_MILLIS + " ms; slot left in place");
+                return;
+            }
+            if (ChangeCapture.dropSlot(CaptureConnections.fromSystemProperties())) {
+                LOG.info("dropped the change feed's replication slot (" + OutpostSettings.DROP_SLOT_ON_UNDEPLOY
+                        + "=true)");
+            } else {
+                LOG.info("no idle replication slot of the change feed to drop: none exists, or another instance"
+                        + " is reading it");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.sql.SQLException e) {
+            LOG.warning("could not drop the change feed's replication slot: " + e.getMessage());
         }
     }
 }

@@ -7,7 +7,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -17,29 +19,46 @@ import org.postgresql.replication.PGReplicationStream;
 
 /**
  * The capture loop (see the package comment for its invariants). Runs until {@link #stop()}: while
- * another instance holds the capture lock it waits and retries; after any failure it reconnects and
- * continues from the slot's acknowledged position.
+ * another instance holds the capture lock it waits and retries every second; after a failure it
+ * reconnects with a growing delay ({@link Backoff}: 1 s doubling to a minute) and continues from the
+ * slot's acknowledged position.
+ *
+ * <p>Each attempt first checks that the database has logical decoding ({@code wal_level=logical}).
+ * Without it nothing else is done: no table, publication, gap or slot is created, so the feed's
+ * positions stay as they are and clients sync by snapshots ({@link FeedMode}). The loop keeps checking,
+ * and starts capturing by itself once PostgreSQL runs with {@code wal_level=logical}. A failure is
+ * logged once, with its cause; the same failure again is logged at {@code FINE} only.
  */
 public final class ChangeCapture implements Runnable {
     private static final Logger LOG = Logger.getLogger(ChangeCapture.class.getName());
-    private static final long RETRY_MILLIS = 1_000;
+    private static final long STANDBY_MILLIS = 1_000;
     private static final long SCHEMA_CHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long IDLE_SLEEP_MILLIS = 1;
 
     private final CaptureConnections connections;
     private final SyncScope scope;
     private final LongConsumer stored;
+    private final Backoff backoff;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final CountDownLatch ended = new CountDownLatch(1);
+    private final AtomicLong failedAttempts = new AtomicLong();
     private volatile boolean running = true;
     private volatile boolean capturing;
+    private String lastFailure;
 
     /**
      * @param scope the synced tables
      * @param stored told the newest position after each stored transaction
      */
     public ChangeCapture(CaptureConnections connections, SyncScope scope, LongConsumer stored) {
+        this(connections, scope, stored, Backoff.DEFAULT.copy());
+    }
+
+    ChangeCapture(CaptureConnections connections, SyncScope scope, LongConsumer stored, Backoff backoff) {
         this.connections = connections;
         this.scope = scope;
         this.stored = stored;
+        this.backoff = backoff;
     }
 
     /** Whether this instance is the capturer right now. */
@@ -47,30 +66,74 @@ public final class ChangeCapture implements Runnable {
         return capturing;
     }
 
+    /** How many attempts to capture have failed since the loop started. */
+    long failedAttempts() {
+        return failedAttempts.get();
+    }
+
     /** Asks the loop to end; it does within a few milliseconds. */
     public void stop() {
         running = false;
+        stopped.countDown();
+    }
+
+    /** Waits until the loop has ended (after {@link #stop()}); whether it did within {@code millis}. */
+    public boolean awaitEnd(long millis) throws InterruptedException {
+        return ended.await(millis, TimeUnit.MILLISECONDS);
     }
 
     @Override
     public void run() {
-        while (running) {
-            try {
-                captureWhileLeader();
-            } catch (SQLException | RuntimeException e) {
-                LOG.log(Level.WARNING, "change capture failed; retrying in " + RETRY_MILLIS + " ms", e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } finally {
-                capturing = false;
+        try {
+            while (running) {
+                long pause = STANDBY_MILLIS;
+                try {
+                    captureWhileLeader();
+                    backoff.reset(); // another instance captures, or stop() was called
+                } catch (NoLogicalDecoding e) {
+                    pause = failed(e.getMessage(), null);
+                } catch (SQLException e) {
+                    pause = failed(
+                            "change capture failed: " + e.getMessage() + " (SQL state " + e.getSQLState() + ")", e);
+                } catch (RuntimeException e) {
+                    pause = failed("change capture failed: " + e, e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                } finally {
+                    capturing = false;
+                }
+                pause(pause);
             }
-            sleep(RETRY_MILLIS);
+        } finally {
+            ended.countDown();
         }
     }
 
-    private void captureWhileLeader() throws SQLException, InterruptedException {
+    /** Logs a failed attempt (once while it repeats) and returns the delay before the next one. */
+    private long failed(String cause, Exception failure) {
+        failedAttempts.incrementAndGet();
+        long delay = backoff.next();
+        if (cause.equals(lastFailure)) {
+            LOG.log(Level.FINE, cause + "; still failing, next attempt in " + delay + " ms", failure);
+        } else {
+            lastFailure = cause;
+            String retry = " (checking again with a growing delay, next in " + delay + " ms)";
+            if (failure instanceof RuntimeException) {
+                LOG.log(Level.WARNING, cause + retry, failure);
+            } else {
+                LOG.warning(cause + retry);
+                if (failure != null) {
+                    LOG.log(Level.FINE, "change capture failure", failure);
+                }
+            }
+        }
+        return delay;
+    }
+
+    private void captureWhileLeader() throws SQLException, InterruptedException, NoLogicalDecoding {
         try (Connection control = connections.open()) {
+            requireLogicalDecoding(control);
             if (!tryLock(control)) {
                 return;
             }
@@ -87,9 +150,33 @@ public final class ChangeCapture implements Runnable {
                     createSlot(control, slot);
                 }
                 capturing = true;
+                backoff.reset();
+                lastFailure = null;
                 LOG.info("capturing changes of schemas " + scope.schemas() + " from slot " + slot);
                 stream(control, reader, writer, published, slot);
             }
+        }
+    }
+
+    /**
+     * Refuses to go on without logical decoding, before anything is written: a slot cannot be created
+     * then, and a gap recorded for it would only move the feed's horizon for nothing.
+     */
+    private static void requireLogicalDecoding(Connection control) throws SQLException, NoLogicalDecoding {
+        try (Statement st = control.createStatement();
+                ResultSet rs = st.executeQuery("select current_setting('wal_level')")) {
+            rs.next();
+            String walLevel = rs.getString(1);
+            if (!FeedMode.hasLogicalDecoding(walLevel)) {
+                throw new NoLogicalDecoding(FeedMode.walLevelReason(walLevel));
+            }
+        }
+    }
+
+    /** The database cannot decode its WAL logically ({@code wal_level} below {@code logical}). */
+    private static final class NoLogicalDecoding extends Exception {
+        NoLogicalDecoding(String message) {
+            super(message, null, false, false);
         }
     }
 
@@ -191,9 +278,27 @@ public final class ChangeCapture implements Runnable {
         LOG.info("created replication slot " + slot);
     }
 
-    private void sleep(long millis) {
+    /**
+     * Drops this database's replication slot unless an instance is reading it, so that PostgreSQL no
+     * longer keeps WAL for a feed nobody captures; returns whether it dropped one. The next capturer
+     * creates a new slot, which is a gap in the feed.
+     */
+    static boolean dropSlot(CaptureConnections connections) throws SQLException {
+        try (Connection c = connections.open()) {
+            String slot = FeedTables.slot(c);
+            try (PreparedStatement ps = c.prepareStatement("select pg_drop_replication_slot(slot_name)"
+                    + " from pg_replication_slots where slot_name = ? and not active")) {
+                ps.setString(1, slot);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        }
+    }
+
+    private void pause(long millis) {
         try {
-            Thread.sleep(millis);
+            stopped.await(millis, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             running = false;

@@ -30,10 +30,15 @@ public final class FeedTables {
         try (Statement st = connection.createStatement();
                 java.sql.ResultSet rs = st.executeQuery("select current_database()")) {
             rs.next();
-            String name = "outpost_feed_"
-                    + rs.getString(1).toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
-            return name.length() > 63 ? name.substring(0, 63) : name;
+            return slotName(rs.getString(1));
         }
+    }
+
+    /** The replication slot's name for the database called {@code database}. */
+    static String slotName(String database) {
+        String name =
+                "outpost_feed_" + database.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+        return name.length() > 63 ? name.substring(0, 63) : name;
     }
 
     /** Creates the tables when missing (idempotent, safe to run from every instance). */

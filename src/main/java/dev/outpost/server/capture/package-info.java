@@ -17,6 +17,9 @@
  * table's changes could not carry full rows. (5) Every change carries its relation's row shape, and
  * its values are in the {@code ::text} form of table pages ({@link
  * dev.outpost.server.capture.TextForms}). (6) A new replication slot is a gap: it is recorded (the
- * horizon moves to a reserved position) before the slot is created.
+ * horizon moves to a reserved position) before the slot is created. (7) Without logical decoding
+ * ({@code wal_level} below {@code logical}) capture writes nothing at all, so no gap is recorded and the
+ * feed's positions stay put; the server is then snapshot-only ({@link
+ * dev.outpost.server.capture.FeedMode}) until PostgreSQL runs with logical decoding.
  */
 package dev.outpost.server.capture;

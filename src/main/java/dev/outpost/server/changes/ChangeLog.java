@@ -2,6 +2,7 @@ package dev.outpost.server.changes;
 
 import dev.outpost.protocol.FeedStatus;
 import dev.outpost.protocol.ProblemType;
+import dev.outpost.server.capture.FeedMode;
 import dev.outpost.server.capture.FeedTables;
 import dev.outpost.server.problem.ProblemException;
 import java.sql.Connection;
@@ -14,12 +15,13 @@ import java.sql.Statement;
 final class ChangeLog {
     private static final String UNDEFINED_TABLE = "42P01";
 
-    /** Every {@code GET changes} reads these, in one round trip. */
+    /** Every {@code GET changes} reads these, with the feed's mode, in one round trip. */
     private static final String BOUNDS = "select"
             + " greatest((select coalesce(max(position), 0) from " + FeedTables.CHANGE_LOG + "),"
             + "   (select after_position from " + FeedTables.HORIZON + ")),"
             + " (select after_position from " + FeedTables.HORIZON + "),"
-            + " (select coalesce(max(position), 0) from " + FeedTables.EPOCHS + ")";
+            + " (select coalesce(max(position), 0) from " + FeedTables.EPOCHS + "),"
+            + " " + FeedMode.COLUMNS;
 
     private ChangeLog() {}
 
@@ -32,24 +34,52 @@ final class ChangeLog {
      */
     record Bounds(long latestPosition, long horizon, long epoch) {}
 
-    /** The feed's bounds; 503 when capture never ran against this database. */
-    static Bounds bounds(Connection connection) throws SQLException {
+    /**
+     * The feed's bounds; a 503 {@link ProblemType#UNAVAILABLE} problem whose detail says why when the
+     * feed does not run ({@link FeedMode}: snapshot-only) or capture never ran against this database.
+     */
+    static Bounds bounds(Connection connection, boolean captureEnabled) throws SQLException {
+        Bounds bounds;
+        FeedMode mode;
         try (Statement st = connection.createStatement();
                 ResultSet rs = st.executeQuery(BOUNDS)) {
             rs.next();
-            return new Bounds(rs.getLong(1), rs.getLong(2), rs.getLong(3));
+            bounds = new Bounds(rs.getLong(1), rs.getLong(2), rs.getLong(3));
+            mode = FeedMode.of(rs, 4, captureEnabled);
         } catch (SQLException e) {
-            if (UNDEFINED_TABLE.equals(e.getSQLState())) {
+            if (!UNDEFINED_TABLE.equals(e.getSQLState())) {
+                throw e;
+            }
+            mode = FeedMode.read(connection, captureEnabled);
+            if (mode.capturing()) {
                 throw new ProblemException(
                         ProblemType.UNAVAILABLE, "the change feed is not running on this database yet");
             }
-            throw e;
+            bounds = null;
         }
+        if (!mode.capturing()) {
+            throw new ProblemException(ProblemType.UNAVAILABLE, mode.reason());
+        }
+        return bounds;
     }
 
-    /** The feed's bounds and its replication slot's state; 503 when capture never ran here. */
-    static FeedStatus status(Connection connection) throws SQLException {
-        Bounds bounds = bounds(connection);
+    /**
+     * The feed's mode, bounds and replication slot's state. Always answers: in snapshot-only mode the
+     * bounds are those the feed was left with (zero when it never ran here).
+     */
+    static FeedStatus status(Connection connection, boolean captureEnabled) throws SQLException {
+        FeedMode mode = FeedMode.read(connection, captureEnabled);
+        Bounds bounds;
+        try (Statement st = connection.createStatement();
+                ResultSet rs = st.executeQuery(BOUNDS)) {
+            rs.next();
+            bounds = new Bounds(rs.getLong(1), rs.getLong(2), rs.getLong(3));
+        } catch (SQLException e) {
+            if (!UNDEFINED_TABLE.equals(e.getSQLState())) {
+                throw e;
+            }
+            bounds = new Bounds(0, 0, 0);
+        }
         String slot = FeedTables.slot(connection);
         try (Statement st = connection.createStatement();
                 ResultSet rs = st.executeQuery("select"
@@ -58,7 +88,14 @@ final class ChangeLog {
                         + "   where slot_name = '" + slot + "')")) {
             rs.next();
             Long lag = rs.getObject(2) == null ? null : rs.getLong(2);
-            return new FeedStatus(rs.getBoolean(1), lag, bounds.latestPosition(), bounds.horizon(), bounds.epoch());
+            return new FeedStatus(
+                    mode.name(),
+                    mode.reason(),
+                    rs.getBoolean(1),
+                    lag,
+                    bounds.latestPosition(),
+                    bounds.horizon(),
+                    bounds.epoch());
         }
     }
 

@@ -27,7 +27,9 @@ import javax.sql.DataSource;
  * transactions only, in {@link dev.outpost.protocol.ChangeLines} form. With {@code wait}, an empty
  * answer is held back until a change arrives or the time is up (live mode). {@code schema} is the
  * replica's schema fingerprint: with the server's current one, a position before the newest schema
- * epoch is still served ({@link ChangeLog#checkContinuable}).
+ * epoch is still served ({@link ChangeLog#checkContinuable}). Without a running feed (snapshot-only
+ * mode, {@link dev.outpost.server.capture.FeedMode}) every request, also one for the newest position,
+ * is answered 503 {@link ProblemType#UNAVAILABLE} with the reason as detail.
  */
 @Path(SyncPaths.SYNC + "/" + SyncPaths.CHANGES)
 @ApplicationScoped
@@ -44,6 +46,9 @@ public class ChangesResource {
     @Inject
     private SyncedSchema syncedSchema;
 
+    @Inject
+    private OutpostSettings settings;
+
     @GET
     @Compress
     @Produces(MediaTypes.NDJSON)
@@ -58,7 +63,7 @@ public class ChangesResource {
         int wait = number(SyncPaths.WAIT_PARAM, waitParam, 0, 0, SyncPaths.MAX_WAIT_SECONDS);
         ChangeLog.Bounds status;
         try (Connection connection = dataSource.getConnection()) {
-            status = ChangeLog.bounds(connection);
+            status = ChangeLog.bounds(connection, settings.captureEnabled());
         }
         if (afterParam == null || afterParam.isEmpty()) {
             long latest = status.latestPosition();

@@ -25,6 +25,7 @@ public class OutpostSettings {
     public static final String WRITE_TOKENS = "outpost.write-tokens";
 
     public static final String CAPTURE_ENABLED = "outpost.capture.enabled";
+    public static final String DROP_SLOT_ON_UNDEPLOY = "outpost.capture.drop-slot-on-undeploy";
     public static final String RETENTION_HOURS = "outpost.changes.retention-hours";
 
     /** Changes are kept a week unless configured otherwise. */
@@ -40,6 +41,7 @@ public class OutpostSettings {
     private final Set<String> syncTokens;
     private final Set<String> writeTokens;
     private final boolean captureEnabled;
+    private final boolean dropSlotOnUndeploy;
     private final int retentionHours;
 
     public OutpostSettings() {
@@ -51,6 +53,7 @@ public class OutpostSettings {
         this.syncTokens = Set.copyOf(list(SYNC_TOKENS));
         this.writeTokens = Set.copyOf(list(WRITE_TOKENS));
         this.captureEnabled = bool(CAPTURE_ENABLED, true);
+        this.dropSlotOnUndeploy = bool(DROP_SLOT_ON_UNDEPLOY, false);
         this.retentionHours = positive(RETENTION_HOURS, DEFAULT_RETENTION_HOURS);
     }
 
@@ -128,6 +131,16 @@ public class OutpostSettings {
     /** Whether this instance runs the change capture loop ({@value #CAPTURE_ENABLED}). */
     public boolean captureEnabled() {
         return captureEnabled;
+    }
+
+    /**
+     * Whether this instance drops the feed's replication slot when the application stops ({@value
+     * #DROP_SLOT_ON_UNDEPLOY}, default false): for decommissioning the last instance, so that PostgreSQL
+     * keeps no WAL for a feed nobody reads. Off by default because other instances may still capture
+     * (a slot in use is never dropped) and a new slot is a gap every replica rebuilds after.
+     */
+    public boolean dropSlotOnUndeploy() {
+        return dropSlotOnUndeploy;
     }
 
     /** How long changes are kept ({@value #RETENTION_HOURS}); older positions must rebuild. */

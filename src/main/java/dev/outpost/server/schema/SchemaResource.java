@@ -2,6 +2,7 @@ package dev.outpost.server.schema;
 
 import dev.outpost.protocol.SchemaInfo;
 import dev.outpost.protocol.SyncPaths;
+import dev.outpost.protocol.TableSchema;
 import dev.outpost.server.http.Revalidated;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -13,8 +14,13 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
 import java.sql.SQLException;
+import java.util.stream.Stream;
 
-/** {@code GET /api/sync/schema}: the synced tables as data, with the schema fingerprint as ETag. */
+/**
+ * {@code GET /api/sync/schema}: the synced tables as data, with an ETag over the schema fingerprint
+ * and which tables the feed follows (not part of the fingerprint, so that the feed starting or stopping
+ * does not change the version; part of this document, so a cached copy is revalidated when it does).
+ */
 @Path(SyncPaths.SYNC + "/" + SyncPaths.SCHEMA)
 @RequestScoped
 public class SchemaResource {
@@ -25,6 +31,14 @@ public class SchemaResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response schema(@Context Request request) throws SQLException {
         SchemaInfo schema = syncedSchema.read();
-        return Revalidated.response(request, schema.fingerprint(), schema);
+        return Revalidated.response(request, entityTag(schema), schema);
+    }
+
+    /** The schema document's entity tag: its fingerprint and the names of the followed tables. */
+    static String entityTag(SchemaInfo schema) {
+        return Fingerprints.of(Stream.concat(
+                        Stream.of(schema.fingerprint()),
+                        schema.tables().stream().filter(TableSchema::followed).map(TableSchema::name))
+                .toArray(String[]::new));
     }
 }

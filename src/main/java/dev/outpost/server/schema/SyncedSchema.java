@@ -3,6 +3,7 @@ package dev.outpost.server.schema;
 import dev.outpost.protocol.ProblemType;
 import dev.outpost.protocol.SchemaInfo;
 import dev.outpost.protocol.TableSchema;
+import dev.outpost.server.capture.FeedMode;
 import dev.outpost.server.capture.FeedTables;
 import dev.outpost.server.config.OutpostSettings;
 import dev.outpost.server.problem.ProblemException;
@@ -28,12 +29,21 @@ public class SyncedSchema {
 
     /** Every synced table, with the fingerprint of them all. */
     public SchemaInfo read() throws SQLException {
-        List<TableSchema> tables;
         try (Connection connection = dataSource.getConnection()) {
-            tables = new PostgresCatalogReader(
-                            settings.scope(), settings.captureEnabled() ? FeedTables.PUBLICATION : null)
-                    .read(connection);
+            return read(connection, settings.scope(), settings.captureEnabled());
         }
+    }
+
+    /**
+     * The synced tables of {@code scope}. A table is {@link TableSchema#followed() followed} only while
+     * the change feed runs ({@link FeedMode}); in snapshot-only mode none is. Whether a table is followed
+     * is not part of any fingerprint: the schema's fingerprint, and with it the version, stays the same
+     * when the feed starts or stops.
+     */
+    public static SchemaInfo read(Connection connection, SyncScope scope, boolean captureEnabled) throws SQLException {
+        boolean feedRuns = FeedMode.read(connection, captureEnabled).capturing();
+        List<TableSchema> tables =
+                new PostgresCatalogReader(scope, feedRuns ? FeedTables.PUBLICATION : null).read(connection);
         return new SchemaInfo(
                 Fingerprints.of(tables.stream()
                         .map(t -> t.name() + "=" + t.fingerprint())
