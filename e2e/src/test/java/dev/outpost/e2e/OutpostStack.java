@@ -19,7 +19,11 @@ final class OutpostStack implements AutoCloseable {
         void prepare(Connection connection) throws Exception;
     }
 
-    private final EmbeddedPostgres postgres;
+    private EmbeddedPostgres postgres;
+    private Path postgresData;
+    /** The application database the server and {@link #connect} use (its owner is {@link #database}). */
+    private String postgresDatabase;
+
     private final String database;
     private final Path runDir;
     private final Path serverProperties;
@@ -29,6 +33,7 @@ final class OutpostStack implements AutoCloseable {
     private OutpostStack(EmbeddedPostgres postgres, String database, Path runDir, Path serverProperties, Path work) {
         this.postgres = postgres;
         this.database = database;
+        this.postgresDatabase = database;
         this.runDir = runDir;
         this.serverProperties = serverProperties;
         this.work = work;
@@ -45,11 +50,23 @@ final class OutpostStack implements AutoCloseable {
     /** Starts it all, with more server properties ({@code key=value} lines). */
     static OutpostStack start(String name, String token, String serverProperties, Preparation preparation)
             throws Exception {
+        return start(name, token, serverProperties, "logical", preparation);
+    }
+
+    /**
+     * Starts it all on a PostgreSQL with {@code walLevel} ({@code replica}: without logical decoding),
+     * which {@link #restartPostgres} can restart with another.
+     */
+    static OutpostStack start(
+            String name, String token, String serverProperties, String walLevel, Preparation preparation)
+            throws Exception {
         Path runDir = Path.of(System.getProperty("outpost.runDir", "target")).toAbsolutePath();
-        EmbeddedPostgres postgres = TestPostgres.start();
+        Path data = Files.createTempDirectory(runDir, name + "-postgres-");
+        EmbeddedPostgres postgres = TestPostgres.start(walLevel, data, 0);
         Path properties = runDir.resolve(name + "-server.properties");
         OutpostStack stack = new OutpostStack(
                 postgres, name, runDir, properties, Files.createTempDirectory(runDir, name + "-replicas-"));
+        stack.postgresData = data;
         try {
             TestPostgres.createDatabase(postgres, name, name);
             try (Connection c = stack.connect()) {
@@ -72,11 +89,37 @@ final class OutpostStack implements AutoCloseable {
 
     /** A new connection to the application database, as its owner. */
     Connection connect() throws java.sql.SQLException {
-        return postgres.getDatabase(database, database).getConnection();
+        return postgres.getDatabase(database, postgresDatabase).getConnection();
     }
 
     PayaraMicroServer server() {
         return server;
+    }
+
+    /**
+     * Stops PostgreSQL and starts it again on the same data directory and port with {@code walLevel},
+     * as an operator changing {@code wal_level} does; the server stays up and reconnects.
+     */
+    void restartPostgres(String walLevel) throws java.io.IOException {
+        int port = postgres.getPort();
+        postgres.close();
+        postgres = TestPostgres.start(walLevel, postgresData, port);
+    }
+
+    /** A new connection to the cluster's {@code postgres} database, as superuser (for operations). */
+    Connection connectAsSuperuser() throws java.sql.SQLException {
+        return postgres.getPostgresDatabase().getConnection();
+    }
+
+    /**
+     * Points the server's properties (and {@link #connect}) at another database of the same owner; the
+     * server reads them at its next start.
+     */
+    void useDatabase(String name) throws java.io.IOException {
+        String properties = Files.readString(serverProperties)
+                .replace("db.name=" + postgresDatabase + "\n", "db.name=" + name + "\n");
+        Files.writeString(serverProperties, properties);
+        postgresDatabase = name;
     }
 
     /** Kills the server with SIGKILL, as a crash. */

@@ -20,6 +20,7 @@ import dev.outpost.server.problem.Problems;
 import dev.outpost.server.schema.PostgresCatalogReader;
 import dev.outpost.server.schema.SyncScope;
 import dev.outpost.server.schema.SyncedSchema;
+import dev.outpost.server.testsupport.TestPostgres;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -58,7 +59,7 @@ class SnapshotOnlyModeIT {
     @Test
     void withoutLogicalDecodingNothingMovesAndCaptureStartsByItselfOnceItIsThere() throws Exception {
         Path data = Files.createTempDirectory("outpost-wal-level");
-        EmbeddedPostgres postgres = start(data, 0, "replica");
+        EmbeddedPostgres postgres = TestPostgres.start("replica", data, 0);
         int port = postgres.getPort();
         List<LogRecord> warnings = new CopyOnWriteArrayList<>();
         Handler handler = new Handler() {
@@ -151,7 +152,7 @@ class SnapshotOnlyModeIT {
 
             // PostgreSQL restarted with logical decoding, on the same data directory and port
             postgres.close();
-            postgres = start(data, port, "logical");
+            postgres = TestPostgres.start("logical", data, port);
             await(retrying::capturing, "capture started by itself");
 
             try (Connection c = DriverManager.getConnection(url, "postgres", "")) {
@@ -192,21 +193,6 @@ class SnapshotOnlyModeIT {
             postgres.close();
             deleteTree(data);
         }
-    }
-
-    /** A PostgreSQL on {@code data} (initialised when empty), on {@code port} or a free one (0). */
-    private static EmbeddedPostgres start(Path data, int port, String walLevel) throws IOException {
-        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
-                .setDataDirectory(data)
-                .setCleanDataDirectory(false)
-                .setServerConfig("wal_level", walLevel)
-                .setServerConfig("max_replication_slots", "4")
-                .setServerConfig("max_wal_senders", "4")
-                .setServerConfig("synchronous_commit", "on");
-        if (port > 0) {
-            builder.setPort(port);
-        }
-        return builder.start();
     }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {

@@ -2,6 +2,7 @@ package dev.outpost.server.testsupport;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -12,12 +13,30 @@ public final class TestPostgres {
 
     /** A PostgreSQL on a free port, configured as a production server would be for Outpost. */
     public static EmbeddedPostgres start() throws IOException {
+        return builder("logical").start();
+    }
+
+    /**
+     * A PostgreSQL with {@code walLevel} ({@code replica}: no logical decoding, as on many managed
+     * databases) on {@code data}, initialised when empty and kept when not, on {@code port} or a free
+     * one ({@code 0}): stopped and started again on the same directory and port, it is the same server
+     * restarted with another setting.
+     */
+    public static EmbeddedPostgres start(String walLevel, Path data, int port) throws IOException {
+        EmbeddedPostgres.Builder builder =
+                builder(walLevel).setDataDirectory(data).setCleanDataDirectory(false);
+        if (port > 0) {
+            builder.setPort(port);
+        }
+        return builder.start();
+    }
+
+    private static EmbeddedPostgres.Builder builder(String walLevel) {
         return EmbeddedPostgres.builder()
-                .setServerConfig("wal_level", "logical")
+                .setServerConfig("wal_level", walLevel)
                 .setServerConfig("max_replication_slots", "4")
                 .setServerConfig("max_wal_senders", "4")
-                .setServerConfig("synchronous_commit", "on")
-                .start();
+                .setServerConfig("synchronous_commit", "on");
     }
 
     /**
