@@ -46,8 +46,9 @@ public final class OutpostReplica implements AutoCloseable {
 
     private static final java.time.Duration LIVE_RETRY = java.time.Duration.ofSeconds(2);
 
-    private ScheduledExecutorService scheduler;
-    private Thread live;
+    // read by close() without the replica's lock, which a long poll of live mode holds
+    private volatile ScheduledExecutorService scheduler;
+    private volatile Thread live;
     private FeedFollower follower;
 
     private OutpostReplica(ReplicaConfig config, DerbyReplicaStore store, ReplicaSource source) {
@@ -281,12 +282,10 @@ public final class OutpostReplica implements AutoCloseable {
     /** Stops a background sync, shuts the replica database down and releases the directory. */
     @Override
     public void close() {
-        ScheduledExecutorService running;
-        Thread following;
-        synchronized (this) {
-            running = scheduler;
-            following = live;
-        }
+        // not under the replica's lock: a long poll holds it for up to LIVE_WAIT_SECONDS, and
+        // the interrupt is what ends that poll (the HTTP client's send gives up when interrupted)
+        ScheduledExecutorService running = scheduler;
+        Thread following = live;
         if (running != null) {
             running.shutdownNow();
         }

@@ -14,6 +14,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,6 +62,21 @@ class FeedFollowingTest {
             replica.sync();
             assertEquals(List.of("8|null|after truncate"), categories(replica));
         }
+    }
+
+    @Test
+    void closingTheReplicaEndsLiveModeAtOnceEvenDuringALongPoll() throws Exception {
+        InMemorySource source = source();
+        CountDownLatch held = source.holdLongPolls();
+        OutpostReplica replica = OutpostReplica.open(config(), source);
+        replica.startLiveSync();
+        assertTrue(held.await(60, TimeUnit.SECONDS), "a long poll is waiting for changes");
+
+        long start = System.nanoTime();
+        replica.close();
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+        assertTrue(millis < 1_000, "closed in " + millis + " ms, while the poll could wait 20 s");
     }
 
     @Test

@@ -51,6 +51,7 @@ class ChangeFeedIT {
             try (Statement s = c.createStatement()) {
                 s.execute("create table feed_log (line text, logged_at timestamptz default now())"); // no key
                 s.execute("insert into feed_log (line) values ('first'), ('second')");
+                s.execute("create table bulk (id bigint primary key, note text)");
             }
         });
     }
@@ -194,9 +195,11 @@ class ChangeFeedIT {
 
     @Test
     @Order(5)
-    void aTableTheFeedCannotFollowIsLoadedAgainByEverySync() throws Exception {
+    void aTableTheFeedCannotFollowIsLoadedAgainWhenItsRowsChangedAndOnlyThen() throws Exception {
         try (OutpostReplica replica = open("keyless", 1000)) {
             replica.sync();
+            SyncResult unchanged = replica.sync();
+            assertEquals(List.of(), unchanged.tablesReloaded(), "nothing changed: nothing reloaded");
             try (Connection c = stack.connect();
                     Statement s = c.createStatement()) {
                 s.executeUpdate("insert into feed_log (line) values ('third')");
@@ -204,11 +207,47 @@ class ChangeFeedIT {
             }
             List<SyncEvent> events = new CopyOnWriteArrayList<>();
             replica.addListener(events::add);
-            assertEquals(SyncResult.Outcome.UP_TO_DATE, replica.sync().outcome());
+            SyncResult changed = replica.sync();
+            assertEquals(SyncResult.Outcome.UP_TO_DATE, changed.outcome());
+            assertEquals(List.of("feed_log"), changed.tablesReloaded());
             assertTrue(events.contains(new SyncEvent.TableLoaded("feed_log", 2)), events.toString());
             try (Connection pg = stack.connect();
                     Connection derby = replica.openConnection()) {
                 assertEquals(2, ReplicaComparison.assertSameRows(pg, derby, "feed_log"));
+            }
+        }
+    }
+
+    @Test
+    @Order(6)
+    void rowsCommittedBeforeTheSnapshotAreNotAppliedAgainFromTheFeed() throws Exception {
+        try (Connection c = stack.connect();
+                Statement s = c.createStatement()) {
+            s.executeUpdate("insert into bulk select g, 'note ' || g from generate_series(1, 200000) g");
+        }
+        // at once, while capture is still storing those 200,000 changes
+        try (OutpostReplica replica = open("bulk", 50_000)) {
+            SyncResult created = replica.sync();
+            assertEquals(SyncResult.Outcome.CREATED, created.outcome());
+            assertEquals(0, created.changesApplied(), "the rows came with the snapshot, none again from the feed");
+
+            try (Connection c = stack.connect();
+                    Statement s = c.createStatement()) {
+                for (int i = 1; i <= 3; i++) {
+                    s.executeUpdate("update bulk set note = 'after " + i + "' where id = " + i);
+                }
+            }
+            long applied = 0;
+            long deadline = System.nanoTime() + CONVERGE.toNanos();
+            while (applied < 3) {
+                assertTrue(System.nanoTime() < deadline, "3 changes committed after the snapshot, applied " + applied);
+                applied += replica.sync().changesApplied();
+                Thread.sleep(100);
+            }
+            assertEquals(3, applied, "exactly the changes committed after the snapshot");
+            try (Connection pg = stack.connect();
+                    Connection derby = replica.openConnection()) {
+                assertEquals(200_000, ReplicaComparison.assertSameRows(pg, derby, "bulk"));
             }
         }
     }

@@ -11,6 +11,8 @@ import dev.outpost.server.testsupport.TestLiquibase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
@@ -112,6 +114,55 @@ class ThirdPartyDatabasesIT {
                 ReplicaComparison.assertSameRows(pg, derby, "chinook", "chinook", "Genre");
             }
             assertTrue(replica.verify().matches());
+
+            // a release: three tables change, every other one is kept, FoodMart's keyless facts among them
+            try (Connection pg = pg()) {
+                TestLiquibase.update(pg, "fixtures/third-party/upgrade.yaml", null);
+            }
+            SyncResult upgraded = replica.sync();
+            assertEquals(SyncResult.Outcome.REBUILT, upgraded.outcome());
+            assertEquals("samples-2", upgraded.newTag());
+            assertEquals(
+                    List.of("chinook.Artist", "chinook.Track", "promotion"),
+                    upgraded.tablesRebuilt().stream().sorted().toList());
+            assertEquals(chinook.size() + foodmart.size() - 3, upgraded.tablesKept().size());
+            VerifyResult afterUpgrade = replica.verify();
+            assertTrue(afterUpgrade.matches(), afterUpgrade.toString());
+            try (Connection pg = pg();
+                    Connection derby = replica.openConnection()) {
+                ReplicaComparison.assertSameRows(pg, derby, "chinook", "chinook", "Artist");
+                ReplicaComparison.assertSameRows(pg, derby, "chinook", "chinook", "Track");
+                ReplicaComparison.assertSameRows(pg, derby, "promotion");
+                for (String table : keyless(pg)) {
+                    ReplicaComparison.assertSameRows(pg, derby, table);
+                }
+            }
         }
+    }
+
+    /** FoodMart's tables without a primary key that hold rows. */
+    private List<String> keyless(Connection pg) throws Exception {
+        List<String> tables = new ArrayList<>();
+        try (Statement st = pg.createStatement();
+                ResultSet rs = st.executeQuery("select c.relname from pg_class c"
+                        + " join pg_namespace n on n.oid = c.relnamespace"
+                        + " where n.nspname = 'public' and c.relkind = 'r'"
+                        + " and not exists (select 1 from pg_constraint k where k.conrelid = c.oid and k.contype = 'p')"
+                        + " and c.relname not like 'databasechangelog%' order by c.relname")) {
+            while (rs.next()) {
+                tables.add(rs.getString(1));
+            }
+        }
+        tables.removeIf(table -> {
+            try (Statement st = pg.createStatement();
+                    ResultSet rs = st.executeQuery("select not exists (select 1 from \"" + table + "\")")) {
+                rs.next();
+                return rs.getBoolean(1);
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertTrue(tables.size() >= 3, "FoodMart has keyless tables with rows: " + tables);
+        return tables;
     }
 }

@@ -198,12 +198,16 @@ public final class ChangeCapture implements Runnable {
             boolean skipping = false;
             long nextSchemaCheck = System.nanoTime() + SCHEMA_CHECK_NANOS;
             boolean inTransaction = false;
+            CaughtUp progress = new CaughtUp();
             while (running) {
                 ByteBuffer message = stream.readPending();
                 if (message == null) {
-                    if (!inTransaction && System.nanoTime() >= nextSchemaCheck) {
-                        published.refresh(control, writer.lastPosition());
-                        nextSchemaCheck = System.nanoTime() + SCHEMA_CHECK_NANOS;
+                    if (!inTransaction) {
+                        if (System.nanoTime() >= nextSchemaCheck) {
+                            published.refresh(control, writer.lastPosition());
+                            nextSchemaCheck = System.nanoTime() + SCHEMA_CHECK_NANOS;
+                        }
+                        progress.caughtUp(stream);
                     }
                     Thread.sleep(IDLE_SLEEP_MILLIS);
                     continue;

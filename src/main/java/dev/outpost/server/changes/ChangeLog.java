@@ -14,6 +14,7 @@ import java.sql.Statement;
 /** Reads the stored change log's bounds with plain JDBC. */
 final class ChangeLog {
     private static final String UNDEFINED_TABLE = "42P01";
+    private static final long CAPTURE_POLL_MILLIS = 20;
 
     /** Every {@code GET changes} reads these, with the feed's mode, in one round trip. */
     private static final String BOUNDS = "select"
@@ -133,6 +134,44 @@ final class ChangeLog {
     /** The server's current schema fingerprint. */
     interface SchemaSource {
         String fingerprint() throws SQLException;
+    }
+
+    /**
+     * Waits until capture has stored every change committed before this call: until the replication
+     * slot's confirmed position (which capture moves only past stored transactions, and past the WAL
+     * it has read when idle: {@code CaughtUp}) reaches the WAL's end as of the call.
+     *
+     * @return whether it did within {@code millis}; {@code false} at once when no instance is reading
+     *     the slot
+     */
+    static boolean awaitCapturedUpToNow(Connection connection, long millis) throws SQLException, InterruptedException {
+        String slot = FeedTables.slot(connection);
+        String now;
+        try (Statement st = connection.createStatement();
+                ResultSet rs = st.executeQuery("select pg_current_wal_lsn()::text")) {
+            rs.next();
+            now = rs.getString(1);
+        }
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(millis);
+        try (PreparedStatement ps = connection.prepareStatement(
+                "select active, confirmed_flush_lsn >= ?::pg_lsn" + " from pg_replication_slots where slot_name = ?")) {
+            ps.setString(1, now);
+            ps.setString(2, slot);
+            while (true) {
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next() || !rs.getBoolean(1)) {
+                        return false;
+                    }
+                    if (rs.getBoolean(2)) {
+                        return true;
+                    }
+                }
+                if (System.nanoTime() - deadline > 0) {
+                    return false;
+                }
+                Thread.sleep(CAPTURE_POLL_MILLIS);
+            }
+        }
     }
 
     /** Whether a change after {@code after} is stored. */

@@ -37,6 +37,9 @@ public class ChangesResource {
     /** How often a waiting request looks at the log itself (changes captured by another instance). */
     private static final long POLL_MILLIS = 50;
 
+    /** Longest wait for capture to store what was committed before a position request: below the client's read timeout. */
+    private static final long CAPTURE_WAIT_MILLIS = 30_000;
+
     @Resource(lookup = OutpostSettings.DATASOURCE)
     private DataSource dataSource;
 
@@ -66,7 +69,7 @@ public class ChangesResource {
             status = ChangeLog.bounds(connection, settings.captureEnabled());
         }
         if (afterParam == null || afterParam.isEmpty()) {
-            long latest = status.latestPosition();
+            long latest = newestPositionCoveringNow(status);
             return Response.ok((StreamingOutput) out -> {
                         StringBuilder end = new StringBuilder();
                         RowLines.appendEnd(end, 0, Long.toString(latest));
@@ -82,6 +85,22 @@ public class ChangesResource {
         }
         return Response.ok(ChangePageOutput.start(dataSource.getConnection(), after, limit))
                 .build();
+    }
+
+    /**
+     * The newest position, once capture has stored every change committed before this request
+     * arrived (waiting at most {@value #CAPTURE_WAIT_MILLIS} ms, and not at all without an active
+     * capturer): a snapshot read after this answer then already holds every change up to the position,
+     * and the changes after it are only those committed later, none applied twice. When the wait is
+     * cut short the position is older, which stays correct: the overlap is applied again, idempotently.
+     */
+    private long newestPositionCoveringNow(ChangeLog.Bounds status) throws SQLException, InterruptedException {
+        try (Connection connection = dataSource.getConnection()) {
+            if (!ChangeLog.awaitCapturedUpToNow(connection, CAPTURE_WAIT_MILLIS)) {
+                return status.latestPosition();
+            }
+            return ChangeLog.bounds(connection, settings.captureEnabled()).latestPosition();
+        }
     }
 
     private void awaitChange(long after, long millis) throws SQLException, InterruptedException {

@@ -37,6 +37,7 @@ final class SqlCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        QueryOnly.check(query);
         try (OutpostReplica replica = options.open();
                 Connection c = replica.openConnection()) {
             c.setReadOnly(true);

@@ -19,6 +19,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 
 /** A {@link ReplicaSource} serving fixed rows from memory, in the server's page format. */
 public final class InMemorySource implements ReplicaSource {
@@ -34,6 +35,7 @@ public final class InMemorySource implements ReplicaSource {
     private SchemaInfo schema;
     private long bytes;
     private String database = "test-database";
+    private CountDownLatch longPollsHeld;
 
     public InMemorySource(String tag, SchemaInfo schema) {
         release(tag, schema);
@@ -90,6 +92,15 @@ public final class InMemorySource implements ReplicaSource {
                     Arrays.copyOfRange(c, 3, c.length)));
         }
         return feed.size();
+    }
+
+    /**
+     * From now on a long poll that finds no change is held for its whole wait, as a server holds it;
+     * the latch counts down when one is.
+     */
+    public synchronized CountDownLatch holdLongPolls() {
+        longPollsHeld = new CountDownLatch(1);
+        return longPollsHeld;
     }
 
     /** Positions up to {@code position} can no longer be continued from (retention). */
@@ -174,7 +185,12 @@ public final class InMemorySource implements ReplicaSource {
         answersServed++;
         if (waitSeconds > 0 && after == feed.size()) {
             try {
-                Thread.sleep(20); // a long poll that found nothing new, shortened
+                if (longPollsHeld != null) {
+                    longPollsHeld.countDown();
+                    wait(waitSeconds * 1000L); // the whole long poll, as a server holds it
+                } else {
+                    Thread.sleep(20); // a long poll that found nothing new, shortened
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new OutpostException(ErrorCode.SERVER_UNREACHABLE, "interrupted (test)");

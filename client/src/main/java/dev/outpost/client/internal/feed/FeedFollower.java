@@ -253,6 +253,7 @@ public final class FeedFollower {
             return Refresh.NOTHING;
         }
         Optional<FeedState.State> feed = FeedState.ofActive(store);
+        tablesFingerprint = null; // which tables the feed follows changes without the fingerprint: read it now
         Map<String, ReplicaTable> replicaTables = tablesOf(local.get());
         if (replicaTables == null) {
             return Refresh.NOTHING; // the next sync migrates first
