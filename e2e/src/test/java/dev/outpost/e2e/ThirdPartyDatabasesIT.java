@@ -125,7 +125,8 @@ class ThirdPartyDatabasesIT {
             assertEquals(
                     List.of("chinook.Artist", "chinook.Track", "promotion"),
                     upgraded.tablesRebuilt().stream().sorted().toList());
-            assertEquals(chinook.size() + foodmart.size() - 3, upgraded.tablesKept().size());
+            assertEquals(
+                    chinook.size() + foodmart.size() - 3, upgraded.tablesKept().size());
             VerifyResult afterUpgrade = replica.verify();
             assertTrue(afterUpgrade.matches(), afterUpgrade.toString());
             try (Connection pg = pg();
