@@ -59,7 +59,8 @@ public final class OutpostReplica implements AutoCloseable {
 
     /**
      * Opens the replica directory (creating it when missing) and removes leftovers of an unfinished
-     * rebuild. Does not contact the server.
+     * rebuild. A replica on a read-only file system is opened for reading only: {@link #openConnection()}
+     * and {@link #status()} work, a sync is refused. Does not contact the server.
      *
      * @throws OutpostException {@link ErrorCode#REPLICA_ERROR} when the directory cannot be used
      */
@@ -102,6 +103,12 @@ public final class OutpostReplica implements AutoCloseable {
         try {
             if (source == null) {
                 throw new OutpostException(ErrorCode.CONFIG_INVALID, "Cannot sync: serverUrl is not set");
+            }
+            if (store.readOnly()) {
+                throw new OutpostException(
+                        ErrorCode.REPLICA_ERROR,
+                        "Cannot sync: the replica " + config.directory()
+                                + " is on a read-only file system (it can be read, not updated)");
             }
             long start = System.nanoTime();
             SyncResult result = resync(scope);

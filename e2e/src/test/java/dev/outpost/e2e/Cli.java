@@ -22,10 +22,37 @@ final class Cli {
 
     static Run run(Path runDir, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(java());
         command.add("-jar");
         command.add(runDir.resolve("outpost-client.jar").toString());
         command.addAll(List.of(args));
+        return run(runDir, command);
+    }
+
+    /**
+     * Runs the command line with {@code readOnly} mounted read-only for it alone (a mount namespace of
+     * its own, {@code unshare -m}; needs root, as the test command runs), as on a write-protected medium.
+     */
+    static Run runOnReadOnly(Path runDir, Path readOnly, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(
+                "unshare",
+                "-m",
+                "sh",
+                "-c",
+                "mount --bind \"$0\" \"$0\" && mount -o remount,bind,ro \"$0\" && exec \"$@\"",
+                readOnly.toString(),
+                java(),
+                "-jar",
+                runDir.resolve("outpost-client.jar").toString()));
+        command.addAll(List.of(args));
+        return run(runDir, command);
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static Run run(Path runDir, List<String> command) throws IOException, InterruptedException {
         Path out = Files.createTempFile(runDir, "cli-", ".out");
         Path err = Files.createTempFile(runDir, "cli-", ".err");
         Process p = new ProcessBuilder(command)

@@ -146,9 +146,25 @@ class ServerDatabaseIT {
             assertSameAsServer(replica);
             assertEquals(100, count(replica, "item"));
         }
+
+        // 5. the replica on a read-only file system (a write-protected medium): read, never written
+        Cli.Run status = Cli.runOnReadOnly(stack.runDir(), replicaDir, cliArgs("status"));
+        assertEquals(0, status.exit(), status.toString());
+        assertTrue(status.out().contains("local:  tag r1"), status.toString());
+        Cli.Run query = Cli.runOnReadOnly(
+                stack.runDir(), replicaDir, "sql", "--replica", replicaDir.toString(), "select count(*) from item");
+        assertEquals(0, query.exit(), query.toString());
+        assertTrue(query.out().contains("100"), query.toString());
+        Cli.Run sync = Cli.runOnReadOnly(stack.runDir(), replicaDir, cliArgs("sync"));
+        assertEquals(1, sync.exit(), sync.toString());
+        assertTrue(sync.err().contains("read-only file system"), sync.toString());
     }
 
     private Cli.Run cli(String... args) throws Exception {
+        return Cli.run(stack.runDir(), cliArgs(args));
+    }
+
+    private String[] cliArgs(String... args) {
         String[] all = new String[args.length + 6];
         System.arraycopy(args, 0, all, 0, args.length);
         System.arraycopy(
@@ -164,7 +180,7 @@ class ServerDatabaseIT {
                 all,
                 args.length,
                 6);
-        return Cli.run(stack.runDir(), all);
+        return all;
     }
 
     private OutpostReplica open() {

@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The replica directory: Derby databases {@code db-<n>}, the {@code CURRENT} file naming the active
  * one, and the shadow-then-swap rebuild (see the package comment for the invariant). One process at a
- * time: the store holds a lock on {@code LOCK} while open.
+ * time: the store holds a lock on {@code LOCK} while open; a replica on a read-only file system is
+ * opened for reading only, without the lock.
  */
 public final class DerbyReplicaStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DerbyReplicaStore.class);
@@ -63,6 +64,9 @@ public final class DerbyReplicaStore implements AutoCloseable {
      * may be an interrupted rebuild that the next sync can resume ({@link #pendingShadow()}).
      */
     public static DerbyReplicaStore open(Path directory) {
+        if (Files.isDirectory(directory) && !Files.isWritable(directory)) {
+            return openReadOnly(directory);
+        }
         try {
             Files.createDirectories(directory);
             DerbyEngine.configure(directory);
@@ -99,6 +103,27 @@ public final class DerbyReplicaStore implements AutoCloseable {
             throw new OutpostException(
                     ErrorCode.REPLICA_ERROR, "Cannot open the replica " + directory + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Opens a replica on a read-only file system (a write-protected medium, a read-only mount): its
+     * active database can be read (Derby opens a database it cannot write read-only), nothing else:
+     * no lock is taken, no leftover is deleted, and a sync is refused ({@link #readOnly()}).
+     */
+    private static DerbyReplicaStore openReadOnly(Path directory) {
+        try {
+            DerbyEngine.configure(Path.of(System.getProperty("java.io.tmpdir")));
+            LOG.info("The replica {} is on a read-only file system: opened for reading only", directory);
+            return new DerbyReplicaStore(directory, null, null, readCurrent(directory), null);
+        } catch (IOException e) {
+            throw new OutpostException(
+                    ErrorCode.REPLICA_ERROR, "Cannot open the replica " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether the replica was opened for reading only (its file system cannot be written). */
+    public boolean readOnly() {
+        return lock == null;
     }
 
     /** The replica directory. */
@@ -233,6 +258,9 @@ public final class DerbyReplicaStore implements AutoCloseable {
         }
         if (pending != null) {
             DerbyEngine.shutdown(directory.resolve(pending));
+        }
+        if (readOnly()) {
+            return;
         }
         try {
             lock.release();
