@@ -167,8 +167,7 @@ class PoisonValuesTest {
             SyncResult kept = replica.sync();
             assertEquals(SyncResult.Outcome.REBUILT, kept.outcome());
             assertTrue(kept.tablesKept().contains("users"), kept.toString());
-            assertEquals(
-                    List.of(), kept.tablesReloaded(), "the kept copy compares equal: its quarantine came along");
+            assertEquals(List.of(), kept.tablesReloaded(), "the kept copy compares equal: its quarantine came along");
             assertEquals(expectedCounts(), counts(kept.quarantined()));
             assertHoldsEverything(replica, source);
 

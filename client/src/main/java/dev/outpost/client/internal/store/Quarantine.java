@@ -25,7 +25,7 @@ import java.util.Map;
  *
  * <p>The row's key ({@link #key}) is the canonical text ({@link RowDigest#canonical}) of its primary
  * key column, the row line ({@link RowLines#rowLine}) of those of a composite key, or the replica's row
- * number ({@code OUTPOST_ROW}) of a table without a primary key. The table is created on first use:
+ * number ({@code OUTPOST_ROW}) of a table without a primary key; e.g. {@code 42}, {@code ["north","1"]}. The table is created on first use:
  * a replica without it has nothing in quarantine.
  */
 public final class Quarantine {
@@ -63,7 +63,9 @@ public final class Quarantine {
 
     /** The key text of canonical key values (in primary-key order). */
     public static String keyText(String[] canonicalKey) {
-        return canonicalKey.length == 1 ? canonicalKey[0] : RowLines.rowLine(canonicalKey);
+        return canonicalKey.length == 1
+                ? canonicalKey[0]
+                : RowLines.rowLine(canonicalKey).stripTrailing();
     }
 
     /** Whether the replica has a quarantine table. */
