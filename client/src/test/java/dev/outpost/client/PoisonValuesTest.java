@@ -159,6 +159,28 @@ class PoisonValuesTest {
     }
 
     @Test
+    void aColumnAnEarlierReplicaMadeNotNullTakesAQuarantinedValueFromTheFeed() throws Exception {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(user("1"));
+        InMemorySource source = new InMemorySource("v1", Fixtures.followed(Fixtures.schema()))
+                .rows("users", rows)
+                .withFeed();
+        try (OutpostReplica replica = OutpostReplica.open(config(1000), source)) {
+            replica.sync();
+            try (Connection c = replica.openConnection();
+                    Statement s = c.createStatement()) {
+                // as a database created before values were quarantined has it (PostgreSQL's NOT NULL)
+                s.executeUpdate("alter table users alter column created_at not null");
+            }
+            String[] poisoned = with(user("1"), "created_at", "20000-06-01 00:00:00+00");
+            rows.set(0, poisoned);
+            source.commit(upsert(poisoned));
+            assertEquals(Map.of("users.created_at", 1L), counts(replica.sync().quarantined()));
+            assertHoldsEverything(replica, source);
+        }
+    }
+
+    @Test
     void aKeptTableTakesItsQuarantineIntoTheNewDatabase() throws Exception {
         InMemorySource source = new InMemorySource("v1", Fixtures.schema()).rows("users", poisonedUsers());
         try (OutpostReplica replica = OutpostReplica.open(config(1000), source)) {

@@ -4,6 +4,7 @@ import dev.outpost.client.ErrorCode;
 import dev.outpost.client.OutpostException;
 import dev.outpost.client.internal.load.RowBinder;
 import dev.outpost.client.internal.schema.Identifiers;
+import dev.outpost.client.internal.schema.ReplicaColumn;
 import dev.outpost.client.internal.schema.ReplicaTable;
 import dev.outpost.client.internal.store.Quarantine;
 import dev.outpost.client.internal.sync.ReplicaSource;
@@ -54,6 +55,11 @@ final class SnapshotRefresh {
                     PreparedStatement insert = c.prepareStatement(sql)) {
                 delete.executeUpdate("delete from " + table.sqlName());
                 Quarantine.clear(c, table.name());
+                for (ReplicaColumn column : table.columns()) {
+                    if (column.kind().refusesSomeValues() && !table.primaryKey().contains(column.name())) {
+                        Quarantine.allowNull(c, table, column.name());
+                    }
+                }
                 String after = null;
                 do {
                     RowLines.End end = source.page(table.name(), after, SyncPaths.MAX_PAGE_ROWS, lines -> {

@@ -13,7 +13,9 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -39,6 +41,8 @@ final class TableChanges implements AutoCloseable {
     private final List<Quarantine.Entry> refused = new ArrayList<>();
     private final RowBinder.Refused refusedValue;
     private String[] current;
+    /** Columns known to take NULL for a refused value. */
+    private final Set<String> nullable = new HashSet<>();
     /** Whether the table may have entries in the quarantine (checked once, then kept up to date). */
     private boolean quarantined;
 
@@ -88,6 +92,9 @@ final class TableChanges implements AutoCloseable {
                         ErrorCode.SCHEMA_UNSUPPORTED,
                         "Table " + table.name() + ": key column " + column.name() + " holds '" + text
                                 + "', a value Derby cannot hold");
+            }
+            if (nullable.add(column.name())) {
+                Quarantine.allowNull(connection, table, column.name());
             }
             refused.add(new Quarantine.Entry(Quarantine.key(table, current, 0), column.name(), text));
         };

@@ -40,7 +40,7 @@ public final class RowBinder {
     @FunctionalInterface
     public interface Refused {
         /** {@code text}, the exact PostgreSQL text of a value of {@code column}, was bound as NULL. */
-        void value(ReplicaColumn column, String text);
+        void value(ReplicaColumn column, String text) throws SQLException;
     }
 
     /**

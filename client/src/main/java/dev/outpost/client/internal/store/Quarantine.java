@@ -1,11 +1,13 @@
 package dev.outpost.client.internal.store;
 
 import dev.outpost.client.Quarantined;
+import dev.outpost.client.internal.schema.Identifiers;
 import dev.outpost.client.internal.schema.ReplicaColumn;
 import dev.outpost.client.internal.schema.ReplicaTable;
 import dev.outpost.protocol.RowDigest;
 import dev.outpost.protocol.RowLines;
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -66,6 +68,24 @@ public final class Quarantine {
         return canonicalKey.length == 1
                 ? canonicalKey[0]
                 : RowLines.rowLine(canonicalKey).stripTrailing();
+    }
+
+    /**
+     * Lets {@code column} of {@code table} hold NULL, in the caller's transaction, if the replica made
+     * it NOT NULL: a database created before values were quarantined copied PostgreSQL's NOT NULL.
+     */
+    public static void allowNull(Connection c, ReplicaTable table, String column) throws SQLException {
+        String schema = table.schema() == null ? "APP" : Identifiers.catalogName(table.schema());
+        try (ResultSet rs = c.getMetaData()
+                .getColumns(
+                        null, schema, Identifiers.catalogName(table.tableName()), Identifiers.catalogName(column))) {
+            if (!rs.next() || rs.getInt("NULLABLE") != DatabaseMetaData.columnNoNulls) {
+                return;
+            }
+        }
+        try (Statement s = c.createStatement()) {
+            s.executeUpdate("alter table " + table.sqlName() + " alter column " + Identifiers.sql(column) + " null");
+        }
     }
 
     /** Whether the replica has a quarantine table. */
