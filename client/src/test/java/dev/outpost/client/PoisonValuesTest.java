@@ -284,6 +284,10 @@ class PoisonValuesTest {
             if (id == 8) {
                 row = with(row, "updated_at", "infinity");
             }
+            if (id == 9) { // subnormal floats: Derby holds them
+                row = with(row, "ratio", "4.9e-324");
+                row = with(row, "weight", "1e-45");
+            }
             rows.add(row);
         }
         return rows;

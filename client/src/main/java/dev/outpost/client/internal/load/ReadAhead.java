@@ -29,8 +29,9 @@ import java.util.function.Consumer;
  *
  * <p>Each page ends with its end marker, whose row count is checked here, or with a failure: a
  * truncated or malformed page ({@link ErrorCode#PROTOCOL_ERROR}), a lost connection ({@link
- * ErrorCode#SERVER_UNREACHABLE}), a value the replica cannot hold ({@link
- * ErrorCode#SCHEMA_UNSUPPORTED}) or the reading thread dying of an {@link Error} ({@link
+ * ErrorCode#SERVER_UNREACHABLE}), a key value the replica cannot hold ({@link
+ * ErrorCode#SCHEMA_UNSUPPORTED}; any other such value is stored as NULL and kept for the {@link
+ * Quarantine}) or the reading thread dying of an {@link Error} ({@link
  * ErrorCode#REPLICA_ERROR}: the loading thread never waits for a reader that is gone), or with the
  * next page that cannot be had. A page's end marker reaches the loading thread after the page's last
  * row (the last page's as {@link #end()}, the others through {@code pageTaken}); a failure as soon as
