@@ -4,12 +4,14 @@ import dev.outpost.client.internal.PausePoints;
 import dev.outpost.client.internal.feed.FeedFollower;
 import dev.outpost.client.internal.http.SyncHttpClient;
 import dev.outpost.client.internal.store.DerbyReplicaStore;
+import dev.outpost.client.internal.store.Quarantine;
 import dev.outpost.client.internal.sync.ReplicaSource;
 import dev.outpost.client.internal.sync.ReplicaSync;
 import dev.outpost.client.internal.verify.ReplicaVerifier;
 import dev.outpost.protocol.SyncPaths;
 import dev.outpost.protocol.VersionInfo;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -115,12 +117,22 @@ public final class OutpostReplica implements AutoCloseable {
             long bytesBefore = source.bytesReceived();
             long changes = follower().catchUp();
             FeedFollower.Refresh refresh = follower().refreshUnfollowed(result.tablesRebuilt());
+            List<Quarantined> quarantined = quarantined();
+            if (!quarantined.isEmpty()) {
+                LOG.warn(
+                        "The replica holds {} values Derby cannot hold as text in {}: {}",
+                        quarantined.stream().mapToLong(Quarantined::values).sum(),
+                        Quarantine.TABLE,
+                        quarantined);
+                fire(new SyncEvent.ValuesQuarantined(quarantined));
+            }
             return result.withFeed(
-                    changes,
-                    refresh.tables(),
-                    refresh.rows(),
-                    source.bytesReceived() - bytesBefore,
-                    java.time.Duration.ofNanos(System.nanoTime() - start));
+                            changes,
+                            refresh.tables(),
+                            refresh.rows(),
+                            source.bytesReceived() - bytesBefore,
+                            java.time.Duration.ofNanos(System.nanoTime() - start))
+                    .withQuarantined(quarantined);
         } catch (RuntimeException e) {
             throw failed(e);
         }
@@ -251,6 +263,25 @@ public final class OutpostReplica implements AutoCloseable {
             return new ReplicaStatus(local, server, null);
         } catch (OutpostException e) {
             return new ReplicaStatus(local, null, e);
+        }
+    }
+
+    /**
+     * The values of the replica that Derby cannot hold, per table and column: each is stored as NULL
+     * in its row, with its exact PostgreSQL text in the replica table {@code OUTPOST_QUARANTINE}. Empty
+     * when there is no replica or every value is held natively.
+     *
+     * @throws OutpostException {@link ErrorCode#REPLICA_ERROR} when the replica cannot be read
+     */
+    public List<Quarantined> quarantined() {
+        if (store.state().isEmpty()) {
+            return List.of();
+        }
+        try (Connection c = store.connect()) {
+            return Quarantine.counts(c);
+        } catch (SQLException e) {
+            throw new OutpostException(
+                    ErrorCode.REPLICA_ERROR, "Cannot read " + Quarantine.TABLE + ": " + e.getMessage(), e);
         }
     }
 

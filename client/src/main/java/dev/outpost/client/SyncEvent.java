@@ -50,6 +50,20 @@ public sealed interface SyncEvent {
      */
     record ChangesApplied(long changes, long position) implements SyncEvent {}
 
+    /**
+     * The sync ended with values in the replica that Derby cannot hold: each is stored as NULL in its
+     * row and kept, with its exact PostgreSQL text, in the replica table {@code OUTPOST_QUARANTINE}.
+     * Fired before {@link OutpostReplica#sync()} returns, whenever there are any.
+     *
+     * @param columns per table and column, how many values
+     */
+    record ValuesQuarantined(List<Quarantined> columns) implements SyncEvent {
+        /** Copies the list. */
+        public ValuesQuarantined {
+            columns = List.copyOf(columns);
+        }
+    }
+
     /** The sync failed; the previous replica, if any, is unchanged. */
     record SyncFailed(OutpostException error) implements SyncEvent {}
 }

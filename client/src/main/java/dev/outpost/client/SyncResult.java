@@ -18,6 +18,9 @@ import java.util.List;
  * @param tablesReloaded tables the change feed does not follow (all of them when the server runs no
  *     feed) whose rows changed on the server, loaded again in place after the version check; their
  *     rows count in {@code rows}
+ * @param quarantined the replica's values that Derby cannot hold after this sync, per table and
+ *     column (each row is stored with NULL there, the exact text is in {@code OUTPOST_QUARANTINE});
+ *     empty when every value is held natively
  */
 public record SyncResult(
         Outcome outcome,
@@ -29,13 +32,36 @@ public record SyncResult(
         long bytes,
         Duration duration,
         long changesApplied,
-        List<String> tablesReloaded) {
+        List<String> tablesReloaded,
+        List<Quarantined> quarantined) {
 
-    /** Copies the table lists. */
+    /** Copies the lists. */
     public SyncResult {
         tablesRebuilt = List.copyOf(tablesRebuilt);
         tablesKept = List.copyOf(tablesKept);
         tablesReloaded = List.copyOf(tablesReloaded);
+        quarantined = List.copyOf(quarantined);
+    }
+
+    /** Values in quarantine over all tables and columns ({@link #quarantined()}). */
+    public long quarantinedValues() {
+        return quarantined.stream().mapToLong(Quarantined::values).sum();
+    }
+
+    /** This result with the replica's quarantined values after the sync. */
+    public SyncResult withQuarantined(List<Quarantined> values) {
+        return new SyncResult(
+                outcome,
+                previousTag,
+                newTag,
+                tablesRebuilt,
+                tablesKept,
+                rows,
+                bytes,
+                duration,
+                changesApplied,
+                tablesReloaded,
+                values);
     }
 
     /**
@@ -55,7 +81,8 @@ public record SyncResult(
                 bytes + moreBytes,
                 duration,
                 changes,
-                reloaded);
+                reloaded,
+                quarantined);
     }
 
     /** What a sync did. */

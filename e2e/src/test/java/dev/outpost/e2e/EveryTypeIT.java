@@ -1,12 +1,8 @@
 package dev.outpost.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.outpost.client.ErrorCode;
-import dev.outpost.client.OutpostException;
 import dev.outpost.client.OutpostReplica;
 import dev.outpost.client.ReplicaConfig;
 import dev.outpost.client.SyncResult;
@@ -123,27 +119,6 @@ class EveryTypeIT {
             assertEquals("M", rs.getString(2));
             assertEquals("first", rs.getString(3));
             assertEquals(2024, rs.getInt(4));
-        }
-    }
-
-    @Test
-    @Order(3)
-    void aValueDerbyCannotHoldIsNamedAndNothingIsCreated() throws Exception {
-        try (Connection c = pg();
-                Statement st = c.createStatement()) {
-            st.execute("insert into every_type (f8) values ('NaN')");
-        }
-        try (OutpostReplica replica = open("nan")) {
-            // pages of 2 rows: the NaN row comes after complete pages were stored in the shadow database
-            OutpostException e = assertThrows(OutpostException.class, replica::sync);
-            assertEquals(ErrorCode.SCHEMA_UNSUPPORTED, e.code());
-            assertTrue(e.getMessage().contains("every_type: column f8 holds 'NaN'"), e.getMessage());
-            assertNull(replica.status().local(), "no replica was activated");
-        } finally {
-            try (Connection c = pg();
-                    Statement st = c.createStatement()) {
-                st.execute("delete from every_type where f8 = 'NaN'");
-            }
         }
     }
 

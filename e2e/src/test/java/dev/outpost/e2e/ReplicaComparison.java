@@ -3,6 +3,7 @@ package dev.outpost.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.outpost.client.internal.schema.Identifiers;
+import dev.outpost.protocol.RowLines;
 import java.io.IOException;
 import java.io.Reader;
 import java.math.BigDecimal;
@@ -14,8 +15,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -73,6 +76,85 @@ final class ReplicaComparison {
             }
         }
         return expected.size();
+    }
+
+    /**
+     * As {@link #assertSameRows(Connection, Connection, String)}, where a NULL that the replica's
+     * {@code OUTPOST_QUARANTINE} holds the value of (by row key and column) counts as that exact text;
+     * every quarantine entry of the table must stand for such a NULL.
+     *
+     * @param key the table's primary key columns; empty for a table without one (keyed by {@code OUTPOST_ROW})
+     * @return the values taken from the quarantine
+     */
+    static int assertSameRowsWithQuarantine(Connection pg, Connection derby, String table, List<String> key)
+            throws SQLException {
+        List<Column> columns = columns(pg, "public", table);
+        Map<String, Map<String, String>> quarantined = new HashMap<>();
+        int entries = 0;
+        try (PreparedStatement ps = derby.prepareStatement(
+                "select row_key, column_name, pg_text from OUTPOST_QUARANTINE where table_name = ?")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    quarantined
+                            .computeIfAbsent(rs.getString(1), k -> new HashMap<>())
+                            .put(rs.getString(2), rs.getString(3));
+                    entries++;
+                }
+            }
+        } catch (SQLException e) {
+            if (!"42X05".equals(e.getSQLState())) { // no quarantine table: nothing quarantined
+                throw e;
+            }
+        }
+        String sql = columns.stream()
+                        .map(c -> Identifiers.sql(c.name()))
+                        .collect(Collectors.joining(", ", "select ", key.isEmpty() ? ", OUTPOST_ROW from " : " from "))
+                + Identifiers.sql(table);
+        List<String> actual = new ArrayList<>();
+        int used = 0;
+        try (Statement st = derby.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                List<String> row = new ArrayList<>();
+                for (int i = 0; i < columns.size(); i++) {
+                    row.add(text(rs, i + 1, columns.get(i).type()));
+                }
+                List<String> keyValues = new ArrayList<>();
+                for (String k : key) {
+                    keyValues.add(
+                            row.get(columns.stream().map(Column::name).toList().indexOf(k)));
+                }
+                String rowKey = key.isEmpty()
+                        ? Long.toString(rs.getLong(columns.size() + 1))
+                        : keyValues.size() == 1
+                                ? keyValues.get(0)
+                                : RowLines.rowLine(keyValues.toArray(String[]::new))
+                                        .stripTrailing();
+                Map<String, String> texts = quarantined.getOrDefault(rowKey, Map.of());
+                for (int i = 0; i < columns.size(); i++) {
+                    String text = texts.get(columns.get(i).name());
+                    if (text != null) {
+                        assertEquals(
+                                null,
+                                row.get(i),
+                                table + " " + rowKey + " " + columns.get(i).name() + " is NULL");
+                        row.set(i, canonicalFloat(text, columns.get(i).type()));
+                        used++;
+                    }
+                }
+                actual.add(row.toString());
+            }
+        }
+        actual.sort(null);
+        List<String> expected = pgRows(pg, "public", table, columns);
+        assertEquals(entries, used, table + ": every quarantine entry stands for a NULL of its row");
+        assertEquals(expected.size(), actual.size(), table + ": row count");
+        for (int i = 0; i < expected.size(); i++) {
+            assertEquals(shorten(expected.get(i)), shorten(actual.get(i)), table + ": row " + i);
+            assertEquals(expected.get(i), actual.get(i), table + ": row " + i);
+        }
+        return used;
     }
 
     private static String shorten(String row) {

@@ -41,6 +41,7 @@ final class StatusCommand implements Callable<Integer> {
                 TextTable table = new TextTable(java.util.List.of("table", "rows"));
                 local.tables().forEach(t -> table.add(java.util.List.of(t.name(), Long.toString(t.rows()))));
                 table.print(out);
+                QuarantineTable.print(out, replica.quarantined());
             }
             VersionInfo server = status.server();
             if (server != null) {

@@ -64,6 +64,7 @@ final class SyncCommand implements Callable<Integer> {
             if (r.changesApplied() > 0) {
                 out.println("changes applied: " + r.changesApplied());
             }
+            QuarantineTable.print(out, r.quarantined());
             out.flush();
             if (live) {
                 followUntilStopped(replica, out);

@@ -39,6 +39,7 @@ final class VerifyCommand implements Callable<Integer> {
                         t.difference()));
             }
             table.print(out);
+            QuarantineTable.print(out, replica.quarantined());
             out.println(result.matches() ? "replica equals the server" : "replica differs from the server");
             out.flush();
             return result.matches() ? ExitCodes.OK : ExitCodes.DIFFERENT;

@@ -4,7 +4,9 @@ import dev.outpost.client.ErrorCode;
 import dev.outpost.client.OutpostException;
 import dev.outpost.client.internal.load.RowBinder;
 import dev.outpost.client.internal.schema.Identifiers;
+import dev.outpost.client.internal.schema.ReplicaColumn;
 import dev.outpost.client.internal.schema.ReplicaTable;
+import dev.outpost.client.internal.store.Quarantine;
 import dev.outpost.client.internal.sync.ReplicaSource;
 import dev.outpost.protocol.RowLines;
 import dev.outpost.protocol.SyncPaths;
@@ -21,7 +23,8 @@ import java.util.stream.Collectors;
  * Loads a table the change feed does not follow (no primary key, a generated column, a partitioned
  * table) again from the server, in place, in one Derby transaction: its old rows are deleted and the
  * new ones inserted, streamed page by page, and committed together, so readers see the old rows or
- * the new ones. Any failure rolls back to the old rows.
+ * the new ones, with the table's {@link Quarantine} entries replaced in the same transaction. Any
+ * failure rolls back to the old rows.
  */
 final class SnapshotRefresh {
     private static final int BATCH_ROWS = 1_000;
@@ -44,12 +47,19 @@ final class SnapshotRefresh {
                 + names.stream().collect(Collectors.joining(", ", " (", ")"))
                 + parameters.stream().collect(Collectors.joining(", ", " values (", ")"));
         RowBinder binder = new RowBinder(table.name());
+        List<Quarantine.Entry> refused = new ArrayList<>();
         long[] rows = {0};
         try {
             c.setAutoCommit(false);
             try (Statement delete = c.createStatement();
                     PreparedStatement insert = c.prepareStatement(sql)) {
                 delete.executeUpdate("delete from " + table.sqlName());
+                Quarantine.clear(c, table.name());
+                for (ReplicaColumn column : table.columns()) {
+                    if (column.kind().refusesSomeValues() && !table.primaryKey().contains(column.name())) {
+                        Quarantine.allowNull(c, table, column.name());
+                    }
+                }
                 String after = null;
                 do {
                     RowLines.End end = source.page(table.name(), after, SyncPaths.MAX_PAGE_ROWS, lines -> {
@@ -65,9 +75,22 @@ final class SnapshotRefresh {
                                                         + " arrived");
                                     }
                                     insert.executeBatch();
+                                    Quarantine.add(c, table.name(), refused);
+                                    refused.clear();
                                     return pageEnd;
                                 }
-                                binder.bind(insert, 1, table.columns(), ((RowLines.Row) parsed).values());
+                                String[] values = ((RowLines.Row) parsed).values();
+                                long rowNumber = rows[0] + 1;
+                                binder.bind(insert, 1, table.columns(), values, (column, text) -> {
+                                    if (table.primaryKey().contains(column.name())) {
+                                        throw new OutpostException(
+                                                ErrorCode.SCHEMA_UNSUPPORTED,
+                                                "Table " + table.name() + ": key column " + column.name() + " holds '"
+                                                        + text + "', a value Derby cannot hold");
+                                    }
+                                    refused.add(new Quarantine.Entry(
+                                            Quarantine.key(table, values, rowNumber), column.name(), text));
+                                });
                                 if (table.hasRowNumber()) {
                                     insert.setLong(table.columns().size() + 1, rows[0] + 1);
                                 }

@@ -18,9 +18,10 @@ import java.util.Locale;
  * column: {@code "t"} to {@code true}, {@code "\x01ff"} to bytes, {@code "2024-01-31 12:00:00+02"} to
  * the UTC date-time {@code 2024-01-31T10:00}, and so on. {@code null} stays {@code null}.
  *
- * <p>Values a Derby column cannot hold are refused with a message naming the value: NaN and
- * infinities in DOUBLE, REAL and DECIMAL columns, dates before year 1 or after 9999, and the ten
- * days 5 to 14 October 1582 that Derby's Julian-Gregorian calendar skips. Timestamps
+ * <p>Values a Derby column cannot hold are refused ({@link Unrepresentable}, naming the value; the
+ * loaders then quarantine it): NaN and infinities in DOUBLE, REAL and DECIMAL columns, {@code -0} in
+ * DOUBLE and REAL (Derby stores it as {@code 0}), dates before year 1 or after 9999, and the ten days
+ * 5 to 14 October 1582 that Derby's Julian-Gregorian calendar skips. Timestamps
  * {@code infinity} and {@code -infinity} are stored as {@link #INFINITY} and {@link
  * #MINUS_INFINITY}, values PostgreSQL itself cannot produce (it stops at microseconds).
  */
@@ -72,8 +73,14 @@ public final class PgText {
                 case INTEGER -> Integer.valueOf(text);
                 case SMALLINT -> Short.valueOf(text);
                 case DECIMAL -> new BigDecimal(finite(kind, text));
-                case DOUBLE -> Double.valueOf(finite(kind, text));
-                case REAL -> Float.valueOf(finite(kind, text));
+                case DOUBLE -> {
+                    Double value = Double.valueOf(finite(kind, text));
+                    yield value == 0 ? signedZero(kind, text, value) : value;
+                }
+                case REAL -> {
+                    Float value = Float.valueOf(finite(kind, text));
+                    yield value == 0 ? signedZero(kind, text, value) : value;
+                }
                 case BOOLEAN -> bool(text);
                 case VARCHAR, CLOB, UUID -> text;
                 case DATE -> notInCalendarGap(kind, text, date(text));
@@ -244,6 +251,14 @@ public final class PgText {
             throw cannotHold(kind, text);
         }
         return text;
+    }
+
+    /** Derby stores {@code -0} in DOUBLE and REAL as {@code 0}: a different PostgreSQL value. */
+    private static <T extends Number> T signedZero(ColumnKind kind, String text, T zero) {
+        if (text.startsWith("-")) {
+            throw cannotHold(kind, text);
+        }
+        return zero;
     }
 
     /** Derby's dates run from year 1 to 9999; PostgreSQL writes BC dates and years above 9999 too. */

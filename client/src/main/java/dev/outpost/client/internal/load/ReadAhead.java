@@ -5,6 +5,7 @@ import dev.outpost.client.OutpostException;
 import dev.outpost.client.internal.schema.ColumnKind;
 import dev.outpost.client.internal.schema.ReplicaColumn;
 import dev.outpost.client.internal.schema.ReplicaTable;
+import dev.outpost.client.internal.store.Quarantine;
 import dev.outpost.protocol.RowLines;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -28,8 +29,9 @@ import java.util.function.Consumer;
  *
  * <p>Each page ends with its end marker, whose row count is checked here, or with a failure: a
  * truncated or malformed page ({@link ErrorCode#PROTOCOL_ERROR}), a lost connection ({@link
- * ErrorCode#SERVER_UNREACHABLE}), a value the replica cannot hold ({@link
- * ErrorCode#SCHEMA_UNSUPPORTED}) or the reading thread dying of an {@link Error} ({@link
+ * ErrorCode#SERVER_UNREACHABLE}), a key value the replica cannot hold ({@link
+ * ErrorCode#SCHEMA_UNSUPPORTED}; any other such value is stored as NULL and kept for the {@link
+ * Quarantine}) or the reading thread dying of an {@link Error} ({@link
  * ErrorCode#REPLICA_ERROR}: the loading thread never waits for a reader that is gone), or with the
  * next page that cannot be had. A page's end marker reaches the loading thread after the page's last
  * row (the last page's as {@link #end()}, the others through {@code pageTaken}); a failure as soon as
@@ -51,6 +53,7 @@ final class ReadAhead {
     private final BufferedReader firstPage;
     private final ReplicaTable table;
     private final ColumnKind[] kinds;
+    private final boolean[] keyColumns;
     private final int width;
     private final long rowsBefore;
     private final Consumer<RowLines.End> endArrived;
@@ -65,6 +68,9 @@ final class ReadAhead {
     private boolean closed;
     private RowLines.End end;
     private OutpostException failure;
+
+    /** Values Derby cannot hold, stored as NULL: their rows' entries for the quarantine. */
+    private final List<Quarantine.Entry> quarantined = new ArrayList<>();
 
     /** The batch the loading thread is taking rows from. */
     private List<Object[]> current = List.of();
@@ -96,8 +102,10 @@ final class ReadAhead {
         this.table = table;
         List<ReplicaColumn> columns = table.columns();
         this.kinds = new ColumnKind[columns.size()];
+        this.keyColumns = new boolean[columns.size()];
         for (int i = 0; i < kinds.length; i++) {
             kinds[i] = columns.get(i).kind();
+            keyColumns[i] = table.primaryKey().contains(columns.get(i).name());
         }
         this.width = kinds.length + (table.hasRowNumber() ? 1 : 0);
         this.rowsBefore = rowsBefore;
@@ -154,6 +162,16 @@ final class ReadAhead {
             waitingChars -= batch.chars();
             lock.notifyAll();
             return batch;
+        }
+    }
+
+    /**
+     * The quarantine entries of the values read so far that Derby cannot hold (stored as NULL); once
+     * the rows were all taken, those of the rows stored.
+     */
+    List<Quarantine.Entry> quarantined() {
+        synchronized (lock) {
+            return List.copyOf(quarantined);
         }
     }
 
@@ -310,11 +328,7 @@ final class ReadAhead {
             try {
                 value = PgText.parse(kinds[i], texts[i]);
             } catch (PgText.Unrepresentable e) {
-                throw new OutpostException(
-                        ErrorCode.SCHEMA_UNSUPPORTED,
-                        "Table " + table.name() + ": column "
-                                + table.columns().get(i).name() + " holds " + e.getMessage()
-                                + "; nothing was changed");
+                value = quarantine(i, texts, rowNumber, e);
             } catch (IllegalArgumentException e) {
                 throw protocolError(table.name() + "." + table.columns().get(i).name() + " is " + e.getMessage());
             }
@@ -332,6 +346,22 @@ final class ReadAhead {
             values[kinds.length] = rowNumber;
         }
         return values;
+    }
+
+    /** The slow path of a value Derby cannot hold: NULL, with the exact text kept for the quarantine. */
+    private Object quarantine(int i, String[] texts, long rowNumber, PgText.Unrepresentable e) {
+        String column = table.columns().get(i).name();
+        if (keyColumns[i]) {
+            throw new OutpostException(
+                    ErrorCode.SCHEMA_UNSUPPORTED,
+                    "Table " + table.name() + ": key column " + column + " holds " + e.getMessage()
+                            + "; nothing was changed");
+        }
+        Quarantine.Entry entry = new Quarantine.Entry(Quarantine.key(table, texts, rowNumber), column, texts[i]);
+        synchronized (lock) {
+            quarantined.add(entry);
+        }
+        return null;
     }
 
     private OutpostException protocolError(String message) {

@@ -9,8 +9,10 @@ import java.util.List;
 
 /**
  * Binds values in PostgreSQL text form to statement parameters, column by column ({@link PgText},
- * then {@link DerbyBinder}). A value Derby cannot hold is {@link ErrorCode#SCHEMA_UNSUPPORTED}, a
- * malformed one {@link ErrorCode#PROTOCOL_ERROR}, both naming the table and column.
+ * then {@link DerbyBinder}). A value Derby cannot hold is bound as NULL and told to the caller's
+ * {@link Refused} sink (which quarantines it); without a sink, or in a key column, it is {@link
+ * ErrorCode#SCHEMA_UNSUPPORTED}. A malformed value is {@link ErrorCode#PROTOCOL_ERROR}. Both errors
+ * name the table and column.
  */
 public final class RowBinder {
     private final String table;
@@ -34,12 +36,31 @@ public final class RowBinder {
         };
     }
 
+    /** Told each value Derby cannot hold, which was bound as NULL. */
+    @FunctionalInterface
+    public interface Refused {
+        /** {@code text}, the exact PostgreSQL text of a value of {@code column}, was bound as NULL. */
+        void value(ReplicaColumn column, String text) throws SQLException;
+    }
+
     /**
-     * Binds {@code values[i]} as {@code columns.get(i)} to parameter {@code first + i}.
+     * Binds {@code values[i]} as {@code columns.get(i)} to parameter {@code first + i}; a value Derby
+     * cannot hold is {@link ErrorCode#SCHEMA_UNSUPPORTED} (key columns are bound this way).
      *
      * @throws OutpostException {@link ErrorCode#PROTOCOL_ERROR} when the counts differ
      */
     public void bind(PreparedStatement ps, int first, List<ReplicaColumn> columns, String[] values)
+            throws SQLException {
+        bind(ps, first, columns, values, null);
+    }
+
+    /**
+     * Binds {@code values[i]} as {@code columns.get(i)} to parameter {@code first + i}; a value Derby
+     * cannot hold is bound as NULL and told to {@code refused}.
+     *
+     * @throws OutpostException {@link ErrorCode#PROTOCOL_ERROR} when the counts differ
+     */
+    public void bind(PreparedStatement ps, int first, List<ReplicaColumn> columns, String[] values, Refused refused)
             throws SQLException {
         if (values.length != columns.size()) {
             throw new OutpostException(
@@ -52,6 +73,11 @@ public final class RowBinder {
             try {
                 value = PgText.parse(column.kind(), values[i]);
             } catch (PgText.Unrepresentable e) {
+                if (refused != null) {
+                    ps.setNull(first + i, column.kind().jdbcType());
+                    refused.value(column, values[i]);
+                    continue;
+                }
                 throw new OutpostException(
                         ErrorCode.SCHEMA_UNSUPPORTED,
                         "Table " + table + ": column " + column.name() + " holds " + e.getMessage()

@@ -5,6 +5,7 @@ import dev.outpost.client.OutpostException;
 import dev.outpost.client.internal.schema.Identifiers;
 import dev.outpost.client.internal.schema.ReplicaColumn;
 import dev.outpost.client.internal.schema.ReplicaTable;
+import dev.outpost.client.internal.store.Quarantine;
 import dev.outpost.protocol.RowLines;
 import java.io.BufferedReader;
 import java.sql.Connection;
@@ -28,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * pages' lines while Derby inserts them ({@link PageFunction}): either every page with one statement
  * and one commit ({@link #loadAll}, Derby's bulk mode into an empty table), or one statement and one
  * commit per page ({@link #loadPage}). A page is stored only when its end marker arrived and its count
- * matches; otherwise the transaction is rolled back and the load fails. Each commit also stores the
+ * matches; otherwise the transaction is rolled back and the load fails. Values Derby cannot hold are
+ * stored as NULL and their text in the {@link Quarantine}, in the transaction of their page. Each
+ * commit also stores the
  * caller's {@link PageCheckpoint} (the cursor of the next page), so a load page by page resumes after
  * the last committed page; the table is only ever visible in a shadow database until it is complete.
  *
@@ -163,8 +166,8 @@ public final class TableLoader implements AutoCloseable {
                 progress.accept(total);
             }
         };
-        PageFunction.Page page = PageFunction.open(
-                key, new ReadAhead(reader, table, rows, endArrived, following, pageTaken), rows, eachRow);
+        ReadAhead ahead = new ReadAhead(reader, table, rows, endArrived, following, pageTaken);
+        PageFunction.Page page = PageFunction.open(key, ahead, rows, eachRow);
         try {
             insert.setString(1, key);
             long inserted = insert.executeLargeUpdate();
@@ -174,6 +177,7 @@ public final class TableLoader implements AutoCloseable {
                         ErrorCode.REPLICA_ERROR,
                         "Table " + table.name() + ": " + inserted + " rows stored of " + page.rows() + " read");
             }
+            Quarantine.add(connection, table.name(), ahead.quarantined());
             long before = rows;
             rows += inserted;
             if (end.next() == null) {

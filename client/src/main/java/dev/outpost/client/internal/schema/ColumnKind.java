@@ -42,6 +42,18 @@ public enum ColumnKind {
         return jdbcType;
     }
 
+    /**
+     * Whether PostgreSQL has values of this kind's types that a Derby column of it cannot hold (NaN,
+     * dates beyond year 9999, ...): such a value is stored as NULL with its text in the replica's
+     * quarantine, so these columns are always nullable in the replica.
+     */
+    public boolean refusesSomeValues() {
+        return switch (this) {
+            case DECIMAL, DOUBLE, REAL, DATE, TIMESTAMP, TIMESTAMP_UTC -> true;
+            default -> false;
+        };
+    }
+
     /** Whether values of this kind are large objects (never part of a key). */
     public boolean isLob() {
         return this == CLOB || this == BLOB;

@@ -69,7 +69,8 @@ public final class MappingXml {
                 .append("<column name=\"")
                 .append(esc(Identifiers.mapping(c.name())))
                 .append("\" nullable=\"")
-                .append(c.nullable())
+                // a value Derby cannot hold is stored as NULL (with its text in the quarantine)
+                .append(c.nullable() || (element.equals("basic") && kind.refusesSomeValues()))
                 .append('"');
         if (c.length() > 0) {
             b.append(" length=\"").append(c.length()).append('"');

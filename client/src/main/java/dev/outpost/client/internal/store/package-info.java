@@ -5,7 +5,8 @@
  * <p>Layout: {@code CURRENT} names the active database subdirectory ({@code db-<n>}); {@code LOCK} is
  * held by the process that has the replica open; {@code derby.log} is Derby's own log. The replica's
  * version, fingerprints and sync state live inside each database ({@link
- * dev.outpost.client.internal.store.ReplicaMetadata}), never in a side file.
+ * dev.outpost.client.internal.store.ReplicaMetadata}), never in a side file, as do the values Derby
+ * cannot hold ({@link dev.outpost.client.internal.store.Quarantine}).
  *
  * <p><b>Invariant:</b> the database named by {@code CURRENT} is always complete and readable. A rebuild
  * writes only into a new shadow database, and {@code CURRENT} is switched by one atomic rename after

@@ -129,6 +129,7 @@ public final class ReplicaSync {
                     bytes(),
                     elapsed(start),
                     0,
+                    List.of(),
                     List.of());
             LOG.info("No table changed: the replica now records tag {}", version.tag());
             events.accept(new SyncEvent.RebuildCompleted(result));
@@ -172,6 +173,7 @@ public final class ReplicaSync {
                 bytes(),
                 elapsed(start),
                 0,
+                List.of(),
                 List.of());
         LOG.info(
                 "Replica updated: {} tables downloaded, {} kept, {} rows, {} bytes in {}",
@@ -195,6 +197,7 @@ public final class ReplicaSync {
                 bytes(),
                 elapsed(start),
                 0,
+                List.of(),
                 List.of());
     }
 

@@ -11,6 +11,7 @@ import dev.outpost.client.internal.schema.ReplicaTable;
 import dev.outpost.client.internal.store.DerbyReplicaStore;
 import dev.outpost.client.internal.store.DerbyReplicaStore.ShadowDatabase;
 import dev.outpost.client.internal.store.FeedState;
+import dev.outpost.client.internal.store.Quarantine;
 import dev.outpost.client.internal.store.ReplicaMetadata;
 import dev.outpost.client.internal.store.ShadowProgress;
 import dev.outpost.protocol.RowLines;
@@ -217,6 +218,7 @@ final class ShadowBuilder {
             c.setAutoCommit(false);
             try (Connection active = store.connect()) {
                 long rows = TableCopier.copy(active, c, table);
+                Quarantine.copy(active, c, table.name());
                 ShadowProgress.record(c, table.name(), new ShadowProgress.Table(null, rows, true));
                 if (activeFeed.isPresent()) {
                     FeedState.Table followed = activeFeed.get().tables().get(table.name());

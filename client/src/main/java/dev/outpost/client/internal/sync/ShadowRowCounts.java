@@ -4,6 +4,7 @@ import dev.outpost.client.ErrorCode;
 import dev.outpost.client.OutpostException;
 import dev.outpost.client.internal.schema.ReplicaTable;
 import dev.outpost.client.internal.store.DerbyReplicaStore;
+import dev.outpost.client.internal.store.Quarantine;
 import dev.outpost.client.internal.store.ShadowProgress;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -115,6 +116,7 @@ final class ShadowRowCounts {
             for (ReplicaTable table : tables) {
                 s.executeUpdate("delete from " + table.sqlName());
                 ShadowProgress.forget(shadow, table.name());
+                Quarantine.clear(shadow, table.name());
             }
             shadow.commit();
         } catch (SQLException e) {

@@ -129,6 +129,10 @@ class PgTextTest {
         assertBad(ColumnKind.DATE, "1582-10-05", "Derby's date cannot hold");
         assertBad(ColumnKind.TIMESTAMP_UTC, "1582-10-14 23:00:00+00", "Derby's timestamp_utc cannot hold");
         assertEquals(LocalDate.of(1582, 10, 4), PgText.parse(ColumnKind.DATE, "1582-10-04"));
+        assertBad(ColumnKind.DOUBLE, "-0", "'-0', a value Derby's double cannot hold"); // Derby stores 0
+        assertBad(ColumnKind.REAL, "-0", "'-0', a value Derby's real cannot hold");
+        assertEquals(0.0, PgText.parse(ColumnKind.DOUBLE, "0"));
+        assertEquals(4.9e-324, PgText.parse(ColumnKind.DOUBLE, "4.9e-324"));
     }
 
     private static void assertBad(ColumnKind kind, String text, String message) {
