@@ -39,6 +39,25 @@ public final class ApiCalls {
                 .build());
     }
 
+    public HttpResponse<String> putJson(String path, String token, String json) {
+        return send(request(path, token)
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json))
+                .build());
+    }
+
+    public HttpResponse<String> delete(String path, String token) {
+        return send(request(path, token).DELETE().build());
+    }
+
+    /** POST of any body as {@code application/json}: raw bytes, or a stream sent chunked. */
+    public HttpResponse<String> postJson(String path, String token, HttpRequest.BodyPublisher body) {
+        return send(request(path, token)
+                .header("Content-Type", "application/json")
+                .POST(body)
+                .build());
+    }
+
     public HttpResponse<String> send(HttpRequest request) {
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
