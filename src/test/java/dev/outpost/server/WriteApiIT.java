@@ -17,7 +17,6 @@ import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.math.BigDecimal;
 import java.net.URL;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -198,24 +197,19 @@ public class WriteApiIT {
 
     @Test
     void bodiesOverOneMebibyteAreRefusedWithOrWithoutContentLength() {
-        byte[] big = new byte[20 * 1024 * 1024];
-        Arrays.fill(big, (byte) ' ');
-        // the server answers from the headers; with 100-continue the client then sends no body at all
-        Problem declared = problem(
-                api.send(api.request(COMPANIES, WRITE_TOKEN)
-                        .header("Content-Type", "application/json")
-                        .version(HttpClient.Version.HTTP_1_1)
-                        .expectContinue(true)
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(big))
-                        .build()),
-                413);
-        assertEquals(ProblemType.PAYLOAD_TOO_LARGE.uri(), declared.type());
+        // answered from the headers: the 20 MB are never sent
+        ApiCalls.RawAnswer declared = api.postDeclaringLength(COMPANIES, WRITE_TOKEN, 20L * 1024 * 1024);
+        assertEquals(413, declared.status(), declared.body());
+        assertEquals(
+                ProblemType.PAYLOAD_TOO_LARGE.uri(),
+                JSON.fromJson(declared.body(), Problem.class).type());
         byte[] chunked = new byte[1024 * 1024 + 64 * 1024];
         Arrays.fill(chunked, (byte) ' ');
         HttpRequest.BodyPublisher noLength =
                 HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(chunked));
         assertEquals(-1, noLength.contentLength(), "sent chunked");
-        problem(api.postJson(COMPANIES, WRITE_TOKEN, noLength), 413);
+        Problem counted = problem(api.postJson(COMPANIES, WRITE_TOKEN, noLength), 413);
+        assertEquals(ProblemType.PAYLOAD_TOO_LARGE.uri(), counted.type());
     }
 
     private void refused(String path, String json, String detailStart) {

@@ -1,8 +1,11 @@
 package dev.outpost.server.testsupport;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -68,6 +71,48 @@ public final class ApiCalls {
             throw new IllegalStateException(e);
         }
     }
+
+    /**
+     * A POST written by hand on a socket: the headers declare {@code declaredLength} bytes but only the
+     * headers are sent, so the answer shows what the server decides from the headers alone.
+     *
+     * @return the status code and the body of the answer
+     */
+    public RawAnswer postDeclaringLength(String path, String token, long declaredLength) {
+        URI uri = base.resolve(path);
+        try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+            socket.setSoTimeout(30_000);
+            String head = "POST " + uri.getRawPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
+                    + "\r\nAuthorization: Bearer " + token + "\r\nContent-Type: application/json\r\nContent-Length: "
+                    + declaredLength + "\r\nConnection: close\r\n\r\n";
+            socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            BufferedReader in =
+                    new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            int status = Integer.parseInt(in.readLine().split(" ")[1]);
+            int length = -1;
+            for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+                if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+                    length = Integer.parseInt(line.substring(15).trim());
+                }
+            }
+            char[] body = new char[Math.max(length, 0)];
+            int read = 0;
+            while (read < body.length) {
+                int n = in.read(body, read, body.length - read);
+                if (n < 0) {
+                    break;
+                }
+                read += n;
+            }
+            return new RawAnswer(status, new String(body, 0, read));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Status and body of an answer read by {@link #postDeclaringLength}. */
+    public record RawAnswer(int status, String body) {}
 
     /** GET with {@code Accept-Encoding: gzip}; returns the decoded body and the response. */
     public Decoded getGzip(String path, String token) {
