@@ -90,22 +90,33 @@ public final class ApiCalls {
             BufferedReader in =
                     new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
             int status = Integer.parseInt(in.readLine().split(" ")[1]);
-            int length = -1;
+            int length = 0;
+            boolean chunked = false;
             for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
-                if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
-                    length = Integer.parseInt(line.substring(15).trim());
+                String header = line.toLowerCase(java.util.Locale.ROOT);
+                if (header.startsWith("content-length:")) {
+                    length = Integer.parseInt(header.substring(15).trim());
                 }
+                chunked |= header.matches("transfer-encoding: *chunked");
             }
-            char[] body = new char[Math.max(length, 0)];
-            int read = 0;
-            while (read < body.length) {
-                int n = in.read(body, read, body.length - read);
-                if (n < 0) {
+            StringBuilder body = new StringBuilder();
+            for (int size = chunked ? Integer.parseInt(in.readLine().trim(), 16) : length; size > 0; ) {
+                char[] part = new char[size];
+                for (int read = 0; read < size; ) {
+                    int n = in.read(part, read, size - read);
+                    if (n < 0) {
+                        throw new java.io.EOFException("the answer ended early");
+                    }
+                    read += n;
+                }
+                body.append(part);
+                if (!chunked) {
                     break;
                 }
-                read += n;
+                in.readLine();
+                size = Integer.parseInt(in.readLine().trim(), 16);
             }
-            return new RawAnswer(status, new String(body, 0, read));
+            return new RawAnswer(status, body.toString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
