@@ -20,7 +20,8 @@ public final class ServerLog {
      * An error line in either server's format: Payara's {@code [levelValue: 1000]} (SEVERE, and ERROR
      * from JBoss Logging) or above, WildFly's {@code ERROR [category]} or {@code FATAL [category]}.
      */
-    private static final Pattern ERROR_LINE = Pattern.compile("\\[levelValue: \\d{4,}]|^\\S+ +(ERROR|FATAL) +\\[");
+    private static final Pattern ERROR_LINE =
+            Pattern.compile("\\[levelValue: \\d{4,}]|^(\\S+ )?\\S+ +(ERROR|FATAL) +\\[");
 
     /** How long the log must stay unchanged before it is read: Payara writes it from a queue. */
     private static final long QUIET_MS = 500;
