@@ -5,6 +5,6 @@
  * synced tables as data, from PostgreSQL's catalog), {@code data} (table rows, streamed and paged),
  * {@code migration} (Liquibase at start-up), {@code security} (bearer tokens), {@code problem} (every
  * error as RFC 9457 JSON), {@code compression}, {@code config}, and {@code domain} (the example
- * application's own entities and write endpoints).
+ * application's own entities and write endpoints), whose request bodies {@code input} reads strictly.
  */
 package dev.outpost.server;

@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The Outpost WAR on Payara Micro, as a separate process on a free port: what ops run, and what a
- * test can stop at any moment.
+ * The Outpost WAR on Payara Micro with the shipped configuration, as a separate process on a free
+ * port: what ops run, and what a test can stop at any moment.
  */
 public final class PayaraMicroServer implements AutoCloseable {
     private static final Duration STARTUP = Duration.ofMinutes(4);
@@ -34,7 +34,8 @@ public final class PayaraMicroServer implements AutoCloseable {
      * Starts Payara Micro with the WAR and the server properties file, and waits until the
      * application answers.
      *
-     * @param runDir directory holding {@code payara-micro.jar} and {@code outpost.war}
+     * @param runDir directory holding {@code payara-micro.jar}, {@code outpost.war} and the shipped
+     *     {@code pre-boot-commands.asadmin} ({@code server-config/payara/})
      */
     public static PayaraMicroServer start(Path runDir, Path properties, String name)
             throws IOException, InterruptedException {
@@ -60,6 +61,8 @@ public final class PayaraMicroServer implements AutoCloseable {
                 "--contextroot",
                 "outpost",
                 "--nocluster",
+                "--prebootcommandfile",
+                runDir.resolve("pre-boot-commands.asadmin").toString(),
                 "--port",
                 Integer.toString(port),
                 "--systemproperties",

@@ -17,6 +17,8 @@ public enum ProblemType {
     MALFORMED_CURSOR(400),
     /** Any other invalid parameter, header or body (400). */
     BAD_REQUEST(400),
+    /** The request body is larger than the server accepts (413). */
+    PAYLOAD_TOO_LARGE(413),
     /** The request conflicts with the current state, e.g. a duplicate key (409). */
     CONFLICT(409),
     /**

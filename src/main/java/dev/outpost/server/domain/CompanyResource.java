@@ -1,28 +1,30 @@
 package dev.outpost.server.domain;
 
+import dev.outpost.server.input.JsonInput;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.ws.rs.Path;
 import java.math.BigDecimal;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Set;
 
-/** Create, read, update and delete companies: {@code /api/companies}. */
+/**
+ * Create, read, update and delete companies: {@code /api/companies}. A body has {@code name}
+ * (required), {@code creditLimit} and {@code country} (exactly two characters: the column is {@code
+ * char(2)}, which would pad a shorter one).
+ */
 @Path("companies")
 @RequestScoped
-public class CompanyResource
-        extends EntityResource<Company, CompanyResource.CompanyInput, CompanyResource.CompanyView> {
-    /** What a client sends to create or update a company. */
-    public record CompanyInput(String name, BigDecimal creditLimit, String country) {}
-
+public class CompanyResource extends EntityResource<Company, CompanyResource.CompanyView> {
     /** What the API returns for a company. */
     public record CompanyView(Long id, String name, BigDecimal creditLimit, String country, OffsetDateTime createdAt) {}
 
     public CompanyResource() {
-        super(Company.class);
+        super(Company.class, Set.of("name", "creditLimit", "country"));
     }
 
     @Override
-    Company newEntity(CompanyInput input) {
+    Company newEntity(JsonInput input) {
         Company company = new Company();
         company.createdAt = OffsetDateTime.now(ZoneOffset.UTC);
         apply(input, company);
@@ -30,11 +32,10 @@ public class CompanyResource
     }
 
     @Override
-    void apply(CompanyInput input, Company company) {
-        Entities.require(input, "a company");
-        company.name = Entities.requireText(input.name(), "name", 200);
-        company.creditLimit = input.creditLimit();
-        company.country = input.country() == null ? null : Entities.requireText(input.country(), "country", 2);
+    void apply(JsonInput input, Company company) {
+        company.name = input.requiredText("name", Company.NAME_LENGTH);
+        company.creditLimit = input.decimal("creditLimit", Company.CREDIT_LIMIT_PRECISION, Company.CREDIT_LIMIT_SCALE);
+        company.country = input.fixedText("country", Company.COUNTRY_LENGTH);
     }
 
     @Override

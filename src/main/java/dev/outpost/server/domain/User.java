@@ -9,10 +9,14 @@ import jakarta.persistence.Table;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 
-/** A person who works for a company. */
+/** A person who works for a company. The limits are the columns' ({@code liquibase/}). */
 @Entity
 @Table(name = "users")
 public class User {
+    static final int EMAIL_LENGTH = 320;
+    static final int DISPLAY_NAME_LENGTH = 200;
+    static final int PHONE_LENGTH = 40;
+
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
     Long id;
@@ -20,10 +24,10 @@ public class User {
     @Column(name = "company_id", nullable = false)
     Long companyId;
 
-    @Column(nullable = false, length = 320)
+    @Column(nullable = false, length = EMAIL_LENGTH)
     String email;
 
-    @Column(name = "display_name", length = 200)
+    @Column(name = "display_name", length = DISPLAY_NAME_LENGTH)
     String displayName;
 
     @Column(nullable = false)
@@ -32,7 +36,7 @@ public class User {
     @Column(name = "birth_date")
     LocalDate birthDate;
 
-    @Column(length = 40)
+    @Column(length = PHONE_LENGTH)
     String phone;
 
     @Column(name = "created_at", nullable = false)

@@ -1,19 +1,21 @@
 package dev.outpost.server.domain;
 
+import dev.outpost.server.input.JsonInput;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.ws.rs.Path;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Set;
 
-/** Create, read, update and delete users: {@code /api/users}. */
+/**
+ * Create, read, update and delete users: {@code /api/users}. A body has {@code companyId} and {@code
+ * email} (required), {@code displayName}, {@code active} (default {@code true}), {@code birthDate}
+ * and {@code phone}.
+ */
 @Path("users")
 @RequestScoped
-public class UserResource extends EntityResource<User, UserResource.UserInput, UserResource.UserView> {
-    /** What a client sends to create or update a user. */
-    public record UserInput(
-            Long companyId, String email, String displayName, Boolean active, LocalDate birthDate, String phone) {}
-
+public class UserResource extends EntityResource<User, UserResource.UserView> {
     /** What the API returns for a user. */
     public record UserView(
             Long id,
@@ -26,11 +28,11 @@ public class UserResource extends EntityResource<User, UserResource.UserInput, U
             OffsetDateTime createdAt) {}
 
     public UserResource() {
-        super(User.class);
+        super(User.class, Set.of("companyId", "email", "displayName", "active", "birthDate", "phone"));
     }
 
     @Override
-    User newEntity(UserInput input) {
+    User newEntity(JsonInput input) {
         User user = new User();
         user.createdAt = OffsetDateTime.now(ZoneOffset.UTC);
         apply(input, user);
@@ -38,14 +40,14 @@ public class UserResource extends EntityResource<User, UserResource.UserInput, U
     }
 
     @Override
-    void apply(UserInput input, User user) {
-        Entities.require(input, "a user");
-        user.companyId = Entities.require(input.companyId(), "companyId");
-        user.email = Entities.requireText(input.email(), "email", 320);
-        user.displayName = input.displayName();
-        user.active = input.active() == null || input.active();
-        user.birthDate = input.birthDate();
-        user.phone = input.phone();
+    void apply(JsonInput input, User user) {
+        user.companyId = input.requiredId("companyId");
+        user.email = input.requiredText("email", User.EMAIL_LENGTH);
+        user.displayName = input.text("displayName", User.DISPLAY_NAME_LENGTH);
+        Boolean active = input.bool("active");
+        user.active = active == null || active;
+        user.birthDate = input.date("birthDate");
+        user.phone = input.text("phone", User.PHONE_LENGTH);
     }
 
     @Override

@@ -44,6 +44,7 @@ public class ErrorPageServlet extends HttpServlet {
             case 403 -> "the token does not allow this request";
             case 404 -> "no such resource";
             case 405 -> "method not allowed here";
+            case 413 -> "the request body is too large";
             default -> status >= 500 ? "the server failed to answer this request; see its log" : "bad request";
         };
     }

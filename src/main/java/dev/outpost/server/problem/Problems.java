@@ -2,16 +2,18 @@ package dev.outpost.server.problem;
 
 import dev.outpost.protocol.Problem;
 import dev.outpost.protocol.ProblemType;
+import dev.outpost.server.http.BodyTooLargeException;
 import jakarta.json.JsonException;
 import jakarta.json.bind.JsonbException;
 import java.sql.SQLException;
+import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Decides, in one place, what problem a failure is: bad input (4xx, the caller can fix it),
- * unavailable (503, retrying may help) or a server fault (500, logged with its stack trace here and
- * nowhere else).
+ * Decides, in one place, what problem a failure is: bad input (4xx, the caller can fix it, logged
+ * nowhere), unavailable (503, retrying may help) or a server fault (500, logged with its stack trace
+ * here and nowhere else). Database errors are judged by SQLState in {@link SqlStateProblems}.
  */
 public final class Problems {
     private static final Logger LOG = Logger.getLogger(Problems.class.getName());
@@ -26,6 +28,7 @@ public final class Problems {
                     case 403 -> ProblemType.FORBIDDEN;
                     case 404 -> ProblemType.NOT_FOUND;
                     case 409 -> ProblemType.CONFLICT;
+                    case 413 -> ProblemType.PAYLOAD_TOO_LARGE;
                     case 503 -> ProblemType.UNAVAILABLE;
                     default -> status >= 400 && status < 500 ? ProblemType.BAD_REQUEST : ProblemType.SERVER_ERROR;
                 };
@@ -33,36 +36,33 @@ public final class Problems {
         return new Problem(p.type(), p.title(), status, detail);
     }
 
-    /** The problem for an exception thrown while serving a request. */
-    public static Problem forException(Throwable failure) {
+    /**
+     * The problem for an exception thrown while serving a request.
+     *
+     * @param deleting whether the request deleted something (see {@link SqlStateProblems#of})
+     */
+    public static Problem forException(Throwable failure, boolean deleting) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof ProblemException p) {
                 return Problem.of(p.type(), p.getMessage());
             }
+            if (t instanceof BodyTooLargeException) {
+                return Problem.of(ProblemType.PAYLOAD_TOO_LARGE, BodyTooLargeException.DETAIL);
+            }
             if (t instanceof JsonbException || t instanceof JsonException) {
                 return Problem.of(ProblemType.BAD_REQUEST, "the request body is not valid JSON for this resource");
             }
-            if (t instanceof SQLException sql && sql.getSQLState() != null) {
-                String state = sql.getSQLState();
-                if (state.startsWith("23")) {
-                    return Problem.of(
-                            ProblemType.CONFLICT, "the change violates a constraint: " + firstLine(sql.getMessage()));
-                }
-                if (state.startsWith("08") || state.equals("57P03")) {
-                    LOG.log(Level.WARNING, "database unavailable", failure);
-                    return Problem.of(ProblemType.UNAVAILABLE, "the database is not reachable right now; retry later");
+            if (t instanceof SQLException sql) {
+                Optional<Problem> problem = SqlStateProblems.of(sql, deleting);
+                if (problem.isPresent()) {
+                    if (problem.get().status() == 503) {
+                        LOG.log(Level.WARNING, "database unavailable", failure);
+                    }
+                    return problem.get();
                 }
             }
         }
         LOG.log(Level.SEVERE, "request failed", failure);
         return Problem.of(ProblemType.SERVER_ERROR, "the server failed to answer this request; see its log");
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "";
-        }
-        int nl = message.indexOf('\n');
-        return nl < 0 ? message : message.substring(0, nl);
     }
 }
