@@ -136,7 +136,7 @@ class SnapshotOnlyModeIT {
                 ProblemException unavailable = assertThrows(ProblemException.class, () -> ChangeLog.bounds(c, true));
                 assertEquals(ProblemType.UNAVAILABLE, unavailable.type());
                 assertEquals(status.reason(), unavailable.getMessage());
-                Problem problem = Problems.forException(unavailable);
+                Problem problem = Problems.forException(unavailable, false);
                 assertEquals(503, problem.status());
                 assertEquals("urn:outpost:problem:unavailable", problem.type());
             }
