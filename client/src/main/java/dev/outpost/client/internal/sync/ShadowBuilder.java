@@ -189,8 +189,8 @@ final class ShadowBuilder {
         }
         ShadowDatabase shadow = store.createShadow();
         try {
-            HibernateSchemaBuilder.createTables(shadow.jdbcUrl(), tables);
             try (Connection c = shadow.connect()) {
+                HibernateSchemaBuilder.createTables(c, tables);
                 ShadowProgress.begin(c, target);
                 if (feedPosition.isPresent()) {
                     FeedState.begin(c, feedPosition.getAsLong());
