@@ -4,6 +4,7 @@ import dev.outpost.client.ErrorCode;
 import dev.outpost.client.OutpostException;
 import dev.outpost.client.ReplicaStatus;
 import dev.outpost.client.SyncEvent;
+import dev.outpost.client.internal.load.ShortTableInsert;
 import dev.outpost.client.internal.load.TableCopier;
 import dev.outpost.client.internal.load.TableLoader;
 import dev.outpost.client.internal.schema.HibernateSchemaBuilder;
@@ -14,6 +15,7 @@ import dev.outpost.client.internal.store.FeedState;
 import dev.outpost.client.internal.store.ReplicaMetadata;
 import dev.outpost.client.internal.store.ShadowProgress;
 import dev.outpost.protocol.RowLines;
+import java.io.BufferedReader;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -127,13 +129,21 @@ final class ShadowBuilder {
             }
         }
         fillingTables = true;
-        for (ReplicaTable table : plan.tables()) {
-            ShadowProgress.Table done = progress.getOrDefault(table.name(), ShadowProgress.Table.NOT_STARTED);
-            Optional<Long> follow = feedFrom.filter(p -> table.followed());
-            long rows = plan.kept().contains(table.name())
-                    ? keep(c, table, done, follow.isPresent() ? activeFeed : Optional.empty())
-                    : download(c, table, done, follow);
-            tables.add(new ReplicaStatus.Table(table.name(), table.fingerprint(), rows));
+        c.setAutoCommit(false);
+        TableGroup group = new TableGroup(c, events);
+        try {
+            for (ReplicaTable table : plan.tables()) {
+                ShadowProgress.Table done = progress.getOrDefault(table.name(), ShadowProgress.Table.NOT_STARTED);
+                Optional<Long> follow = feedFrom.filter(p -> table.followed());
+                long rows = plan.kept().contains(table.name())
+                        ? keep(c, group, table, done, follow.isPresent() ? activeFeed : Optional.empty())
+                        : download(c, group, table, done, follow);
+                tables.add(new ReplicaStatus.Table(table.name(), table.fingerprint(), rows));
+            }
+            group.commit();
+        } catch (SQLException | RuntimeException e) {
+            group.rollback();
+            throw e;
         }
         fillingTables = false; // a count that differs below resets only its tables, for the next sync
         ShadowRowCounts.verify(c, plan, store);
@@ -207,65 +217,76 @@ final class ShadowBuilder {
     }
 
     /**
-     * Copies a kept table from the active database; with {@code activeFeed}, the table follows the feed
-     * from where the active database had got to (read in this run: nothing applies changes to the
-     * active database while a migration is pending).
+     * Copies a kept table from the active database into {@code group}'s transaction; with {@code
+     * activeFeed}, the table follows the feed from where the active database had got to (read in this
+     * run: nothing applies changes to the active database while a migration is pending).
      */
-    private long keep(Connection c, ReplicaTable table, ShadowProgress.Table done, Optional<FeedState.State> activeFeed)
+    private long keep(
+            Connection c,
+            TableGroup group,
+            ReplicaTable table,
+            ShadowProgress.Table done,
+            Optional<FeedState.State> activeFeed)
             throws SQLException {
-        if (!done.done()) {
-            c.setAutoCommit(false);
-            try (Connection active = store.connect()) {
-                long rows = TableCopier.copy(active, c, table);
-                ShadowProgress.record(c, table.name(), new ShadowProgress.Table(null, rows, true));
-                if (activeFeed.isPresent()) {
-                    FeedState.Table followed = activeFeed.get().tables().get(table.name());
-                    if (followed == null) {
-                        throw new OutpostException(
-                                ErrorCode.REPLICA_ERROR, "Kept table " + table.name() + " was not following the feed");
-                    }
-                    FeedState.follow(c, table.name(), followed, activeFeed.get().position());
-                }
-                c.commit();
-                done = new ShadowProgress.Table(null, rows, true);
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
+        if (done.done()) {
+            events.accept(new SyncEvent.TableKept(table.name(), done.rows()));
+            return done.rows();
         }
-        LOG.debug("Kept {}: {} rows", table.name(), done.rows());
-        events.accept(new SyncEvent.TableKept(table.name(), done.rows()));
-        return done.rows();
+        long rows;
+        try (Connection active = store.connect()) {
+            rows = TableCopier.copy(active, c, table);
+        }
+        ShadowProgress.record(c, table.name(), new ShadowProgress.Table(null, rows, true));
+        if (activeFeed.isPresent()) {
+            FeedState.Table followed = activeFeed.get().tables().get(table.name());
+            if (followed == null) {
+                throw new OutpostException(
+                        ErrorCode.REPLICA_ERROR, "Kept table " + table.name() + " was not following the feed");
+            }
+            FeedState.follow(c, table.name(), followed, activeFeed.get().position());
+        }
+        LOG.debug("Kept {}: {} rows", table.name(), rows);
+        group.add(rows, new SyncEvent.TableKept(table.name(), rows));
+        return rows;
     }
 
-    /** Downloads a table; with {@code followFrom}, its last page's commit records it as following the feed. */
-    private long download(Connection c, ReplicaTable table, ShadowProgress.Table done, Optional<Long> followFrom)
+    /**
+     * Downloads a table; with {@code followFrom}, the commit of its last page records it as following
+     * the feed. A short table not started yet is stored in {@code group}'s transaction; any other
+     * download commits the group first and then its own pages.
+     */
+    private long download(
+            Connection c, TableGroup group, ReplicaTable table, ShadowProgress.Table done, Optional<Long> followFrom)
             throws SQLException {
         if (done.done()) {
             events.accept(new SyncEvent.TableLoaded(table.name(), done.rows()));
             return done.rows();
         }
-        TableLoader.PageCheckpoint checkpoint = (end, rows) -> {
-            ShadowProgress.record(c, table.name(), new ShadowProgress.Table(end.next(), rows, end.next() == null));
-            if (end.next() == null && followFrom.isPresent()) {
-                long from = followFrom.get();
-                FeedState.follow(c, table.name(), new FeedState.Table(table.shape(), from), from);
-            }
-        };
-        try (TableLoader loader = new TableLoader(
-                        c,
-                        table,
-                        done.rows(),
-                        checkpoint,
-                        rows -> events.accept(new SyncEvent.TableProgress(table.name(), rows, bytes.getAsLong())));
-                PagePipeline pages = new PagePipeline(source, table.name(), pageRows)) {
+        try (PagePipeline pages = new PagePipeline(source, table.name(), pageRows)) {
             if (done.equals(ShadowProgress.Table.NOT_STARTED)) {
+                BufferedReader first = pages.first(null);
+                if (ShortTableInsert.isShort(first, table.name())) {
+                    RowLines.End end = ShortTableInsert.insert(c, table, first);
+                    recordPage(c, table, end, end.rows(), followFrom);
+                    rowsDownloaded += end.rows();
+                    group.add(
+                            end.rows(),
+                            new SyncEvent.TableProgress(table.name(), end.rows(), bytes.getAsLong()),
+                            new SyncEvent.TableLoaded(table.name(), end.rows()));
+                    return end.rows();
+                }
+                group.commit();
                 // all pages in one transaction, which Derby stores in its bulk mode; should it be
                 // interrupted, the mark sends the next attempt page by page, which can resume
                 ShadowProgress.record(c, table.name(), ShadowProgress.Table.WHOLE_LOAD_TRIED);
                 c.commit();
-                loader.loadAll(pages.first(null), pages::following, pages::endArrived);
-            } else {
+                try (TableLoader loader = loader(c, table, 0, followFrom)) {
+                    loader.loadAll(first, pages::following, pages::endArrived);
+                    return loaded(table, loader, 0);
+                }
+            }
+            group.commit();
+            try (TableLoader loader = loader(c, table, done.rows(), followFrom)) {
                 String after = done.next();
                 if (after != null) {
                     LOG.info("Resuming {} after {} rows", table.name(), done.rows());
@@ -277,11 +298,39 @@ final class ShadowBuilder {
                     }
                     after = end.next();
                 } while (after != null);
+                return loaded(table, loader, done.rows());
             }
-            rowsDownloaded += loader.rows() - done.rows();
-            LOG.debug("Loaded {}: {} rows", table.name(), loader.rows());
-            events.accept(new SyncEvent.TableLoaded(table.name(), loader.rows()));
-            return loader.rows();
         }
+    }
+
+    /** A loader for {@code table}, whose pages are each committed with the table's progress. */
+    private TableLoader loader(Connection c, ReplicaTable table, long rowsBefore, Optional<Long> followFrom) {
+        return new TableLoader(
+                c,
+                table,
+                rowsBefore,
+                (end, rows) -> recordPage(c, table, end, rows, followFrom),
+                rows -> events.accept(new SyncEvent.TableProgress(table.name(), rows, bytes.getAsLong())));
+    }
+
+    /**
+     * Records in the open transaction the table's progress after the page that ended with {@code end};
+     * after its last page, with {@code followFrom}, the table follows the feed from there.
+     */
+    private static void recordPage(
+            Connection c, ReplicaTable table, RowLines.End end, long rows, Optional<Long> followFrom)
+            throws SQLException {
+        ShadowProgress.record(c, table.name(), new ShadowProgress.Table(end.next(), rows, end.next() == null));
+        if (end.next() == null && followFrom.isPresent()) {
+            long from = followFrom.get();
+            FeedState.follow(c, table.name(), new FeedState.Table(table.shape(), from), from);
+        }
+    }
+
+    private long loaded(ReplicaTable table, TableLoader loader, long rowsBefore) {
+        rowsDownloaded += loader.rows() - rowsBefore;
+        LOG.debug("Loaded {}: {} rows", table.name(), loader.rows());
+        events.accept(new SyncEvent.TableLoaded(table.name(), loader.rows()));
+        return loader.rows();
     }
 }
