@@ -130,7 +130,7 @@ final class ShadowBuilder {
         }
         fillingTables = true;
         c.setAutoCommit(false);
-        TableGroup group = new TableGroup(c, events);
+        TableGroup group = new TableGroup(c);
         try {
             for (ReplicaTable table : plan.tables()) {
                 ShadowProgress.Table done = progress.getOrDefault(table.name(), ShadowProgress.Table.NOT_STARTED);
@@ -245,8 +245,9 @@ final class ShadowBuilder {
             }
             FeedState.follow(c, table.name(), followed, activeFeed.get().position());
         }
+        group.add(rows);
         LOG.debug("Kept {}: {} rows", table.name(), rows);
-        group.add(rows, new SyncEvent.TableKept(table.name(), rows));
+        events.accept(new SyncEvent.TableKept(table.name(), rows));
         return rows;
     }
 
@@ -269,10 +270,9 @@ final class ShadowBuilder {
                     RowLines.End end = ShortTableInsert.insert(c, table, first);
                     recordPage(c, table, end, end.rows(), followFrom);
                     rowsDownloaded += end.rows();
-                    group.add(
-                            end.rows(),
-                            new SyncEvent.TableProgress(table.name(), end.rows(), bytes.getAsLong()),
-                            new SyncEvent.TableLoaded(table.name(), end.rows()));
+                    group.add(end.rows());
+                    events.accept(new SyncEvent.TableProgress(table.name(), end.rows(), bytes.getAsLong()));
+                    events.accept(new SyncEvent.TableLoaded(table.name(), end.rows()));
                     return end.rows();
                 }
                 group.commit();
