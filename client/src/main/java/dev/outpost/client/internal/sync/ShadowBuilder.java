@@ -131,13 +131,20 @@ final class ShadowBuilder {
         fillingTables = true;
         c.setAutoCommit(false);
         TableGroup group = new TableGroup(c);
-        try {
+        List<String> fromStart = plan.tables().stream()
+                .map(ReplicaTable::name)
+                .filter(name -> !plan.kept().contains(name) && !progress.containsKey(name))
+                .toList();
+        try (FirstPages firstPages = new FirstPages(source, fromStart, pageRows)) {
             for (ReplicaTable table : plan.tables()) {
                 ShadowProgress.Table done = progress.getOrDefault(table.name(), ShadowProgress.Table.NOT_STARTED);
                 Optional<Long> follow = feedFrom.filter(p -> table.followed());
-                long rows = plan.kept().contains(table.name())
-                        ? keep(c, group, table, done, follow.isPresent() ? activeFeed : Optional.empty())
-                        : download(c, group, table, done, follow);
+                long rows;
+                if (plan.kept().contains(table.name())) {
+                    rows = keep(c, group, table, done, follow.isPresent() ? activeFeed : Optional.empty());
+                } else {
+                    rows = download(c, group, firstPages, table, done, follow);
+                }
                 tables.add(new ReplicaStatus.Table(table.name(), table.fingerprint(), rows));
             }
             group.commit();
@@ -253,20 +260,30 @@ final class ShadowBuilder {
 
     /**
      * Downloads a table; with {@code followFrom}, the commit of its last page records it as following
-     * the feed. A short table not started yet is stored in {@code group}'s transaction; any other
-     * download commits the group first and then its own pages.
+     * the feed. A short table not started yet is stored in {@code group}'s transaction, and the first
+     * pages of the next tables are asked for ahead; any other download commits the group first, then
+     * its own pages.
      */
     private long download(
-            Connection c, TableGroup group, ReplicaTable table, ShadowProgress.Table done, Optional<Long> followFrom)
+            Connection c,
+            TableGroup group,
+            FirstPages firstPages,
+            ReplicaTable table,
+            ShadowProgress.Table done,
+            Optional<Long> followFrom)
             throws SQLException {
         if (done.done()) {
             events.accept(new SyncEvent.TableLoaded(table.name(), done.rows()));
             return done.rows();
         }
-        try (PagePipeline pages = new PagePipeline(source, table.name(), pageRows)) {
-            if (done.equals(ShadowProgress.Table.NOT_STARTED)) {
+        boolean fromStart = done.equals(ShadowProgress.Table.NOT_STARTED);
+        try (PagePipeline pages = fromStart
+                ? new PagePipeline(source, table.name(), pageRows, firstPages.take(table.name()))
+                : new PagePipeline(source, table.name(), pageRows)) {
+            if (fromStart) {
                 BufferedReader first = pages.first(null);
                 if (ShortTableInsert.isShort(first, table.name())) {
+                    firstPages.askAhead();
                     RowLines.End end = ShortTableInsert.insert(c, table, first);
                     recordPage(c, table, end, end.rows(), followFrom);
                     rowsDownloaded += end.rows();
