@@ -49,6 +49,18 @@ final class Figures {
                 best * 1000 / tables);
     }
 
+    /** Prints the speed of {@code name} relative to {@code baseline}. */
+    void print(String name, String baseline) {
+        System.out.printf(
+                Locale.ROOT,
+                "ratio: %s / %s = %.2fx (best times: %.2f s / %.2f s)%n",
+                name,
+                baseline,
+                seconds.get(baseline) / seconds.get(name),
+                seconds.get(name),
+                seconds.get(baseline));
+    }
+
     /** Prints the speed of {@code name} relative to {@code baseline}, with the target ratio. */
     void print(String name, String baseline, double target) {
         double ratio = seconds.get(baseline) / seconds.get(name);

@@ -133,7 +133,7 @@ public final class SyncBench {
         figures.perTable(WIDE_OUTPOST, what, tables);
         if (baselines) {
             figures.perTable(WIDE_DIRECT, what, tables);
-            figures.print(WIDE_OUTPOST, WIDE_DIRECT, 1.0);
+            figures.print(WIDE_OUTPOST, WIDE_DIRECT);
         }
         System.out.printf(
                 Locale.ROOT,
