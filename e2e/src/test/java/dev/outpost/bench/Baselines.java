@@ -126,7 +126,7 @@ final class Baselines {
      * Shuts a baseline's database down (untimed), so that its page cache does not stay in the heap the
      * next measurement runs in.
      */
-    private static void shutdown(Path derbyDir) {
+    static void shutdown(Path derbyDir) {
         try {
             DriverManager.getConnection("jdbc:derby:" + derbyDir + ";shutdown=true")
                     .close();

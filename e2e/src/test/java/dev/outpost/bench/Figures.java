@@ -37,6 +37,30 @@ final class Figures {
                 serverNanos / 1e9);
     }
 
+    /** Prints the best time of {@code name}, which stored {@code what}, and its time per table. */
+    void perTable(String name, String what, int tables) {
+        double best = seconds.get(name);
+        System.out.printf(
+                Locale.ROOT,
+                "per table: %-32s %s: best %.2f s = %.1f ms per table%n",
+                name,
+                what,
+                best,
+                best * 1000 / tables);
+    }
+
+    /** Prints the speed of {@code name} relative to {@code baseline}. */
+    void print(String name, String baseline) {
+        System.out.printf(
+                Locale.ROOT,
+                "ratio: %s / %s = %.2fx (best times: %.2f s / %.2f s)%n",
+                name,
+                baseline,
+                seconds.get(baseline) / seconds.get(name),
+                seconds.get(name),
+                seconds.get(baseline));
+    }
+
     /** Prints the speed of {@code name} relative to {@code baseline}, with the target ratio. */
     void print(String name, String baseline, double target) {
         double ratio = seconds.get(baseline) / seconds.get(name);

@@ -20,9 +20,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * Full sync of one generated table (6 columns) into an empty replica, against a direct JDBC copy
  * (one connection, batched inserts, the same Derby settings) and Derby's CSV import from a local
- * file. Sizes: {@code -Dbench.rows=100000|1000000|10000000}; {@code -Dbench.note=text} makes the
- * last column {@code text} instead of {@code varchar(200)} (the baselines keep {@code
- * varchar(200)}). {@code -Dbench.repeat=N} runs the three N times in turns and keeps each one's best
+ * file; then the first sync of a wide schema of small tables ({@link WideSchema}) from a server of its
+ * own, against a direct JDBC copy of the same tables. Sizes: {@code
+ * -Dbench.rows=100000|1000000|10000000} (0: no one-table figures), {@code -Dbench.tables=100} tables
+ * of {@code -Dbench.tableRows=10} rows (0 tables: no wide-schema figures); {@code -Dbench.note=text}
+ * makes the last column {@code text} instead of {@code varchar(200)} (the baselines keep {@code
+ * varchar(200)}). {@code -Dbench.repeat=N} runs each figure N times in turns and keeps each one's best
  * time (the machine may be shared). {@code
  * -Dbench.serverXmx=256m} limits the server's heap. {@code -Dbench.clientXmx=256m} runs the Outpost
  * sync by the client's command line in a JVM of its own with that heap (the client alone); without
@@ -35,12 +38,16 @@ public final class SyncBench {
     private static final String DIRECT = "direct JDBC copy (baseline)";
     private static final String CSV = "Derby CSV import (baseline)";
     private static final String OUTPOST = "Outpost full sync over HTTP";
+    private static final String WIDE_DIRECT = "wide: direct JDBC copy (baseline)";
+    private static final String WIDE_OUTPOST = "wide: Outpost first sync";
 
     private SyncBench() {}
 
     public static void main(String[] args) throws Exception {
         int rows = Integer.getInteger("bench.rows", 1_000_000);
         int repeat = Integer.getInteger("bench.repeat", 1);
+        int tables = Integer.getInteger("bench.tables", 100);
+        int tableRows = Integer.getInteger("bench.tableRows", 10);
         boolean baselines = Boolean.parseBoolean(System.getProperty("bench.baselines", "true"));
         Path runDir =
                 Path.of(System.getProperty("outpost.runDir", "e2e/target")).toAbsolutePath();
@@ -54,45 +61,97 @@ public final class SyncBench {
                 Runtime.getRuntime().maxMemory() >> 20);
         EmbeddedPostgres postgres = TestPostgres.start();
         try {
-            TestPostgres.createDatabase(postgres, "outpost", "outpost");
-            String url = "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/outpost";
-            BenchTable.create(url, rows);
-            Figures figures = new Figures(rows);
-            Path gcLog = work.resolve("server-gc.log");
-            try (PayaraMicroServer server = startServer(postgres, runDir, work, gcLog)) {
-                for (int round = 1; round <= repeat; round++) {
-                    System.out.printf(
-                            Locale.ROOT,
-                            "round %d of %d, load average %.2f%n",
-                            round,
-                            repeat,
-                            ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-                    if (baselines) {
-                        long cpu = clientCpu();
-                        figures.add(DIRECT, Baselines.directCopy(url, work.resolve("direct-" + round)));
-                        figures.cpu(DIRECT, clientCpu() - cpu, 0);
-                        cpu = clientCpu();
-                        figures.add(CSV, Baselines.csvImport(url, work.resolve("csv-" + round)));
-                        figures.cpu(CSV, clientCpu() - cpu, 0);
-                    }
-                    outpost(server, work.resolve("replica-" + round), gcLog, figures);
-                }
+            if (rows > 0) {
+                oneTable(postgres, runDir, work, rows, repeat, baselines);
             }
-            if (baselines) {
-                figures.print(OUTPOST, DIRECT, 1.2);
-                figures.print(OUTPOST, CSV, 0.85);
+            if (tables > 0) {
+                wideSchema(postgres, runDir, work, tables, tableRows, repeat, baselines);
             }
         } finally {
             TestPostgres.stop(postgres);
         }
+        System.out.printf(Locale.ROOT, "load average at the end: %.2f%n", loadAverage());
     }
 
-    private static PayaraMicroServer startServer(EmbeddedPostgres postgres, Path runDir, Path work, Path gcLog)
+    /** The one-table figures: the generated table's full sync and its two baselines. */
+    private static void oneTable(
+            EmbeddedPostgres postgres, Path runDir, Path work, int rows, int repeat, boolean baselines)
             throws Exception {
-        Path properties = work.resolve("server.properties");
+        TestPostgres.createDatabase(postgres, "outpost", "outpost");
+        String url = "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/outpost";
+        BenchTable.create(url, rows);
+        Figures figures = new Figures(rows);
+        Path gcLog = work.resolve("server-gc.log");
+        try (PayaraMicroServer server = startServer(postgres, runDir, work, gcLog, "outpost")) {
+            for (int round = 1; round <= repeat; round++) {
+                System.out.printf(Locale.ROOT, "round %d of %d, load average %.2f%n", round, repeat, loadAverage());
+                if (baselines) {
+                    long cpu = clientCpu();
+                    figures.add(DIRECT, Baselines.directCopy(url, work.resolve("direct-" + round)));
+                    figures.cpu(DIRECT, clientCpu() - cpu, 0);
+                    cpu = clientCpu();
+                    figures.add(CSV, Baselines.csvImport(url, work.resolve("csv-" + round)));
+                    figures.cpu(CSV, clientCpu() - cpu, 0);
+                }
+                outpost(server, work.resolve("replica-" + round), gcLog, figures, OUTPOST);
+            }
+        }
+        if (baselines) {
+            figures.print(OUTPOST, DIRECT, 1.2);
+            figures.print(OUTPOST, CSV, 0.85);
+        }
+    }
+
+    /**
+     * The wide-schema figures: the first sync of {@code tables} small tables ({@link WideSchema}), from
+     * a server of their own, and the baseline's copy of the same tables.
+     */
+    private static void wideSchema(
+            EmbeddedPostgres postgres, Path runDir, Path work, int tables, int tableRows, int repeat, boolean baselines)
+            throws Exception {
+        TestPostgres.createDatabase(postgres, "wide", "wide");
+        String url = "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/wide";
+        WideSchema.create(url, "wide", tables, tableRows);
+        Figures figures = new Figures(tables * tableRows);
+        Path gcLog = work.resolve("server-wide-gc.log");
+        double loadAtStart = loadAverage();
+        try (PayaraMicroServer server = startServer(postgres, runDir, work, gcLog, "wide")) {
+            for (int round = 1; round <= repeat; round++) {
+                System.out.printf(
+                        Locale.ROOT, "wide schema, round %d of %d, load average %.2f%n", round, repeat, loadAverage());
+                if (baselines) {
+                    long cpu = clientCpu();
+                    figures.add(
+                            WIDE_DIRECT,
+                            WideSchema.directCopy(url, "wide", tables, work.resolve("wide-direct-" + round)));
+                    figures.cpu(WIDE_DIRECT, clientCpu() - cpu, 0);
+                }
+                outpost(server, work.resolve("wide-replica-" + round), gcLog, figures, WIDE_OUTPOST);
+            }
+        }
+        String what = String.format(Locale.ROOT, "%d tables of %d rows", tables, tableRows);
+        figures.perTable(WIDE_OUTPOST, what, tables);
+        if (baselines) {
+            figures.perTable(WIDE_DIRECT, what, tables);
+            figures.print(WIDE_OUTPOST, WIDE_DIRECT);
+        }
+        System.out.printf(
+                Locale.ROOT,
+                "wide schema: load average %.2f at its start, %.2f at its end%n",
+                loadAtStart,
+                loadAverage());
+    }
+
+    private static double loadAverage() {
+        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
+
+    private static PayaraMicroServer startServer(
+            EmbeddedPostgres postgres, Path runDir, Path work, Path gcLog, String database) throws Exception {
+        Path properties = work.resolve("server-" + database + ".properties");
         Files.writeString(
                 properties,
-                TestPostgres.serverProperties(postgres.getPort(), "outpost", "outpost")
+                TestPostgres.serverProperties(postgres.getPort(), database, database)
                         + "outpost.sync-tokens=bench\noutpost.capture.enabled=false\noutpost.liquibase.enabled=false\n");
         String jvm = System.getProperty("outpost.serverJvmArgs", "") + " -Xlog:gc:file=" + gcLog;
         String xmx = System.getProperty("bench.serverXmx");
@@ -102,7 +161,7 @@ public final class SyncBench {
         String before = System.getProperty("outpost.serverJvmArgs");
         System.setProperty("outpost.serverJvmArgs", jvm.trim());
         try {
-            return PayaraMicroServer.start(runDir, properties, "bench");
+            return PayaraMicroServer.start(runDir, properties, "bench-" + database);
         } finally {
             if (before == null) {
                 System.clearProperty("outpost.serverJvmArgs");
@@ -112,14 +171,15 @@ public final class SyncBench {
         }
     }
 
-    private static void outpost(PayaraMicroServer server, Path replicaDir, Path serverGcLog, Figures figures)
+    private static void outpost(
+            PayaraMicroServer server, Path replicaDir, Path serverGcLog, Figures figures, String figure)
             throws Exception {
         int serverLines = HeapPeaks.gcLogLines(serverGcLog);
         String clientXmx = System.getProperty("bench.clientXmx");
         if (clientXmx == null) {
-            outpostInProcess(server, replicaDir, figures);
+            outpostInProcess(server, replicaDir, figures, figure);
         } else {
-            outpostForked(server, replicaDir, clientXmx, figures);
+            outpostForked(server, replicaDir, clientXmx, figures, figure);
         }
         String serverXmx = System.getProperty("bench.serverXmx");
         HeapPeaks.fromGcLog(serverGcLog, serverLines)
@@ -127,7 +187,8 @@ public final class SyncBench {
     }
 
     /** The sync in this JVM (Maven's, with {@code exec:java}): its heap includes what Maven holds. */
-    private static void outpostInProcess(PayaraMicroServer server, Path replicaDir, Figures figures) throws Exception {
+    private static void outpostInProcess(PayaraMicroServer server, Path replicaDir, Figures figures, String figure)
+            throws Exception {
         ReplicaConfig config = ReplicaConfig.builder()
                 .serverUrl(server.baseUri())
                 .token("bench")
@@ -150,11 +211,9 @@ public final class SyncBench {
                     result.outcome(),
                     result.rows(),
                     result.bytes() / 1048576.0);
-            figures.add(OUTPOST, seconds);
+            figures.add(figure, seconds);
             figures.cpu(
-                    OUTPOST,
-                    clientCpu() - cpu,
-                    server.cpuTime().minus(serverCpu).toNanos());
+                    figure, clientCpu() - cpu, server.cpuTime().minus(serverCpu).toNanos());
             Thread.sleep(200); // collection notifications arrive asynchronously
             watch.peaks()
                     .print(
@@ -172,8 +231,8 @@ public final class SyncBench {
      * The sync by the client's command line ({@code outpost-client.jar sync}) in a JVM of its own
      * with {@code -Xmx<clientXmx>} and a GC log: the client's heap alone, as a user runs it.
      */
-    private static void outpostForked(PayaraMicroServer server, Path replicaDir, String xmx, Figures figures)
-            throws Exception {
+    private static void outpostForked(
+            PayaraMicroServer server, Path replicaDir, String xmx, Figures figures, String figure) throws Exception {
         Path runDir =
                 Path.of(System.getProperty("outpost.runDir", "e2e/target")).toAbsolutePath();
         Path gcLog = replicaDir.resolveSibling(replicaDir.getFileName() + "-client-gc.log");
@@ -218,9 +277,9 @@ public final class SyncBench {
         }
         System.out.println("outpost (client's CLI, -Xmx" + xmx + "): "
                 + printed.lines().findFirst().orElse(""));
-        figures.add(OUTPOST, seconds);
+        figures.add(figure, seconds);
         figures.cpu(
-                OUTPOST, clientCpu.toNanos(), server.cpuTime().minus(serverCpu).toNanos());
+                figure, clientCpu.toNanos(), server.cpuTime().minus(serverCpu).toNanos());
         HeapPeaks.fromGcLog(gcLog, 0).print("client", "-Xmx" + xmx + ", its own JVM running the CLI, its GC log");
     }
 

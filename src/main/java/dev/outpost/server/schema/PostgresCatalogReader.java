@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -87,13 +88,34 @@ public final class PostgresCatalogReader {
     }
 
     /**
+     * The synced table called {@code name} in the protocol, if there is one: the catalog read for the
+     * tables that may carry that name alone, so that the cost of serving one table does not grow with
+     * the number of tables.
+     */
+    public Optional<TableSchema> readTable(Connection connection, String name) throws SQLException {
+        // "a.b" is table "a.b" of the home schema or table "b" of schema "a"
+        List<String> relnames = new ArrayList<>(List.of(name));
+        for (int dot = name.indexOf('.'); dot >= 0; dot = name.indexOf('.', dot + 1)) {
+            relnames.add(name.substring(dot + 1));
+        }
+        return read(connection, relnames).tables().stream()
+                .filter(t -> t.name().equals(name))
+                .findFirst();
+    }
+
+    /**
      * The synced tables and the names of those the feed can follow (a primary key, no generated
      * column), whether or not they are published yet.
      */
     public Catalog readCatalog(Connection connection) throws SQLException {
+        return read(connection, null);
+    }
+
+    /** The catalog of the synced tables, of those named {@code relnames} in PostgreSQL if not null. */
+    private Catalog read(Connection connection, List<String> relnames) throws SQLException {
         Map<List<String>, TableBuilder> tables = new HashMap<>();
         Map<String, TableBuilder> byName = new TreeMap<>();
-        try (ResultSet rs = query(connection, TABLES)) {
+        try (ResultSet rs = query(connection, TABLES, relnames)) {
             while (rs.next()) {
                 String schema = rs.getString(1);
                 String table = rs.getString(2);
@@ -110,7 +132,7 @@ public final class PostgresCatalogReader {
                 }
             }
         }
-        try (ResultSet rs = query(connection, COLUMNS)) {
+        try (ResultSet rs = query(connection, COLUMNS, relnames)) {
             while (rs.next()) {
                 TableBuilder table = tables.get(List.of(rs.getString(1), rs.getString(2)));
                 if (table != null) {
@@ -123,7 +145,7 @@ public final class PostgresCatalogReader {
                 }
             }
         }
-        try (ResultSet rs = query(connection, CONSTRAINTS)) {
+        try (ResultSet rs = query(connection, CONSTRAINTS, relnames)) {
             while (rs.next()) {
                 TableBuilder table = tables.get(List.of(rs.getString(1), rs.getString(2)));
                 if (table != null) {
@@ -164,10 +186,22 @@ public final class PostgresCatalogReader {
         return names;
     }
 
-    private ResultSet query(Connection connection, String sql) throws SQLException {
+    /**
+     * Runs one of the catalog queries for the scope's schemas; with {@code relnames}, for the tables
+     * of those names only (a condition added to its {@code where} clause, before its last {@code order by}).
+     */
+    private ResultSet query(Connection connection, String sql, List<String> relnames) throws SQLException {
+        if (relnames != null) {
+            int orderBy = sql.lastIndexOf(" order by ");
+            String only = " and c.relname = any(?)";
+            sql = orderBy < 0 ? sql + only : sql.substring(0, orderBy) + only + sql.substring(orderBy);
+        }
         PreparedStatement ps = connection.prepareStatement(sql);
         ps.closeOnCompletion();
         ps.setArray(1, connection.createArrayOf("text", scope.schemas().toArray()));
+        if (relnames != null) {
+            ps.setArray(2, connection.createArrayOf("text", relnames.toArray()));
+        }
         return ps.executeQuery();
     }
 

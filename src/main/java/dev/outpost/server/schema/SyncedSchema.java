@@ -51,13 +51,19 @@ public class SyncedSchema {
                 tables);
     }
 
-    /** One synced table by its exact name, or an {@link ProblemType#UNKNOWN_TABLE} problem. */
+    /**
+     * One synced table by its exact name, or an {@link ProblemType#UNKNOWN_TABLE} problem; the catalog
+     * is read for that table alone.
+     */
     public TableSchema table(String name) throws SQLException {
-        return read().tables().stream()
-                .filter(t -> t.name().equals(name))
-                .findFirst()
-                .orElseThrow(
-                        () -> new ProblemException(ProblemType.UNKNOWN_TABLE, "no synced table named '" + name + "'"));
+        try (Connection connection = dataSource.getConnection()) {
+            boolean feedRuns =
+                    FeedMode.read(connection, settings.captureEnabled()).capturing();
+            return new PostgresCatalogReader(settings.scope(), feedRuns ? FeedTables.PUBLICATION : null)
+                    .readTable(connection, name)
+                    .orElseThrow(() ->
+                            new ProblemException(ProblemType.UNKNOWN_TABLE, "no synced table named '" + name + "'"));
+        }
     }
 
     /** The synced tables' scope: their schemas and protocol names. */

@@ -162,6 +162,16 @@ class PostgresCatalogReaderIT {
                             .keySet(),
                     "outpost.tables names tables of other schemas by their protocol names");
 
+            PostgresCatalogReader reader = new PostgresCatalogReader(scope);
+            for (String name : List.of("users", "audit.users", "audit.events", "Sales Data.Orders")) {
+                assertEquals(
+                        tables.get(name),
+                        reader.readTable(c, name).orElseThrow(),
+                        name + " read alone equals " + name + " read with every table");
+            }
+            assertTrue(reader.readTable(c, "ignored.t").isEmpty(), "a table outside the scope is not read alone");
+            assertTrue(reader.readTable(c, "audit.missing").isEmpty());
+
             exec(c, "create table public.\"audit.users\" (id int primary key)");
             SQLException clash = assertThrows(SQLException.class, () -> new PostgresCatalogReader(scope).read(c));
             assertTrue(clash.getMessage().contains("'audit.users'"), clash.getMessage());

@@ -17,7 +17,8 @@ import java.util.List;
 
 /**
  * Copies an unchanged table from the active replica database into a shadow database, locally and
- * without the network. The caller commits (one transaction per table: a copy is all or nothing).
+ * without the network. The caller commits (a copy is all or nothing: with its progress, in the same
+ * transaction).
  */
 public final class TableCopier {
     private TableCopier() {}

@@ -6,7 +6,9 @@
  * dev.outpost.client.internal.load.TableLoader}), whose rows are read, parsed from PostgreSQL's text
  * form ({@link dev.outpost.client.internal.load.PgText}) and converted on a thread of their own
  * ({@link dev.outpost.client.internal.load.ReadAhead}, which in a first load reads on from page to
- * page). Single changes bind their text values to
+ * page). A short table (one page of at most a thousand rows) is stored by a batched insert in the
+ * caller's transaction instead ({@link dev.outpost.client.internal.load.ShortTableInsert}), so that
+ * several share one commit. Single changes bind their text values to
  * statements ({@link dev.outpost.client.internal.load.RowBinder}); unchanged tables are copied between
  * databases ({@link dev.outpost.client.internal.load.TableCopier}). No compatibility promises.
  */

@@ -6,9 +6,9 @@
  * hold (the preflight, run before anything local is touched). {@link
  * dev.outpost.client.internal.schema.Identifiers} is the one quoting rule, used for the generated
  * mapping and for every hand-written statement. {@link
- * dev.outpost.client.internal.schema.HibernateSchemaBuilder} lets Hibernate create the tables from a
- * generated {@code mapping.xml} of dynamic entities ({@link
- * dev.outpost.client.internal.schema.MappingXml}).
+ * dev.outpost.client.internal.schema.HibernateSchemaBuilder} lets Hibernate generate the tables' DDL
+ * from a generated {@code mapping.xml} of dynamic entities ({@link
+ * dev.outpost.client.internal.schema.MappingXml}) and runs it in one transaction.
  *
  * <p>Decision: the replica has primary keys and unique constraints but <b>no foreign-key
  * constraints</b>. Tables are loaded one after another, page by page in primary-key order, so a

@@ -34,6 +34,12 @@ final class PagePipeline implements AutoCloseable {
         this.limit = limit;
     }
 
+    /** A pipeline whose first page ({@code after} {@code null}) was asked for already: {@code first}. */
+    PagePipeline(ReplicaSource source, String table, int limit, CompletableFuture<ReplicaSource.PageStream> first) {
+        this(source, table, limit);
+        this.ahead = first;
+    }
+
     /** The page after cursor {@code after}: the one asked for ahead if it is that page, else asked for now. */
     ReplicaSource.PageStream take(String after) {
         CompletableFuture<ReplicaSource.PageStream> asked;
@@ -124,7 +130,7 @@ final class PagePipeline implements AutoCloseable {
         closeWhenDone(replaced);
     }
 
-    private static void closeWhenDone(CompletableFuture<ReplicaSource.PageStream> asked) {
+    static void closeWhenDone(CompletableFuture<ReplicaSource.PageStream> asked) {
         if (asked != null) {
             asked.whenComplete((page, failure) -> {
                 if (page != null) {
@@ -134,7 +140,7 @@ final class PagePipeline implements AutoCloseable {
         }
     }
 
-    private static void daemon(Runnable request) {
+    static void daemon(Runnable request) {
         Thread thread = new Thread(request, "outpost-next-page");
         thread.setDaemon(true);
         thread.start();

@@ -5,7 +5,6 @@ import dev.outpost.client.OutpostException;
 import dev.outpost.client.ReplicaStatus;
 import dev.outpost.client.SyncEvent;
 import dev.outpost.client.internal.load.TableCopier;
-import dev.outpost.client.internal.load.TableLoader;
 import dev.outpost.client.internal.schema.HibernateSchemaBuilder;
 import dev.outpost.client.internal.schema.ReplicaTable;
 import dev.outpost.client.internal.store.DerbyReplicaStore;
@@ -14,7 +13,6 @@ import dev.outpost.client.internal.store.FeedState;
 import dev.outpost.client.internal.store.Quarantine;
 import dev.outpost.client.internal.store.ReplicaMetadata;
 import dev.outpost.client.internal.store.ShadowProgress;
-import dev.outpost.protocol.RowLines;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -31,10 +29,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Builds (or resumes) the shadow database of a migration and activates it: kept tables are copied
- * from the active database, the others downloaded. A table's first download stores all its pages in
- * one transaction (Derby's bulk mode, the fastest); if it is interrupted, a mark committed before it
- * ({@link ShadowProgress.Table#WHOLE_LOAD_TRIED}) sends the next attempt page by page, each page
- * committed with the table's progress ({@link ShadowProgress}), so that one resumes where it stopped.
+ * from the active database, the others downloaded ({@link TableDownloads}: short tables several to a
+ * commit, {@link TableGroup}, with their first pages asked for ahead, {@link FirstPages}; a longer
+ * table's first download in one transaction, resumable page by page after an interruption).
  * After a crash or a failed download the next sync for the same server version continues from what is
  * stored, and a shadow completed before a crash hit the swap is activated as it is; a shadow built for
  * another version is discarded. A local failure while copying or storing a table ({@link
@@ -47,9 +44,8 @@ final class ShadowBuilder {
     private final ReplicaSource source;
     private final DerbyReplicaStore store;
     private final int pageRows;
+    private final TableDownloads downloads;
     private final Consumer<SyncEvent> events;
-    private final LongSupplier bytes;
-    private long rowsDownloaded;
     /** Whether tables are being copied or downloaded: a local failure there discards the shadow. */
     private boolean fillingTables;
 
@@ -62,13 +58,13 @@ final class ShadowBuilder {
         this.source = source;
         this.store = store;
         this.pageRows = pageRows;
+        this.downloads = new TableDownloads(source, pageRows, events, bytes);
         this.events = events;
-        this.bytes = bytes;
     }
 
     /** Rows this run downloaded (not counting those a resumed shadow already had). */
     long rowsDownloaded() {
-        return rowsDownloaded;
+        return downloads.rowsDownloaded();
     }
 
     /**
@@ -128,13 +124,28 @@ final class ShadowBuilder {
             }
         }
         fillingTables = true;
-        for (ReplicaTable table : plan.tables()) {
-            ShadowProgress.Table done = progress.getOrDefault(table.name(), ShadowProgress.Table.NOT_STARTED);
-            Optional<Long> follow = feedFrom.filter(p -> table.followed());
-            long rows = plan.kept().contains(table.name())
-                    ? keep(c, table, done, follow.isPresent() ? activeFeed : Optional.empty())
-                    : download(c, table, done, follow);
-            tables.add(new ReplicaStatus.Table(table.name(), table.fingerprint(), rows));
+        c.setAutoCommit(false);
+        TableGroup group = new TableGroup(c);
+        List<String> fromStart = plan.tables().stream()
+                .map(ReplicaTable::name)
+                .filter(name -> !plan.kept().contains(name) && !progress.containsKey(name))
+                .toList();
+        try (FirstPages firstPages = new FirstPages(source, fromStart, pageRows)) {
+            for (ReplicaTable table : plan.tables()) {
+                ShadowProgress.Table done = progress.getOrDefault(table.name(), ShadowProgress.Table.NOT_STARTED);
+                Optional<Long> follow = feedFrom.filter(p -> table.followed());
+                long rows;
+                if (plan.kept().contains(table.name())) {
+                    rows = keep(c, group, table, done, follow.isPresent() ? activeFeed : Optional.empty());
+                } else {
+                    rows = downloads.download(c, group, firstPages, table, done, follow);
+                }
+                tables.add(new ReplicaStatus.Table(table.name(), table.fingerprint(), rows));
+            }
+            group.commit();
+        } catch (SQLException | RuntimeException e) {
+            group.rollback();
+            throw e;
         }
         fillingTables = false; // a count that differs below resets only its tables, for the next sync
         ShadowRowCounts.verify(c, plan, store);
@@ -190,8 +201,8 @@ final class ShadowBuilder {
         }
         ShadowDatabase shadow = store.createShadow();
         try {
-            HibernateSchemaBuilder.createTables(shadow.jdbcUrl(), tables);
             try (Connection c = shadow.connect()) {
+                HibernateSchemaBuilder.createTables(c, tables);
                 ShadowProgress.begin(c, target);
                 if (feedPosition.isPresent()) {
                     FeedState.begin(c, feedPosition.getAsLong());
@@ -208,82 +219,38 @@ final class ShadowBuilder {
     }
 
     /**
-     * Copies a kept table from the active database; with {@code activeFeed}, the table follows the feed
-     * from where the active database had got to (read in this run: nothing applies changes to the
-     * active database while a migration is pending).
+     * Copies a kept table from the active database into {@code group}'s transaction; with {@code
+     * activeFeed}, the table follows the feed from where the active database had got to (read in this
+     * run: nothing applies changes to the active database while a migration is pending).
      */
-    private long keep(Connection c, ReplicaTable table, ShadowProgress.Table done, Optional<FeedState.State> activeFeed)
-            throws SQLException {
-        if (!done.done()) {
-            c.setAutoCommit(false);
-            try (Connection active = store.connect()) {
-                long rows = TableCopier.copy(active, c, table);
-                Quarantine.copy(active, c, table.name());
-                ShadowProgress.record(c, table.name(), new ShadowProgress.Table(null, rows, true));
-                if (activeFeed.isPresent()) {
-                    FeedState.Table followed = activeFeed.get().tables().get(table.name());
-                    if (followed == null) {
-                        throw new OutpostException(
-                                ErrorCode.REPLICA_ERROR, "Kept table " + table.name() + " was not following the feed");
-                    }
-                    FeedState.follow(c, table.name(), followed, activeFeed.get().position());
-                }
-                c.commit();
-                done = new ShadowProgress.Table(null, rows, true);
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
-        }
-        LOG.debug("Kept {}: {} rows", table.name(), done.rows());
-        events.accept(new SyncEvent.TableKept(table.name(), done.rows()));
-        return done.rows();
-    }
-
-    /** Downloads a table; with {@code followFrom}, its last page's commit records it as following the feed. */
-    private long download(Connection c, ReplicaTable table, ShadowProgress.Table done, Optional<Long> followFrom)
+    private long keep(
+            Connection c,
+            TableGroup group,
+            ReplicaTable table,
+            ShadowProgress.Table done,
+            Optional<FeedState.State> activeFeed)
             throws SQLException {
         if (done.done()) {
-            events.accept(new SyncEvent.TableLoaded(table.name(), done.rows()));
+            events.accept(new SyncEvent.TableKept(table.name(), done.rows()));
             return done.rows();
         }
-        TableLoader.PageCheckpoint checkpoint = (end, rows) -> {
-            ShadowProgress.record(c, table.name(), new ShadowProgress.Table(end.next(), rows, end.next() == null));
-            if (end.next() == null && followFrom.isPresent()) {
-                long from = followFrom.get();
-                FeedState.follow(c, table.name(), new FeedState.Table(table.shape(), from), from);
-            }
-        };
-        try (TableLoader loader = new TableLoader(
-                        c,
-                        table,
-                        done.rows(),
-                        checkpoint,
-                        rows -> events.accept(new SyncEvent.TableProgress(table.name(), rows, bytes.getAsLong())));
-                PagePipeline pages = new PagePipeline(source, table.name(), pageRows)) {
-            if (done.equals(ShadowProgress.Table.NOT_STARTED)) {
-                // all pages in one transaction, which Derby stores in its bulk mode; should it be
-                // interrupted, the mark sends the next attempt page by page, which can resume
-                ShadowProgress.record(c, table.name(), ShadowProgress.Table.WHOLE_LOAD_TRIED);
-                c.commit();
-                loader.loadAll(pages.first(null), pages::following, pages::endArrived);
-            } else {
-                String after = done.next();
-                if (after != null) {
-                    LOG.info("Resuming {} after {} rows", table.name(), done.rows());
-                }
-                do {
-                    RowLines.End end;
-                    try (ReplicaSource.PageStream page = pages.take(after)) {
-                        end = loader.loadPage(page.lines(), pages::endArrived);
-                    }
-                    after = end.next();
-                } while (after != null);
-            }
-            rowsDownloaded += loader.rows() - done.rows();
-            LOG.debug("Loaded {}: {} rows", table.name(), loader.rows());
-            events.accept(new SyncEvent.TableLoaded(table.name(), loader.rows()));
-            return loader.rows();
+        long rows;
+        try (Connection active = store.connect()) {
+            rows = TableCopier.copy(active, c, table);
+            Quarantine.copy(active, c, table.name());
         }
+        ShadowProgress.record(c, table.name(), new ShadowProgress.Table(null, rows, true));
+        if (activeFeed.isPresent()) {
+            FeedState.Table followed = activeFeed.get().tables().get(table.name());
+            if (followed == null) {
+                throw new OutpostException(
+                        ErrorCode.REPLICA_ERROR, "Kept table " + table.name() + " was not following the feed");
+            }
+            FeedState.follow(c, table.name(), followed, activeFeed.get().position());
+        }
+        group.add(rows);
+        LOG.debug("Kept {}: {} rows", table.name(), rows);
+        events.accept(new SyncEvent.TableKept(table.name(), rows));
+        return rows;
     }
 }

@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -43,6 +44,9 @@ import org.slf4j.LoggerFactory;
 final class ShadowRowCounts {
     private static final Logger LOG = LoggerFactory.getLogger(ShadowRowCounts.class);
 
+    /** Tables counted by one query at most: a statement's generated code has a size limit. */
+    static final int TABLES_PER_QUERY = 50;
+
     private ShadowRowCounts() {}
 
     /**
@@ -54,20 +58,30 @@ final class ShadowRowCounts {
      */
     static void verify(Connection shadow, RebuildPlan plan, DerbyReplicaStore store) throws SQLException {
         Map<String, ShadowProgress.Table> progress = ShadowProgress.tables(shadow);
+        List<ReplicaTable> kept = plan.tables().stream()
+                .filter(t -> plan.kept().contains(t.name()))
+                .toList();
+        Map<String, Long> keptCounts;
+        if (kept.isEmpty()) {
+            keptCounts = Map.of();
+        } else {
+            try (Connection active = store.connect()) {
+                keptCounts = counts(active, kept);
+            }
+        }
+        Map<String, Long> counts = counts(shadow, plan.tables());
         List<String> mismatches = new ArrayList<>();
         List<ReplicaTable> failed = new ArrayList<>();
         for (ReplicaTable table : plan.tables()) {
-            boolean kept = plan.kept().contains(table.name());
+            boolean isKept = keptCounts.containsKey(table.name());
             long expected;
-            if (kept) {
-                try (Connection active = store.connect()) {
-                    expected = count(active, table);
-                }
+            if (isKept) {
+                expected = keptCounts.get(table.name());
             } else {
                 ShadowProgress.Table done = progress.get(table.name());
                 expected = done == null || !done.done() ? -1 : done.rows();
             }
-            long actual = count(shadow, table);
+            long actual = counts.get(table.name());
             if (actual != expected) {
                 failed.add(table);
                 mismatches.add(
@@ -75,7 +89,7 @@ final class ShadowRowCounts {
                                 ? table.name() + " holds " + actual
                                         + " rows but its download is not recorded as complete"
                                 : table.name() + " holds " + actual + " rows but "
-                                        + (kept ? "the active replica it was copied from has " : "the server sent ")
+                                        + (isKept ? "the active replica it was copied from has " : "the server sent ")
                                         + expected);
             }
         }
@@ -96,16 +110,32 @@ final class ShadowRowCounts {
     }
 
     /**
-     * Counts without row locks ({@code WITH UR}): nothing else writes the shadow, which is private
-     * until activated, nor the active database while a rebuild runs, and taking and releasing a lock
-     * per row was most of the count's time.
+     * The row count of each of {@code tables}, {@value #TABLES_PER_QUERY} tables per query ({@code
+     * UNION ALL}): Derby compiles each statement into a class of its own, which costs more than
+     * counting a small table. Without row locks ({@code WITH UR}): nothing else writes the shadow,
+     * which is private until activated, nor the active database while a rebuild runs, and taking and
+     * releasing a lock per row was most of a large table's count.
      */
-    private static long count(Connection c, ReplicaTable table) throws SQLException {
-        try (Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("select count(*) from " + table.sqlName() + " with ur")) {
-            rs.next();
-            return rs.getLong(1);
+    private static Map<String, Long> counts(Connection c, List<ReplicaTable> tables) throws SQLException {
+        Map<String, Long> counts = new HashMap<>();
+        for (int from = 0; from < tables.size(); from += TABLES_PER_QUERY) {
+            List<ReplicaTable> chunk = tables.subList(from, Math.min(tables.size(), from + TABLES_PER_QUERY));
+            StringBuilder sql = new StringBuilder();
+            for (int i = 0; i < chunk.size(); i++) {
+                sql.append(i == 0 ? "" : " union all ")
+                        .append("select ")
+                        .append(i)
+                        .append(", count(*) from ")
+                        .append(chunk.get(i).sqlName());
+            }
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery(sql.append(" with ur").toString())) {
+                while (rs.next()) {
+                    counts.put(chunk.get(rs.getInt(1)).name(), rs.getLong(2));
+                }
+            }
         }
+        return counts;
     }
 
     /** Empties {@code tables} and forgets their progress, in one transaction. */

@@ -32,8 +32,8 @@ class HibernateSchemaBuilderTest {
     static void createTables() throws Exception {
         db = dir.resolve("db");
         String url = "jdbc:derby:" + db + ";create=true";
-        HibernateSchemaBuilder.createTables(url, DerbyTypes.preflight(Fixtures.schema()));
         connection = DriverManager.getConnection(url);
+        HibernateSchemaBuilder.createTables(connection, DerbyTypes.preflight(Fixtures.schema()));
     }
 
     @AfterAll

@@ -1,0 +1,152 @@
+package dev.outpost.client.internal.load;
+
+import dev.outpost.client.ErrorCode;
+import dev.outpost.client.OutpostException;
+import dev.outpost.client.internal.schema.Identifiers;
+import dev.outpost.client.internal.schema.ReplicaTable;
+import dev.outpost.client.internal.store.Quarantine;
+import dev.outpost.protocol.RowLines;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Stores a short table, one whose first page is its last and holds at most {@link #MAX_ROWS} rows in
+ * at most {@link #MAX_CHARS} characters, with one batched {@code INSERT ... VALUES} in the caller's
+ * transaction: so that several short tables can share one commit, and without the {@link
+ * TableLoader} path's fixed cost per table (a table function created and dropped, and Derby's bulk
+ * mode, which replaces the empty table's files and rebuilds its indexes, all made durable on disk).
+ * A long table is better off in the bulk mode; which kind a table is, only its first page tells:
+ * {@link #isShort} reads ahead in the page within those limits and goes back.
+ */
+public final class ShortTableInsert {
+    /** Rows a short table holds at most. */
+    public static final int MAX_ROWS = 1000;
+
+    /** Characters of lines a short table's page holds at most (read ahead, then read again). */
+    public static final int MAX_CHARS = 256 * 1024;
+
+    private ShortTableInsert() {}
+
+    /**
+     * Whether {@code page}, not read yet, ends its table within the limits. The reader is back at the
+     * page's start afterwards.
+     *
+     * @throws OutpostException {@link ErrorCode#SERVER_UNREACHABLE} when reading fails
+     */
+    public static boolean isShort(BufferedReader page, String table) {
+        try {
+            page.mark(MAX_CHARS + 1);
+            try {
+                long chars = 0;
+                int rows = 0;
+                for (String line; (line = page.readLine()) != null; ) {
+                    chars += line.length() + 1;
+                    if (chars > MAX_CHARS) {
+                        return false;
+                    }
+                    if (!line.startsWith("[")) {
+                        // the end marker (or a malformed line, which the insert reports)
+                        return !(RowLines.parse(line) instanceof RowLines.End end) || end.next() == null;
+                    }
+                    if (++rows > MAX_ROWS) {
+                        return false;
+                    }
+                }
+                return true; // truncated: the insert reports it
+            } catch (IllegalArgumentException e) {
+                return true; // malformed: the insert reports it
+            } finally {
+                page.reset();
+            }
+        } catch (IOException e) {
+            throw new OutpostException(
+                    ErrorCode.SERVER_UNREACHABLE,
+                    "Connection lost while reading table " + table + ": " + e.getMessage(),
+                    e);
+        }
+    }
+
+    /**
+     * Inserts the rows of {@code page}, a short table's only page, into the empty {@code table}, in
+     * the caller's transaction (the caller commits, or rolls back on a failure).
+     *
+     * @return the page's end marker, whose count matched the rows inserted
+     * A value Derby cannot hold is stored as NULL with its text in the {@link Quarantine}, in the same
+     * transaction.
+     *
+     * @throws OutpostException {@link ErrorCode#PROTOCOL_ERROR} for a truncated or malformed page,
+     *     {@link ErrorCode#SCHEMA_UNSUPPORTED} for such a value in a key column, {@link
+     *     ErrorCode#REPLICA_ERROR} when Derby refuses a row
+     */
+    public static RowLines.End insert(Connection c, ReplicaTable table, BufferedReader page) {
+        List<String> names = new ArrayList<>();
+        List<String> parameters = new ArrayList<>();
+        table.columns().forEach(column -> {
+            names.add(Identifiers.sql(column.name()));
+            parameters.add(RowBinder.parameter(column));
+        });
+        if (table.hasRowNumber()) {
+            names.add(Identifiers.sql(ReplicaTable.ROW_NUMBER_COLUMN));
+            parameters.add("?");
+        }
+        String sql = "insert into " + table.sqlName() + " (" + String.join(", ", names) + ") values ("
+                + String.join(", ", parameters) + ")";
+        RowBinder binder = new RowBinder(table.name());
+        int width = table.columns().size();
+        List<Quarantine.Entry> refused = new ArrayList<>();
+        try (PreparedStatement insert = c.prepareStatement(sql)) {
+            long rows = 0;
+            for (String line; (line = page.readLine()) != null; ) {
+                RowLines.Line parsed = RowLines.parse(line);
+                if (parsed instanceof RowLines.End end) {
+                    if (end.rows() != rows) {
+                        throw protocolError(
+                                table, "the page's end marker counts " + end.rows() + " rows but " + rows + " arrived");
+                    }
+                    if (rows > 0) {
+                        insert.executeBatch();
+                    }
+                    Quarantine.add(c, table.name(), refused);
+                    return end;
+                }
+                rows++;
+                String[] values = ((RowLines.Row) parsed).values();
+                long rowNumber = rows;
+                binder.bind(insert, 1, table.columns(), values, (column, text) -> {
+                    if (table.primaryKey().contains(column.name())) {
+                        throw new OutpostException(
+                                ErrorCode.SCHEMA_UNSUPPORTED,
+                                "Table " + table.name() + ": key column " + column.name() + " holds '" + text
+                                        + "', a value Derby cannot hold");
+                    }
+                    refused.add(new Quarantine.Entry(Quarantine.key(table, values, rowNumber), column.name(), text));
+                });
+                if (table.hasRowNumber()) {
+                    insert.setLong(width + 1, rows);
+                }
+                insert.addBatch();
+            }
+            throw protocolError(table, "the page ended without its end marker after " + rows + " rows (truncated)");
+        } catch (IllegalArgumentException e) {
+            throw protocolError(table, e.getMessage());
+        } catch (IOException e) {
+            throw new OutpostException(
+                    ErrorCode.SERVER_UNREACHABLE,
+                    "Connection lost while reading table " + table.name() + ": " + e.getMessage(),
+                    e);
+        } catch (SQLException e) {
+            throw new OutpostException(
+                    ErrorCode.REPLICA_ERROR, "Table " + table.name() + ": cannot store a row: " + e.getMessage(), e);
+        }
+    }
+
+    private static OutpostException protocolError(ReplicaTable table, String message) {
+        return new OutpostException(
+                ErrorCode.PROTOCOL_ERROR, "Bad row page for table " + table.name() + ": " + message);
+    }
+}
