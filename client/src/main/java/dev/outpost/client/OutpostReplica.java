@@ -247,11 +247,11 @@ public final class OutpostReplica implements AutoCloseable {
     }
 
     /**
-     * The local replica's version and tables, and the server's version when it can be reached (never
-     * fails because of the server).
+     * The local replica's version and tables (with the rows each holds now), and the server's version
+     * when it can be reached (never fails because of the server).
      */
     public ReplicaStatus status() {
-        ReplicaStatus.Local local = store.state().orElse(null);
+        ReplicaStatus.Local local = store.stateWithCurrentRows().orElse(null);
         if (source == null) {
             return new ReplicaStatus(
                     local,

@@ -55,7 +55,7 @@ public record ReplicaStatus(Local local, VersionInfo server, OutpostException se
      *
      * @param name table name as on the server
      * @param fingerprint the server's fingerprint of its definition
-     * @param rows rows loaded
+     * @param rows rows it holds ({@link OutpostReplica#status()}: now; elsewhere: as of its last download)
      */
     public record Table(String name, String fingerprint, long rows) {}
 }

@@ -68,6 +68,14 @@ class KeylessTablesTest {
             assertEquals(List.of("readings"), changed.tablesReloaded());
             assertEquals(4, changed.rows());
             assertEquals(4, readings(replica).size());
+            assertEquals(
+                    4,
+                    replica.status().local().tables().stream()
+                            .filter(t -> t.name().equals("readings"))
+                            .findFirst()
+                            .orElseThrow()
+                            .rows(),
+                    "status counts the rows held now, not those of the first download");
             assertTrue(replica.verify().matches());
         }
     }

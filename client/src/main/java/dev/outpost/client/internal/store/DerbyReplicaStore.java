@@ -149,6 +149,19 @@ public final class DerbyReplicaStore implements AutoCloseable {
         }
     }
 
+    /** The active replica's state with each table's current row count, or empty when none was built. */
+    public Optional<ReplicaStatus.Local> stateWithCurrentRows() {
+        if (current == null) {
+            return Optional.empty();
+        }
+        try (Connection c = connect()) {
+            return Optional.of(CurrentRowCounts.of(c, ReplicaMetadata.read(c)));
+        } catch (SQLException e) {
+            throw new OutpostException(
+                    ErrorCode.REPLICA_ERROR, "Cannot read the replica's tables: " + e.getMessage(), e);
+        }
+    }
+
     /**
      * A new connection to the active database. It keeps reading the database it was opened on, even
      * after a rebuild switched to a new one; that database is deleted when its last connection closes.
