@@ -56,6 +56,36 @@ class ShortTablesTest {
         assertEquals(rows(SHORT_TABLES - 1), source.rowsServed(name(SHORT_TABLES - 1)));
     }
 
+    @Test
+    void aFewRowsOfLargeValuesAreNoShortTableAndLoadAsALongOne() throws Exception {
+        String large = "x".repeat(200_000); // two rows pass the characters a short table holds at most
+        TableSchema table = new TableSchema(
+                "documents",
+                null,
+                List.of(
+                        new ColumnSchema("id", "int8", null, null, null, false),
+                        new ColumnSchema("body", "text", null, null, null, true)),
+                List.of("id"),
+                List.of(),
+                List.of(),
+                "documents-fp",
+                null,
+                false);
+        InMemorySource source = new InMemorySource("v1", new SchemaInfo("documents-fp", List.of(table)))
+                .rows("documents", List.of(new String[] {"1", large}, new String[] {"2", large + "y"}));
+        try (OutpostReplica replica = OutpostReplica.open(config(), source)) {
+            assertEquals(SyncResult.Outcome.CREATED, replica.sync().outcome());
+            try (Connection c = replica.openConnection();
+                    Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("select id, length(body) from documents order by id")) {
+                rs.next();
+                assertEquals(200_000, rs.getInt(2));
+                rs.next();
+                assertEquals(200_001, rs.getInt(2));
+            }
+        }
+    }
+
     private ReplicaConfig config() {
         return ReplicaConfig.builder().directory(dir).pageRows(2000).build();
     }

@@ -40,35 +40,46 @@ public final class ShortTableInsert {
      */
     public static boolean isShort(BufferedReader page, String table) {
         try {
+            // never read past the mark's limit, or the reader could not go back: a single line may be
+            // longer than the limit (a large value)
             page.mark(MAX_CHARS + 1);
+            char[] ahead = new char[MAX_CHARS + 1];
+            int length = 0;
             try {
-                long chars = 0;
-                int rows = 0;
-                for (String line; (line = page.readLine()) != null; ) {
-                    chars += line.length() + 1;
-                    if (chars > MAX_CHARS) {
-                        return false;
-                    }
-                    if (!line.startsWith("[")) {
-                        // the end marker (or a malformed line, which the insert reports)
-                        return !(RowLines.parse(line) instanceof RowLines.End end) || end.next() == null;
-                    }
-                    if (++rows > MAX_ROWS) {
-                        return false;
-                    }
+                for (int read;
+                        length < ahead.length && (read = page.read(ahead, length, ahead.length - length)) > 0; ) {
+                    length += read;
                 }
-                return true; // truncated: the insert reports it
-            } catch (IllegalArgumentException e) {
-                return true; // malformed: the insert reports it
             } finally {
                 page.reset();
             }
+            return length <= MAX_CHARS && endsTable(new String(ahead, 0, length));
         } catch (IOException e) {
             throw new OutpostException(
                     ErrorCode.SERVER_UNREACHABLE,
                     "Connection lost while reading table " + table + ": " + e.getMessage(),
                     e);
         }
+    }
+
+    /** Whether {@code text}, a whole page, holds at most {@link #MAX_ROWS} rows and the table's last end marker. */
+    private static boolean endsTable(String text) {
+        int rows = 0;
+        for (String line : text.split("\n")) {
+            if (line.startsWith("[")) {
+                if (++rows > MAX_ROWS) {
+                    return false;
+                }
+            } else if (!line.isEmpty()) {
+                try {
+                    // the end marker (or a malformed line, which the insert reports)
+                    return !(RowLines.parse(line) instanceof RowLines.End end) || end.next() == null;
+                } catch (IllegalArgumentException e) {
+                    return true; // malformed: the insert reports it
+                }
+            }
+        }
+        return true; // truncated: the insert reports it
     }
 
     /**
