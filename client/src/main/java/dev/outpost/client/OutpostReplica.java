@@ -252,17 +252,19 @@ public final class OutpostReplica implements AutoCloseable {
      */
     public ReplicaStatus status() {
         ReplicaStatus.Local local = store.stateWithCurrentRows().orElse(null);
+        ReplicaStatus.Pending pending = store.pendingRebuild().orElse(null);
         if (source == null) {
             return new ReplicaStatus(
                     local,
                     null,
-                    new OutpostException(ErrorCode.CONFIG_INVALID, "No server configured (serverUrl is not set)"));
+                    new OutpostException(ErrorCode.CONFIG_INVALID, "No server configured (serverUrl is not set)"),
+                    pending);
         }
         try {
             VersionInfo server = source.version();
-            return new ReplicaStatus(local, server, null);
+            return new ReplicaStatus(local, server, null, pending);
         } catch (OutpostException e) {
-            return new ReplicaStatus(local, null, e);
+            return new ReplicaStatus(local, null, e, pending);
         }
     }
 

@@ -11,8 +11,19 @@ import java.util.Objects;
  * @param local the local replica, or {@code null} when none was synced yet
  * @param server the server's version, or {@code null} when it could not be asked
  * @param serverError why the server could not be asked, or {@code null}
+ * @param pending an unfinished rebuild kept for the next sync to resume, or {@code null}: one is kept
+ *     only after a failure the next sync can get past (the network, the server); a local failure (a
+ *     full disk, a row Derby refused) deletes it at once, so that it never holds the disk
  */
-public record ReplicaStatus(Local local, VersionInfo server, OutpostException serverError) {
+public record ReplicaStatus(Local local, VersionInfo server, OutpostException serverError, Pending pending) {
+
+    /**
+     * An unfinished rebuild kept on disk.
+     *
+     * @param database its database directory ({@code db-<n>})
+     * @param bytes the disk space it holds
+     */
+    public record Pending(String database, long bytes) {}
 
     /**
      * Whether a replica and the server's version are both known and agree (tag, fingerprint and the

@@ -117,6 +117,7 @@ class KeylessTablesTest {
             assertEquals(ErrorCode.REPLICA_ERROR, e.code());
             assertTrue(e.getMessage().contains("readings"), e.getMessage());
             assertEquals(List.of("db-1"), databases(), "the unfinished database was deleted");
+            assertEquals(null, replica.status().pending(), "status shows no rebuild kept");
             assertEquals("v1", replica.status().local().tag());
             OutpostReplicaTest.assertValues(replica);
         }

@@ -35,6 +35,9 @@ class ShadowVerificationTest {
             assertThrows(OutpostException.class, replica::sync); // all pages in one transaction: none stored
             source.failAfterPages("order_lines", 1);
             assertThrows(OutpostException.class, replica::sync); // then page by page: the first stored
+            ReplicaStatus.Pending pending = replica.status().pending();
+            assertEquals("db-2", pending.database(), "a network failure keeps the rebuild to resume");
+            assertTrue(pending.bytes() > 0);
         }
         // the shadow db-2 holds categories (copied, complete) and the first page of order_lines
         sql(

@@ -43,6 +43,13 @@ final class StatusCommand implements Callable<Integer> {
                 table.print(out);
                 QuarantineTable.print(out, replica.quarantined());
             }
+            ReplicaStatus.Pending pending = status.pending();
+            if (pending != null) {
+                out.printf(
+                        "pending: %s, an unfinished rebuild kept for the next sync to resume (%.1f MB); a rebuild"
+                                + " that fails locally (a full disk) is deleted at once%n",
+                        pending.database(), pending.bytes() / 1e6);
+            }
             VersionInfo server = status.server();
             if (server != null) {
                 out.printf(

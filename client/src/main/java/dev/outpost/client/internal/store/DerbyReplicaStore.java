@@ -191,6 +191,21 @@ public final class DerbyReplicaStore implements AutoCloseable {
         return Optional.ofNullable(pending).map(name -> shadow(directory.resolve(name)));
     }
 
+    /** The unfinished rebuild kept to resume, with the disk space it holds, if any. */
+    public synchronized Optional<ReplicaStatus.Pending> pendingRebuild() {
+        if (pending == null) {
+            return Optional.empty();
+        }
+        try (Stream<Path> files = Files.walk(directory.resolve(pending))) {
+            long bytes = files.filter(Files::isRegularFile)
+                    .mapToLong(file -> file.toFile().length())
+                    .sum();
+            return Optional.of(new ReplicaStatus.Pending(pending, bytes));
+        } catch (IOException | UncheckedIOException e) {
+            return Optional.of(new ReplicaStatus.Pending(pending, -1));
+        }
+    }
+
     /** Creates an empty shadow database for a rebuild; the active database is not touched. */
     public synchronized ShadowDatabase createShadow() {
         pendingShadow().ifPresent(this::discard);
