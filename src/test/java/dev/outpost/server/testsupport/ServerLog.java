@@ -57,6 +57,43 @@ public final class ServerLog {
         assertEquals(List.of(), errors, "error lines in " + file + " after the requests:\n" + since);
     }
 
+    /**
+     * Waits until a line written after {@code mark} contains {@code text}, and returns it.
+     *
+     * @throws AssertionError when no such line appears within {@code timeoutMs}
+     */
+    public String awaitLineSince(long mark, String text, long timeoutMs) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (true) {
+            String since = since(mark);
+            java.util.Optional<String> line =
+                    since.lines().filter(l -> l.contains(text)).findFirst();
+            if (line.isPresent()) {
+                return line.get();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(
+                        "no line with '" + text + "' in " + file + " after " + timeoutMs + " ms:\n" + since);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** The lines written after {@code mark}. */
+    public List<String> linesSince(long mark) {
+        return since(mark).lines().toList();
+    }
+
+    private String since(long mark) {
+        try {
+            byte[] log = Files.exists(file) ? Files.readAllBytes(file) : new byte[0];
+            int from = (int) Math.min(mark, log.length);
+            return new String(log, from, log.length - from, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The log's bytes once its size has not changed for {@link #QUIET_MS}. */
     private byte[] readQuietLog() throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(MAX_WAIT_MS);
