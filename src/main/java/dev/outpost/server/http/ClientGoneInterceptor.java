@@ -3,6 +3,7 @@ package dev.outpost.server.http;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.ext.Provider;
 import jakarta.ws.rs.ext.WriterInterceptor;
@@ -24,6 +25,9 @@ public class ClientGoneInterceptor implements WriterInterceptor {
 
     @Context
     private UriInfo uri;
+
+    @Context
+    private Request request;
 
     @Override
     public void aroundWriteTo(WriterInterceptorContext context) {
