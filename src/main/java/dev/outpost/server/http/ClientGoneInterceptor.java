@@ -34,8 +34,8 @@ public class ClientGoneInterceptor implements WriterInterceptor {
         try {
             context.proceed();
         } catch (IOException e) {
-            LOG.info(() ->
-                    "GET " + uri.getPath() + ": the client closed the connection mid-answer (" + e.getMessage() + ")");
+            LOG.info(() -> request.getMethod() + " " + uri.getPath() + ": the client closed the connection mid-answer ("
+                    + e.getMessage() + ")");
         }
     }
 }
