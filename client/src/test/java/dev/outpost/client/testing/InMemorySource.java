@@ -168,17 +168,23 @@ public final class InMemorySource implements ReplicaSource {
     }
 
     @Override
-    public synchronized long feedPosition() {
+    public synchronized String feedMark() {
         if (feed == null) {
             throw new OutpostException(ErrorCode.FEED_UNAVAILABLE, "no feed (test)");
         }
-        return feed.size();
+        return Integer.toString(feed.size());
+    }
+
+    /** Marks are the position at the moment: this source's snapshots are read in one step. */
+    @Override
+    public long feedPosition(String mark) {
+        return Long.parseLong(mark);
     }
 
     @Override
     public synchronized RowLines.End changes(
             long after, int limit, int waitSeconds, String schemaFingerprint, PageReader reader) {
-        feedPosition();
+        feedMark();
         if (after < horizon || after > feed.size()) {
             throw new OutpostException(ErrorCode.FEED_POSITION_LOST, "position " + after + " is lost (test)");
         }

@@ -32,13 +32,17 @@ public interface ReplicaSource {
     }
 
     /**
-     * The change feed's newest position, taken before reading a snapshot: the changes after it
-     * include everything written while the snapshot is read.
+     * A mark of this moment in the change feed, taken before reading a snapshot and {@linkplain
+     * #feedPosition resolved} once it is read: the changes after its position include everything
+     * written while the snapshot was read.
      *
      * @throws dev.outpost.client.OutpostException {@link dev.outpost.client.ErrorCode#FEED_UNAVAILABLE}
      *     when the server runs no change feed
      */
-    long feedPosition();
+    String feedMark();
+
+    /** The newest position whose changes a snapshot read after {@code mark} was taken holds. */
+    long feedPosition(String mark);
 
     /**
      * Streams the committed changes after {@code after} ({@link dev.outpost.protocol.ChangeLines}) to

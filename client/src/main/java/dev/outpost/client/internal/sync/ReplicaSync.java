@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,15 +84,15 @@ public final class ReplicaSync {
                 && Objects.equals(local.get().schemaFingerprint(), version.schemaFingerprint());
         if (current
                 && scope == Scope.IF_VERSION_CHANGED
-                && (feed.isPresent() || feedPosition().isEmpty())) {
+                && (feed.isPresent() || feedMark().isEmpty())) {
             LOG.info("Replica is up to date (tag {})", previousTag);
             return upToDate(previousTag, start);
         }
         SchemaInfo schema = source.schema();
         List<ReplicaTable> tables = DerbyTypes.preflight(schema);
         // taken after the schema was read and before any page is: see FeedState
-        OptionalLong position = feedPosition();
-        RebuildPlan plan = RebuildPlan.of(local, tables, feed, position.isPresent());
+        Optional<String> mark = feedMark();
+        RebuildPlan plan = RebuildPlan.of(local, tables, feed, mark.isPresent());
         if (LOG.isInfoEnabled() && local.isPresent()) {
             for (ReplicaTable t : tables) {
                 boolean sameDefinition = local.get().tables().stream()
@@ -107,7 +106,7 @@ public final class ReplicaSync {
                 }
             }
         }
-        boolean joiningFeed = position.isPresent() && feed.isEmpty();
+        boolean joiningFeed = mark.isPresent() && feed.isEmpty();
         if (downloadEverything || joiningFeed) {
             plan = plan.downloadAll();
         }
@@ -162,7 +161,7 @@ public final class ReplicaSync {
                         store.currentName().orElse(null)),
                 plan,
                 changeSet,
-                position);
+                mark);
         SyncResult result = new SyncResult(
                 local.isEmpty() ? SyncResult.Outcome.CREATED : SyncResult.Outcome.REBUILT,
                 previousTag,
@@ -201,14 +200,14 @@ public final class ReplicaSync {
                 List.of());
     }
 
-    /** The feed's newest position, or empty when the server runs no change feed. */
-    private OptionalLong feedPosition() {
+    /** A mark of this moment in the feed, or empty when the server runs no change feed. */
+    private Optional<String> feedMark() {
         try {
-            return OptionalLong.of(source.feedPosition());
+            return Optional.of(source.feedMark());
         } catch (OutpostException e) {
             if (e.code() == ErrorCode.FEED_UNAVAILABLE) {
                 LOG.debug("No change feed: {}", e.getMessage());
-                return OptionalLong.empty();
+                return Optional.empty();
             }
             throw e;
         }
