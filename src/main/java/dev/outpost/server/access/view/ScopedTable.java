@@ -53,10 +53,11 @@ public final class ScopedTable {
      * The table narrowed to the grant, for a page, digest or change of that table alone: like {@link
      * #of(TableSchema, TableGrant, AccessScope, BiPredicate)} but a grant that no longer fits the table
      * (a granted column or a key column dropped since, an attribute gone) is the unknown-table problem.
+     * Foreign keys are not judged here (pages, digests and changes do not carry them).
      */
     public static ScopedTable require(TableSchema full, TableGrant grant, AccessScope scope) {
         try {
-            return of(full, grant, scope, (table, columns) -> false);
+            return of(full, grant, scope, (table, columns) -> true);
         } catch (InvalidGrantException e) {
             throw SyncedSchema.unknownTable(full.name());
         }
@@ -84,9 +85,6 @@ public final class ScopedTable {
             } catch (FilterException e) {
                 throw new InvalidGrantException(InvalidGrantException.ROW_FILTER, e.getMessage(), e);
             }
-        }
-        if (grant.columns().isEmpty() && filter == null) {
-            return new ScopedTable(full, full, null, attributes);
         }
         List<ColumnSchema> columns = full.columns();
         Set<String> granted = new HashSet<>();
@@ -120,6 +118,11 @@ public final class ScopedTable {
                 .filter(f -> granted.containsAll(f.columns())
                         && referenceVisible.test(f.referencedTable(), f.referencedColumns()))
                 .toList();
+        if (grant.columns().isEmpty()
+                && filter == null
+                && foreignKeys.size() == full.foreignKeys().size()) {
+            return new ScopedTable(full, full, null, attributes); // the whole table, as it is
+        }
         List<String> parts = new ArrayList<>();
         parts.add(full.fingerprint());
         parts.add("columns " + grant.columns().map(List::toString).orElse("*"));
