@@ -100,7 +100,7 @@ public final class ScopedTable {
             if (full.primaryKey().isEmpty()) {
                 throw new InvalidGrantException(
                         InvalidGrantException.COLUMNS,
-                        "a table without a primary key can only be granted with all its columns");
+                        "a table without a primary key can only be granted without a column list");
             }
             for (String k : full.primaryKey()) {
                 if (!granted.contains(k)) {
