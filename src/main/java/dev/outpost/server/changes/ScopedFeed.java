@@ -104,13 +104,18 @@ final class ScopedFeed {
                 outOp.append(" else c.op end");
                 continue;
             }
-            outOp.append(" when c.op = 'U' and coalesce(")
+            // nested CASEs, not AND: SQL does not promise the order of AND's operands, and the stored values
+            // of a delete (its key only) must never be read as the row's columns
+            outOp.append(" when c.op = 'U' then case when coalesce(")
                     .append(after.get().sql())
-                    .append(", false) then 'U'");
-            binds.addAll(after.get().binds());
-            outOp.append(" when c.old_vals is not null and coalesce(")
+                    .append(", false) then 'U' when c.old_vals is not null then case when coalesce(")
                     .append(before.get().sql())
-                    .append(", false) then 'D' end");
+                    .append(", false) then 'D' end end");
+            binds.addAll(after.get().binds());
+            binds.addAll(before.get().binds());
+            outOp.append(" when c.old_vals is not null then case when coalesce(")
+                    .append(before.get().sql())
+                    .append(", false) then 'D' end end");
             binds.addAll(before.get().binds());
         }
         if (binds.isEmpty()) {

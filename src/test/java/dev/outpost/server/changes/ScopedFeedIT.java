@@ -53,11 +53,13 @@ class ScopedFeedIT {
                     "create table accounts (id int primary key, region text, balance numeric(10,2), secret text,"
                             + " doc json)",
                     "create table plain (id int primary key, region text)",
-                    "create table hidden (id int primary key, v text)");
+                    "create table hidden (id int primary key, v text)",
+                    "create table coded (n int, code text primary key)"); // a key that is not the first column
             Map<String, TableSchema> catalog = catalog(admin);
             ReplicaIdentity.requireFull(admin, SCOPE, catalog.get("accounts"));
             ReplicaIdentity.requireFull(admin, SCOPE, catalog.get("accounts")); // once is enough, twice is harmless
-            assertEquals(Set.of("accounts"), ReplicaIdentity.fullTables(admin, SCOPE));
+            ReplicaIdentity.requireFull(admin, SCOPE, catalog.get("coded"));
+            assertEquals(Set.of("accounts", "coded"), ReplicaIdentity.fullTables(admin, SCOPE));
 
             String url = admin.getMetaData().getURL();
             CaptureUnderTest capture =
@@ -86,6 +88,8 @@ class ScopedFeedIT {
                         "insert into plain values (1, 'north')", // identity DEFAULT: upsert
                         "update plain set region = 'south' where id = 1", // old row unknown: nothing
                         "delete from plain where id = 1", // old row unknown: nothing
+                        "insert into coded values (1, 'in'), (-1, 'out')",
+                        "delete from coded", // a stored delete's values are its key, never read as column n
                         "truncate accounts",
                         "insert into hidden values (99, 'end')");
                 awaitStored(admin, "hidden", "99");
@@ -102,7 +106,9 @@ class ScopedFeedIT {
                                     Optional.of(List.of("id", "region", "balance")),
                                     Optional.of("region = :region and balance >= 0")),
                             "plain",
-                            new TableGrant("plain", Optional.empty(), Optional.of("region in (:region)"))),
+                            new TableGrant("plain", Optional.empty(), Optional.of("region in (:region)")),
+                            "coded",
+                            new TableGrant("coded", Optional.empty(), Optional.of("n > 0"))),
                     Map.of("region", List.of("north")));
             SchemaInfo schema = schema(admin);
             List<String[]> lines = read(admin, ScopedFeed.of(scope, schema));
@@ -124,6 +130,8 @@ class ScopedFeedIT {
                             "accounts U 6,north,1.00 last",
                             "accounts U 9,north,1.00 last",
                             "plain U 1,north last",
+                            "coded U 1,in last",
+                            "coded D in last",
                             "accounts T  last"),
                     seen);
             assertEquals(Integer.toString(lines.size()), countOf(end), "the end marker counts what was sent");
@@ -137,7 +145,8 @@ class ScopedFeedIT {
                     assertEquals(accountsShape, line[4], "the granted view's row shape");
                 }
                 String text = String.join(",", line);
-                for (String secret : List.of("s1", "s2", "s5", "s7", "s9", "s10", "south", "hidden", "h1", "{}")) {
+                for (String secret :
+                        List.of("s1", "s2", "s5", "s7", "s9", "s10", "south", "hidden", "h1", "{}", "out", "-1")) {
                     assertFalse(Arrays.asList(line).contains(secret), secret + " leaked in " + text);
                 }
                 if (line.length > 5) {
@@ -242,7 +251,7 @@ class ScopedFeedIT {
                 ResultSet rs = st.executeQuery("select count(*) from pg_publication_tables where pubname = '"
                         + FeedTables.PUBLICATION + "'")) {
             rs.next();
-            return rs.getInt(1) == 3;
+            return rs.getInt(1) == 4;
         }
     }
 
