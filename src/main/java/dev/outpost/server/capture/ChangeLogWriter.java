@@ -15,7 +15,7 @@ import java.sql.Statement;
  */
 final class ChangeLogWriter implements AutoCloseable {
     private static final int BATCH = 500;
-    private static final int HEADER = 3;
+    private static final int HEADER = 4;
 
     private final Connection connection;
     private final PreparedStatement insert;
@@ -38,7 +38,8 @@ final class ChangeLogWriter implements AutoCloseable {
         }
         connection.commit();
         this.insert = connection.prepareStatement("insert into " + FeedTables.CHANGE_LOG
-                + " (position, commit_lsn, table_name, op, last, shape, vals) values (?, ?::pg_lsn, ?, ?, ?, ?, ?)");
+                + " (position, commit_lsn, table_name, op, last, shape, vals, old_vals)"
+                + " values (?, ?::pg_lsn, ?, ?, ?, ?, ?, ?)");
     }
 
     /**
@@ -55,8 +56,11 @@ final class ChangeLogWriter implements AutoCloseable {
         pending = null;
     }
 
-    /** Adds a change of the current transaction; {@code shape} is its table's row shape. */
-    void add(String table, String op, String shape, String[] values) throws SQLException {
+    /**
+     * Adds a change of the current transaction; {@code shape} is its table's row shape, {@code
+     * oldValues} the whole row before it or {@code null} ({@link ChangeTranslator.Sink}).
+     */
+    void add(String table, String op, String shape, String[] values, String[] oldValues) throws SQLException {
         if (pending != null) {
             write(pending, false);
         }
@@ -64,6 +68,7 @@ final class ChangeLogWriter implements AutoCloseable {
         pending[0] = table;
         pending[1] = op;
         pending[2] = shape;
+        pending[3] = oldValues == null ? null : line(oldValues);
         System.arraycopy(values, 0, pending, HEADER, values.length);
     }
 
@@ -110,19 +115,25 @@ final class ChangeLogWriter implements AutoCloseable {
     private void write(String[] change, boolean last) throws SQLException {
         String[] values = new String[change.length - HEADER];
         System.arraycopy(change, HEADER, values, 0, values.length);
-        String line = RowLines.rowLine(values);
         insert.setLong(1, nextPosition++);
         insert.setString(2, Lsn.format(transactionLsn));
         insert.setString(3, change[0]);
         insert.setString(4, change[1]);
         insert.setBoolean(5, last);
         insert.setString(6, change[2]);
-        insert.setString(7, line.substring(0, line.length() - 1));
+        insert.setString(7, line(values));
+        insert.setString(8, change[3]);
         insert.addBatch();
         if (++batched >= BATCH) {
             insert.executeBatch();
             batched = 0;
         }
+    }
+
+    /** A row as stored: its row line without the line end. */
+    private static String line(String[] values) {
+        String line = RowLines.rowLine(values);
+        return line.substring(0, line.length() - 1);
     }
 
     @Override

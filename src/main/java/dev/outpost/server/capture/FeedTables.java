@@ -55,6 +55,9 @@ public final class FeedTables {
                     + " captured_at timestamptz not null default now())");
             // the row shape of the change's table when it was captured (added later: old rows have none)
             st.execute("alter table " + CHANGE_LOG + " add column if not exists shape text");
+            // the whole row before an update or delete, under replica identity FULL (null otherwise, and
+            // in rows stored before it was added): what the row filters of grants are evaluated on
+            st.execute("alter table " + CHANGE_LOG + " add column if not exists old_vals text");
             st.execute("create index if not exists change_log_captured_at on " + CHANGE_LOG + " (captured_at)");
             st.execute("create table if not exists " + EPOCHS + " ("
                     + " position bigint primary key,"

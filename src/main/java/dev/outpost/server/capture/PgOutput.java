@@ -53,10 +53,14 @@ final class PgOutput {
 
     record Insert(int relation, Tuple row) implements Message {}
 
-    /** {@code oldKey} is present only when the update changed the key (or the identity is FULL). */
-    record Update(int relation, Tuple oldKey, Tuple row) implements Message {}
+    /**
+     * {@code oldKey} is present only when the update changed the key (or the identity is FULL); {@code
+     * oldWhole} says it is the whole old row (replica identity FULL), not only its identity columns.
+     */
+    record Update(int relation, Tuple oldKey, boolean oldWhole, Tuple row) implements Message {}
 
-    record Delete(int relation, Tuple oldKey) implements Message {}
+    /** {@code oldWhole}: {@code oldKey} is the whole old row (replica identity FULL). */
+    record Delete(int relation, Tuple oldKey, boolean oldWhole) implements Message {}
 
     record Truncate(List<Integer> relations) implements Message {}
 
@@ -86,6 +90,7 @@ final class PgOutput {
                 int relation = buffer.getInt();
                 char kind = (char) buffer.get();
                 Tuple old = null;
+                boolean whole = kind == 'O';
                 if (kind == 'K' || kind == 'O') {
                     old = tuple(buffer);
                     kind = (char) buffer.get();
@@ -93,12 +98,12 @@ final class PgOutput {
                 if (kind != 'N') {
                     throw new IllegalStateException("pgoutput update without a new tuple: " + kind);
                 }
-                yield new Update(relation, old, tuple(buffer));
+                yield new Update(relation, old, whole, tuple(buffer));
             }
             case 'D' -> {
                 int relation = buffer.getInt();
-                buffer.get(); // 'K' or 'O'
-                yield new Delete(relation, tuple(buffer));
+                boolean whole = buffer.get() == 'O'; // or 'K'
+                yield new Delete(relation, tuple(buffer), whole);
             }
             case 'T' -> {
                 int count = buffer.getInt();

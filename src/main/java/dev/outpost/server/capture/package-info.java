@@ -20,6 +20,9 @@
  * horizon moves to a reserved position) before the slot is created. (7) Without logical decoding
  * ({@code wal_level} below {@code logical}) capture writes nothing at all, so no gap is recorded and the
  * feed's positions stay put; the server is then snapshot-only ({@link
- * dev.outpost.server.capture.FeedMode}) until PostgreSQL runs with logical decoding.
+ * dev.outpost.server.capture.FeedMode}) until PostgreSQL runs with logical decoding. (8) A change's key is the catalog's primary key,
+ * whatever the replica identity; under identity {@code FULL} (required by filtered grants, {@link
+ * dev.outpost.server.capture.ReplicaIdentity}) the whole old row of an update or delete is stored
+ * with it ({@code old_vals}).
  */
 package dev.outpost.server.capture;

@@ -2,7 +2,6 @@ package dev.outpost.server.changes;
 
 import dev.outpost.protocol.ChangeLines;
 import dev.outpost.protocol.RowLines;
-import dev.outpost.server.capture.FeedTables;
 import jakarta.ws.rs.core.StreamingOutput;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -25,24 +24,29 @@ import java.sql.Statement;
  * of the log (tens of milliseconds per answer, visible as live-mode latency). The chunks are read in
  * one read-only repeatable-read transaction, so the answer is one snapshot of the log, as from a single
  * query: retention deleting rows meanwhile cannot open a gap in it, and a source transaction is never
- * read half. Owns and closes the connection.
+ * read half. What the caller may see of each change is decided by its {@link ScopedFeed}; the count
+ * in the end marker counts what it was sent. Owns and closes the connection.
  */
 final class ChangePageOutput implements StreamingOutput {
     /** Rows read per query; also what a live answer with a few changes costs to look up: one query. */
     static final int CHUNK_ROWS = 1_000;
 
-    private static final String QUERY = "select position, table_name, op, last, vals, shape from "
-            + FeedTables.CHANGE_LOG + " where position > ? order by position limit " + CHUNK_ROWS;
-
     private final Connection connection;
+    private final ScopedFeed feed;
     private final PreparedStatement statement;
     private ResultSet rows;
     private final long after;
     private final int limit;
 
     private ChangePageOutput(
-            Connection connection, PreparedStatement statement, ResultSet rows, long after, int limit) {
+            Connection connection,
+            ScopedFeed feed,
+            PreparedStatement statement,
+            ResultSet rows,
+            long after,
+            int limit) {
         this.connection = connection;
+        this.feed = feed;
         this.statement = statement;
         this.rows = rows;
         this.after = after;
@@ -50,16 +54,16 @@ final class ChangePageOutput implements StreamingOutput {
     }
 
     /** Reads the first chunk now, so that a failure is an error response and not a broken stream. */
-    static ChangePageOutput start(Connection connection, long after, int limit) throws SQLException {
+    static ChangePageOutput start(Connection connection, ScopedFeed feed, long after, int limit) throws SQLException {
         try {
             connection.setAutoCommit(false);
             try (Statement st = connection.createStatement()) {
                 // for this transaction only: the pooled connection keeps its defaults
                 st.execute("set transaction isolation level repeatable read, read only");
             }
-            PreparedStatement ps = connection.prepareStatement(QUERY);
-            ps.setLong(1, after);
-            return new ChangePageOutput(connection, ps, ps.executeQuery(), after, limit);
+            PreparedStatement ps = connection.prepareStatement(feed.sql());
+            feed.bind(ps, after);
+            return new ChangePageOutput(connection, feed, ps, ps.executeQuery(), after, limit);
         } catch (SQLException | RuntimeException e) {
             close(connection);
             throw e;
@@ -73,22 +77,41 @@ final class ChangePageOutput implements StreamingOutput {
             long count = 0;
             long position = after;
             boolean done = false;
+            // the change written next, held back until the next one is known: when the stored last change
+            // of a transaction is not the caller's, the caller's last one before it is marked last instead
+            ChangeLines.Change pending = null;
             while (!done) {
                 int inChunk = 0;
                 while (rows.next()) {
                     inChunk++;
                     position = rows.getLong(1);
-                    String[] values = ((RowLines.Row) RowLines.parse(rows.getString(5))).values();
                     boolean last = rows.getBoolean(4);
-                    ChangeLines.Change change = new ChangeLines.Change(
-                            Long.toString(position),
-                            rows.getString(2),
-                            rows.getString(3),
-                            last,
-                            rows.getString(6),
-                            values);
-                    RowLines.appendRow(out, change.fields());
-                    count++;
+                    String stored = rows.getString(5);
+                    ChangeLines.Change change = stored == null
+                            ? null
+                            : feed.change(
+                                    Long.toString(position),
+                                    rows.getString(2),
+                                    rows.getString(3),
+                                    rows.getString(7),
+                                    last,
+                                    rows.getString(6),
+                                    ((RowLines.Row) RowLines.parse(stored)).values());
+                    if (change != null) {
+                        if (pending != null) {
+                            RowLines.appendRow(out, pending.fields());
+                        }
+                        pending = change;
+                        count++;
+                    } else if (last && pending != null && !pending.last()) {
+                        pending = new ChangeLines.Change(
+                                pending.position(),
+                                pending.table(),
+                                pending.op(),
+                                true,
+                                pending.shape(),
+                                pending.values());
+                    }
                     if (last && count >= limit) {
                         done = true;
                         break;
@@ -96,11 +119,14 @@ final class ChangePageOutput implements StreamingOutput {
                 }
                 rows.close();
                 if (!done && inChunk == CHUNK_ROWS) {
-                    statement.setLong(1, position);
+                    feed.bind(statement, position);
                     rows = statement.executeQuery();
                 } else {
                     done = true;
                 }
+            }
+            if (pending != null) {
+                RowLines.appendRow(out, pending.fields());
             }
             RowLines.appendEnd(out, count, Long.toString(position));
             out.flush();

@@ -4,6 +4,8 @@ import dev.outpost.protocol.MediaTypes;
 import dev.outpost.protocol.ProblemType;
 import dev.outpost.protocol.RowLines;
 import dev.outpost.protocol.SyncPaths;
+import dev.outpost.server.access.AccessScope;
+import dev.outpost.server.access.CurrentAccess;
 import dev.outpost.server.capture.ChangeSignal;
 import dev.outpost.server.config.OutpostSettings;
 import dev.outpost.server.http.Compress;
@@ -32,7 +34,8 @@ import javax.sql.DataSource;
  * replica's schema fingerprint: with the server's current one, a position before the newest schema
  * epoch is still served ({@link ChangeLog#checkContinuable}). Without a running feed (snapshot-only
  * mode, {@link dev.outpost.server.capture.FeedMode}) every request, also one for the newest position,
- * is answered 503 {@link ProblemType#UNAVAILABLE} with the reason as detail.
+ * is answered 503 {@link ProblemType#UNAVAILABLE} with the reason as detail. The caller gets only the
+ * changes of its scope ({@link ScopedFeed}); {@code schema} is compared with its scope's fingerprint.
  */
 @Path(SyncPaths.SYNC + "/" + SyncPaths.CHANGES)
 @ApplicationScoped
@@ -54,6 +57,9 @@ public class ChangesResource {
 
     @Inject
     private OutpostSettings settings;
+
+    @Inject
+    private CurrentAccess access;
 
     @GET
     @Compress
@@ -87,12 +93,14 @@ public class ChangesResource {
             return endOnly(mark);
         }
         long after = position(afterParam);
+        AccessScope scope = access.scope();
         ChangeLog.checkContinuable(
-                status, after, schemaParam, () -> syncedSchema.read().fingerprint());
+                status, after, schemaParam, () -> syncedSchema.read(scope).fingerprint());
         if (wait > 0 && status.latestPosition() <= after) {
             awaitChange(after, wait * 1000L);
         }
-        return Response.ok(ChangePageOutput.start(dataSource.getConnection(), after, limit))
+        ScopedFeed feed = scope.unrestricted() ? ScopedFeed.unrestricted() : ScopedFeed.of(scope, syncedSchema.read());
+        return Response.ok(ChangePageOutput.start(dataSource.getConnection(), feed, after, limit))
                 .build();
     }
 

@@ -4,6 +4,9 @@ import dev.outpost.protocol.MediaTypes;
 import dev.outpost.protocol.ProblemType;
 import dev.outpost.protocol.SyncPaths;
 import dev.outpost.protocol.TableSchema;
+import dev.outpost.server.access.CurrentAccess;
+import dev.outpost.server.access.filter.FilterCompiler.CompiledFilter;
+import dev.outpost.server.access.view.ScopedTable;
 import dev.outpost.server.config.OutpostSettings;
 import dev.outpost.server.http.Compress;
 import dev.outpost.server.problem.ProblemException;
@@ -24,7 +27,8 @@ import java.util.List;
 import javax.sql.DataSource;
 
 /**
- * {@code GET /api/sync/tables/{table}/rows?after=&limit=}: one page of a table's rows, streamed.
+ * {@code GET /api/sync/tables/{table}/rows?after=&limit=}: one page of a table's rows, streamed: the
+ * granted columns of the rows the caller's grant admits.
  * Everything that can be wrong with the request (table, cursor, limit) is checked and the query is
  * started before the first byte is sent, so bad input is a 4xx problem, never a broken stream. A
  * table without a primary key is always one page, whatever the limit (see {@code docs/protocol.md}).
@@ -38,6 +42,9 @@ public class TableRowsResource {
     @Inject
     private SyncedSchema syncedSchema;
 
+    @Inject
+    private CurrentAccess access;
+
     @GET
     @Compress
     @Produces(MediaTypes.NDJSON)
@@ -47,12 +54,14 @@ public class TableRowsResource {
             @QueryParam(SyncPaths.LIMIT_PARAM) String limitParam)
             throws SQLException {
         int limit = limit(limitParam);
-        TableSchema table = syncedSchema.table(tableName);
+        ScopedTable scoped = syncedSchema.table(tableName, access.scope());
+        TableSchema table = scoped.view();
+        CompiledFilter filter = scoped.filter(PageQuery::column).orElse(null);
         List<String> afterKey = after == null || after.isEmpty()
                 ? List.of()
                 : PageCursor.decode(after, table.name(), table.primaryKey().size());
         // a table without a primary key has no stable order to page by: it is sent whole, in one page
-        return Response.ok(start(table, afterKey, table.primaryKey().isEmpty() ? Integer.MAX_VALUE : limit))
+        return Response.ok(start(table, filter, afterKey, table.primaryKey().isEmpty() ? Integer.MAX_VALUE : limit))
                 .build();
     }
 
@@ -73,14 +82,18 @@ public class TableRowsResource {
                 "'limit' must be a whole number from 1 to " + SyncPaths.MAX_PAGE_ROWS + ", was '" + value + "'");
     }
 
-    private RowPageOutput start(TableSchema table, List<String> afterKey, int limit) throws SQLException {
+    private RowPageOutput start(TableSchema table, CompiledFilter filter, List<String> afterKey, int limit)
+            throws SQLException {
         Connection connection = dataSource.getConnection();
         try {
             TextSession.begin(connection);
-            PreparedStatement ps =
-                    connection.prepareStatement(PageQuery.sql(syncedSchema.scope(), table, !afterKey.isEmpty()));
+            PreparedStatement ps = connection.prepareStatement(PageQuery.sql(
+                    syncedSchema.scope(), table, !afterKey.isEmpty(), filter == null ? null : filter.sql()));
             ps.setFetchSize(RowPageOutput.FETCH_ROWS);
             int p = 1;
+            for (String value : filter == null ? List.<String>of() : filter.binds()) {
+                ps.setString(p++, value);
+            }
             for (String key : afterKey) {
                 ps.setString(p++, key);
             }

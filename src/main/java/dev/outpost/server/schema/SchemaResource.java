@@ -3,6 +3,7 @@ package dev.outpost.server.schema;
 import dev.outpost.protocol.SchemaInfo;
 import dev.outpost.protocol.SyncPaths;
 import dev.outpost.protocol.TableSchema;
+import dev.outpost.server.access.CurrentAccess;
 import dev.outpost.server.http.Revalidated;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -17,7 +18,7 @@ import java.sql.SQLException;
 import java.util.stream.Stream;
 
 /**
- * {@code GET /api/sync/schema}: the synced tables as data, with an ETag over the schema fingerprint
+ * {@code GET /api/sync/schema}: the synced tables the caller may see, with the columns it may see, as data, with an ETag over the schema fingerprint
  * and which tables the feed follows (not part of the fingerprint, so that the feed starting or stopping
  * does not change the version; part of this document, so a cached copy is revalidated when it does).
  */
@@ -27,10 +28,13 @@ public class SchemaResource {
     @Inject
     private SyncedSchema syncedSchema;
 
+    @Inject
+    private CurrentAccess access;
+
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Response schema(@Context Request request) throws SQLException {
-        SchemaInfo schema = syncedSchema.read();
+        SchemaInfo schema = syncedSchema.read(access.scope());
         return Revalidated.response(request, entityTag(schema), schema);
     }
 

@@ -3,8 +3,13 @@ package dev.outpost.server.schema;
 import dev.outpost.protocol.ProblemType;
 import dev.outpost.protocol.SchemaInfo;
 import dev.outpost.protocol.TableSchema;
+import dev.outpost.server.access.AccessScope;
+import dev.outpost.server.access.TableGrant;
+import dev.outpost.server.access.view.ScopedSchema;
+import dev.outpost.server.access.view.ScopedTable;
 import dev.outpost.server.capture.FeedMode;
 import dev.outpost.server.capture.FeedTables;
+import dev.outpost.server.capture.ReplicaIdentity;
 import dev.outpost.server.config.OutpostSettings;
 import dev.outpost.server.problem.ProblemException;
 import jakarta.annotation.Resource;
@@ -13,6 +18,7 @@ import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Set;
 import javax.sql.DataSource;
 
 /**
@@ -26,6 +32,33 @@ public class SyncedSchema {
 
     @Inject
     private OutpostSettings settings;
+
+    /**
+     * The synced tables a scope may see, each as its grant shows it ({@link ScopedSchema}), with the
+     * fingerprint of them all.
+     */
+    public SchemaInfo read(AccessScope access) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            SchemaInfo all = read(connection, settings.scope(), settings.captureEnabled());
+            if (access.unrestricted()) {
+                return all;
+            }
+            boolean filtered = access.grants().values().stream()
+                    .anyMatch(g -> g.rowFilter().isPresent());
+            return ScopedSchema.of(
+                    all, access, filtered ? ReplicaIdentity.fullTables(connection, settings.scope()) : Set.of());
+        }
+    }
+
+    /**
+     * One synced table as a scope may see it, or the {@link ProblemType#UNKNOWN_TABLE} problem, the
+     * same for a table that is not synced and one the scope does not grant (decided before the catalog
+     * is read).
+     */
+    public ScopedTable table(String name, AccessScope access) throws SQLException {
+        TableGrant grant = ScopedTable.require(name, access);
+        return ScopedTable.require(table(name), grant, access);
+    }
 
     /** Every synced table, with the fingerprint of them all. */
     public SchemaInfo read() throws SQLException {
@@ -61,9 +94,16 @@ public class SyncedSchema {
                     FeedMode.read(connection, settings.captureEnabled()).capturing();
             return new PostgresCatalogReader(settings.scope(), feedRuns ? FeedTables.PUBLICATION : null)
                     .readTable(connection, name)
-                    .orElseThrow(() ->
-                            new ProblemException(ProblemType.UNKNOWN_TABLE, "no synced table named '" + name + "'"));
+                    .orElseThrow(() -> unknownTable(name));
         }
+    }
+
+    /**
+     * The answer to a table that is not synced, or that the caller may not see: the same in both
+     * cases, so that an answer never tells whether a table exists.
+     */
+    public static ProblemException unknownTable(String name) {
+        return new ProblemException(ProblemType.UNKNOWN_TABLE, "no synced table named '" + name + "'");
     }
 
     /** The synced tables' scope: their schemas and protocol names. */

@@ -1,6 +1,7 @@
 package dev.outpost.server.version;
 
 import dev.outpost.protocol.SyncPaths;
+import dev.outpost.server.access.CurrentAccess;
 import dev.outpost.server.http.EntityTags;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
@@ -17,7 +18,8 @@ import java.sql.SQLException;
  * the {@link RecentVersion recent version} is answered {@code 304} here, with the same headers as
  * {@link VersionResource}, without going through JAX-RS. Everything else — no validator, a validator
  * that does not match or that this filter does not parse, {@code HEAD}, a failed read — goes on to
- * {@link VersionResource}, which decides as before. A filter runs after the container's security
+ * {@link VersionResource}, which decides as before. The entity tag compared is the caller's scope's
+ * ({@link VersionSnapshot#scoped}), so a {@code 304} is never given for another scope's version. A filter runs after the container's security
  * (the {@code /api/sync/*} constraint in {@code web.xml}): the request already carries a valid sync
  * token, and one without a principal is left to the chain.
  */
@@ -29,6 +31,9 @@ public class NotModifiedFilter extends HttpFilter {
 
     @Inject
     private RecentVersion versions;
+
+    @Inject
+    private CurrentAccess access;
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -48,7 +53,7 @@ public class NotModifiedFilter extends HttpFilter {
 
     private String recentEtag(long arrived) {
         try {
-            return versions.recent(arrived).etag();
+            return versions.recent(arrived).scoped(access.scope()).etag();
         } catch (SQLException | RuntimeException e) {
             return null; // the resource reads again and reports the failure as a problem
         }

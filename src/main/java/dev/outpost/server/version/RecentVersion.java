@@ -102,6 +102,6 @@ public class RecentVersion {
                 last == null ? null : Long.toString(last.orderExecuted()),
                 version.schemaFingerprint(),
                 database);
-        return new VersionSnapshot(version, etag);
+        return new VersionSnapshot(version, etag, schema);
     }
 }

@@ -1,6 +1,7 @@
 package dev.outpost.server.version;
 
 import dev.outpost.protocol.SyncPaths;
+import dev.outpost.server.access.CurrentAccess;
 import dev.outpost.server.http.Revalidated;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -16,7 +17,8 @@ import jakarta.ws.rs.core.Response;
 import java.sql.SQLException;
 
 /**
- * {@code GET /api/sync/version}: the latest tag and changeset plus schema fingerprints, with an ETag.
+ * {@code GET /api/sync/version}: the latest tag and changeset plus schema fingerprints, with an ETag;
+ * the fingerprints and the ETag are those of the caller's scope ({@link VersionSnapshot#scoped}).
  *
  * <p>Answers from {@link RecentVersion}: a version read at most {@value RecentVersion#MAX_AGE_MS}
  * (default 1 s) before the request arrived, so that the common case — a replica revalidating an
@@ -31,14 +33,17 @@ public class VersionResource {
     @Inject
     private RecentVersion versions;
 
+    @Inject
+    private CurrentAccess access;
+
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Response version(@Context Request request, @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch)
             throws SQLException {
         long arrived = System.nanoTime();
-        VersionSnapshot version = versions.recent(arrived);
+        VersionSnapshot version = versions.recent(arrived).scoped(access.scope());
         if (ifNoneMatch != null && !Revalidated.matches(request, version.etag())) {
-            version = versions.fresh(arrived);
+            version = versions.fresh(arrived).scoped(access.scope());
         }
         return Revalidated.response(request, version.etag(), version.version());
     }
