@@ -171,7 +171,7 @@ public class AdminApiIT {
         assertEquals(200, audit.statusCode(), audit.body());
         List<AuditEntry> entries = JSON.fromJson(audit.body(), AUDIT_LIST);
         assertEquals(
-                List.of("token.revoke", "token.update", "token.create"),
+                List.of("token.revoke", "token.update", "token.get", "token.create"),
                 entries.stream().map(AuditEntry::what).toList());
         for (AuditEntry e : entries) {
             assertEquals("bootstrap admin token", e.who());
@@ -179,8 +179,12 @@ public class AdminApiIT {
             assertNotNull(e.at());
         }
         assertTrue(
-                entries.get(2).detail().contains("company_id = :company"),
-                entries.get(2).detail());
+                entries.get(3).detail().contains("company_id = :company"),
+                entries.get(3).detail());
+        List<AuditEntry> newest =
+                JSON.fromJson(api.get(AUDIT + "?limit=2", ADMIN_TOKEN).body(), AUDIT_LIST);
+        assertEquals(2, newest.size());
+        assertEquals("audit.list", newest.get(0).what(), "reading the audit is audited too");
         assertFalse(audit.body().contains(secret.substring(3)));
     }
 

@@ -47,7 +47,7 @@ public class AdminTokensResource {
     @GET
     @Path(AdminPaths.TOKENS)
     public List<TokenInfo> list() throws SQLException {
-        return store.list();
+        return store.list(who());
     }
 
     @POST
@@ -66,7 +66,7 @@ public class AdminTokensResource {
     @GET
     @Path(AdminPaths.TOKEN)
     public TokenInfo get(@PathParam(AdminPaths.ID_PARAM) String id) throws SQLException {
-        return store.get(id(id));
+        return store.get(id(id), who());
     }
 
     @PATCH

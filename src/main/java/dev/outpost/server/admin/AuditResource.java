@@ -3,6 +3,8 @@ package dev.outpost.server.admin;
 import dev.outpost.protocol.AdminPaths;
 import dev.outpost.protocol.AuditEntry;
 import dev.outpost.protocol.ProblemType;
+import dev.outpost.server.access.Caller;
+import dev.outpost.server.access.CurrentAccess;
 import dev.outpost.server.access.store.PostgresTokenStore;
 import dev.outpost.server.problem.ProblemException;
 import jakarta.enterprise.context.RequestScoped;
@@ -22,6 +24,9 @@ import java.util.Optional;
 public class AuditResource {
     @Inject
     private PostgresTokenStore store;
+
+    @Inject
+    private CurrentAccess access;
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
@@ -51,6 +56,6 @@ public class AuditResource {
                         ProblemType.BAD_REQUEST, "'token' must be a token's id, was '" + token + "'");
             }
         }
-        return store.audit(rows, tokenId);
+        return store.audit(rows, tokenId, access.caller().map(Caller::describe).orElse("unknown"));
     }
 }

@@ -59,25 +59,29 @@ public class PostgresTokenStore {
         });
     }
 
-    /** Every token, revoked ones included, by id. */
-    public List<TokenInfo> list() throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement st =
-                        connection.prepareStatement("select id from " + AccessTables.TOKENS + " order by id");
-                ResultSet rs = st.executeQuery()) {
+    /** Every token, revoked ones included, by id; the reading is audited. */
+    public List<TokenInfo> list(String who) throws SQLException {
+        return inTransaction(connection -> {
             List<TokenInfo> tokens = new ArrayList<>();
-            while (rs.next()) {
-                tokens.add(read(connection, rs.getLong(1)).orElseThrow());
+            try (PreparedStatement st =
+                            connection.prepareStatement("select id from " + AccessTables.TOKENS + " order by id");
+                    ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    tokens.add(read(connection, rs.getLong(1)).orElseThrow());
+                }
             }
+            audit(connection, who, "token.list", null, tokens.size() + " tokens");
             return tokens;
-        }
+        });
     }
 
-    /** One token, or 404. */
-    public TokenInfo get(long id) throws SQLException {
-        try (Connection connection = dataSource.getConnection()) {
-            return read(connection, id).orElseThrow(() -> unknown(id));
-        }
+    /** One token, or 404; the reading is audited. */
+    public TokenInfo get(long id, String who) throws SQLException {
+        return inTransaction(connection -> {
+            TokenInfo token = read(connection, id).orElseThrow(() -> unknown(id));
+            audit(connection, who, "token.get", id, "name=" + token.name());
+            return token;
+        });
     }
 
     /** Replaces what {@code changes} has; 404 for an unknown token, 409 for a revoked one. */
@@ -119,8 +123,20 @@ public class PostgresTokenStore {
         });
     }
 
-    /** The newest audit records first, at most {@code limit}, only those about {@code tokenId} if given. */
-    public List<AuditEntry> audit(int limit, Optional<Long> tokenId) throws SQLException {
+    /**
+     * The newest audit records first, at most {@code limit}, only those about {@code tokenId} if given;
+     * the reading is audited after it.
+     */
+    public List<AuditEntry> audit(int limit, Optional<Long> tokenId, String who) throws SQLException {
+        List<AuditEntry> entries = readAudit(limit, tokenId);
+        inTransaction(connection -> {
+            audit(connection, who, "audit.list", tokenId.orElse(null), entries.size() + " records");
+            return null;
+        });
+        return entries;
+    }
+
+    private List<AuditEntry> readAudit(int limit, Optional<Long> tokenId) throws SQLException {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement st = connection.prepareStatement("select id, who, what, token_id, at, detail from "
                         + AccessTables.AUDIT + " where (?::bigint is null or token_id = ?::bigint)"
@@ -230,13 +246,13 @@ public class PostgresTokenStore {
         }
     }
 
-    private static void audit(Connection connection, String who, String what, long tokenId, String detail)
+    private static void audit(Connection connection, String who, String what, Long tokenId, String detail)
             throws SQLException {
         try (PreparedStatement st = connection.prepareStatement(
                 "insert into " + AccessTables.AUDIT + " (who, what, token_id, detail) values (?, ?, ?, ?)")) {
             st.setString(1, who);
             st.setString(2, what);
-            st.setLong(3, tokenId);
+            st.setObject(3, tokenId, Types.BIGINT);
             st.setString(4, detail);
             st.executeUpdate();
         }
