@@ -26,6 +26,8 @@ public enum ProblemType {
      * horizon or than the last schema change. The client rebuilds from a snapshot (409).
      */
     MUST_REBUILD(409),
+    /** Too many failed authentications from the caller's address; retry after {@code Retry-After} (429). */
+    TOO_MANY_REQUESTS(429),
     /** The database cannot be reached right now; retrying later may succeed (503). */
     UNAVAILABLE(503),
     /** A fault of the server itself (500). */

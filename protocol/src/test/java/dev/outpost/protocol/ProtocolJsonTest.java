@@ -96,4 +96,33 @@ class ProtocolJsonTest {
         assertEquals(ProblemType.UNKNOWN_TABLE, ProblemType.fromUri(p.type()));
         assertEquals(ProblemType.SERVER_ERROR, ProblemType.fromUri("urn:somebody:else"));
     }
+
+    @Test
+    void createdTokenShapeIsPinned() throws Exception {
+        TokenInfo token = new TokenInfo(
+                12,
+                "laptop-17",
+                "replica",
+                java.time.OffsetDateTime.parse("2030-01-01T10:00:00Z"),
+                null,
+                java.time.OffsetDateTime.parse("2031-01-01T00:00:00Z"),
+                null,
+                List.of(
+                        new TokenInfo.Grant("companies", List.of("id", "name"), null),
+                        new TokenInfo.Grant("users", null, "company_id = :company")),
+                Map.of("company", List.of("7")));
+        assertPinned("created-token.json", new CreatedToken("op_secret", token), CreatedToken.class);
+    }
+
+    @Test
+    void auditEntryShapeIsPinned() throws Exception {
+        AuditEntry entry = new AuditEntry(
+                3,
+                "token 1 (ops)",
+                "token.revoke",
+                12L,
+                java.time.OffsetDateTime.parse("2030-01-02T08:00:00Z"),
+                "name=laptop-17");
+        assertPinned("audit-entry.json", entry, AuditEntry.class);
+    }
 }

@@ -1,6 +1,6 @@
 package dev.outpost.server.access;
 
-import java.security.Principal;
+import java.util.Optional;
 
 /**
  * Where a caller's {@link AccessScope} comes from. {@link CurrentAccess} asks it once per request; the
@@ -8,10 +8,10 @@ import java.security.Principal;
  */
 public interface AccessScopes {
     /**
-     * The scope of an authenticated caller.
+     * The scope of a caller.
      *
-     * @param caller the caller as the authentication mechanism named it, or {@code null} when the
-     *     request carries no identity (the sync endpoints never answer such a request)
+     * @param caller the caller as the authentication mechanism found it; empty when the request carries
+     *     no token (the sync endpoints never answer such a request)
      */
-    AccessScope of(Principal caller);
+    AccessScope of(Optional<Caller> caller);
 }

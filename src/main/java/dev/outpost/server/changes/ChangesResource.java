@@ -5,7 +5,9 @@ import dev.outpost.protocol.ProblemType;
 import dev.outpost.protocol.RowLines;
 import dev.outpost.protocol.SyncPaths;
 import dev.outpost.server.access.AccessScope;
+import dev.outpost.server.access.Caller;
 import dev.outpost.server.access.CurrentAccess;
+import dev.outpost.server.access.store.RevocationWatch;
 import dev.outpost.server.capture.ChangeSignal;
 import dev.outpost.server.config.OutpostSettings;
 import dev.outpost.server.http.Compress;
@@ -60,6 +62,9 @@ public class ChangesResource {
 
     @Inject
     private CurrentAccess access;
+
+    @Inject
+    private RevocationWatch revocations;
 
     @GET
     @Compress
@@ -130,10 +135,29 @@ public class ChangesResource {
         }
     }
 
+    /**
+     * Waits for a change after {@code after}; a stored token revoked or expired meanwhile ends the wait
+     * with 401 within a second.
+     */
     private void awaitChange(long after, long millis) throws SQLException, InterruptedException {
+        java.util.Optional<Long> token = access.caller().flatMap(Caller::tokenId);
+        if (token.isEmpty()) {
+            awaitChange(after, millis, null);
+            return;
+        }
+        try (RevocationWatch.Watched watched = revocations.watch(token.get())) {
+            awaitChange(after, millis, watched);
+        }
+    }
+
+    private void awaitChange(long after, long millis, RevocationWatch.Watched token)
+            throws SQLException, InterruptedException {
         long deadline = System.currentTimeMillis() + millis;
         long left;
         while ((left = deadline - System.currentTimeMillis()) > 0) {
+            if (token != null && !token.usable()) {
+                throw new ProblemException(ProblemType.UNAUTHORIZED, "the bearer token was revoked or expired");
+            }
             if (signal.await(after, Math.min(left, POLL_MILLIS))) {
                 return; // this instance's capturer stored one: no need to look
             }

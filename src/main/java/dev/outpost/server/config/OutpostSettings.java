@@ -23,6 +23,7 @@ public class OutpostSettings {
     public static final String TABLES = "outpost.tables";
     public static final String SYNC_TOKENS = "outpost.sync-tokens";
     public static final String WRITE_TOKENS = "outpost.write-tokens";
+    public static final String ADMIN_TOKENS = "outpost.admin-tokens";
 
     public static final String CAPTURE_ENABLED = "outpost.capture.enabled";
     public static final String DROP_SLOT_ON_UNDEPLOY = "outpost.capture.drop-slot-on-undeploy";
@@ -40,6 +41,7 @@ public class OutpostSettings {
     private final SyncScope scope;
     private final Set<String> syncTokens;
     private final Set<String> writeTokens;
+    private final Set<String> adminTokens;
     private final boolean captureEnabled;
     private final boolean dropSlotOnUndeploy;
     private final int retentionHours;
@@ -52,9 +54,21 @@ public class OutpostSettings {
         this.scope = new SyncScope(schema, schemas.isEmpty() ? List.of(schema) : schemas, Set.copyOf(list(TABLES)));
         this.syncTokens = Set.copyOf(list(SYNC_TOKENS));
         this.writeTokens = Set.copyOf(list(WRITE_TOKENS));
+        this.adminTokens = Set.copyOf(list(ADMIN_TOKENS));
+        requireDistinct();
         this.captureEnabled = bool(CAPTURE_ENABLED, true);
         this.dropSlotOnUndeploy = bool(DROP_SLOT_ON_UNDEPLOY, false);
         this.retentionHours = positive(RETENTION_HOURS, DEFAULT_RETENTION_HOURS);
+    }
+
+    /** A bootstrap token listed under two roles would be ambiguous. */
+    private void requireDistinct() {
+        for (String token : adminTokens) {
+            if (syncTokens.contains(token) || writeTokens.contains(token)) {
+                throw new IllegalStateException("setting " + ADMIN_TOKENS + " lists a token that " + SYNC_TOKENS
+                        + " or " + WRITE_TOKENS + " lists too; an admin token must be of its own");
+            }
+        }
     }
 
     private static boolean bool(String key, boolean fallback) {
@@ -126,6 +140,14 @@ public class OutpostSettings {
     /** Bearer tokens that may also call the write endpoints ({@value #WRITE_TOKENS}). */
     public Set<String> writeTokens() {
         return writeTokens;
+    }
+
+    /**
+     * Bootstrap bearer tokens that may call the admin API ({@value #ADMIN_TOKENS}, default none): they
+     * create the first stored tokens, and can be removed once an admin token is stored.
+     */
+    public Set<String> adminTokens() {
+        return adminTokens;
     }
 
     /** Whether this instance runs the change capture loop ({@value #CAPTURE_ENABLED}). */

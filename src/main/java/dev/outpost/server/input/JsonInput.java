@@ -162,6 +162,11 @@ public final class JsonInput {
         }
     }
 
+    /** The member as it was sent: null when absent, {@link JsonValue#NULL} for JSON null. */
+    public JsonValue member(String field) {
+        return json.get(field);
+    }
+
     private JsonValue value(String field) {
         JsonValue value = json.get(field);
         return value == null || value == JsonValue.NULL ? null : value;

@@ -29,6 +29,7 @@ public final class Problems {
                     case 404 -> ProblemType.NOT_FOUND;
                     case 409 -> ProblemType.CONFLICT;
                     case 413 -> ProblemType.PAYLOAD_TOO_LARGE;
+                    case 429 -> ProblemType.TOO_MANY_REQUESTS;
                     case 503 -> ProblemType.UNAVAILABLE;
                     default -> status >= 400 && status < 500 ? ProblemType.BAD_REQUEST : ProblemType.SERVER_ERROR;
                 };

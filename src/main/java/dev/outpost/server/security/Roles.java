@@ -8,5 +8,8 @@ public final class Roles {
     /** May also create, update and delete through the write endpoints. */
     public static final String WRITE = "write";
 
+    /** May call the admin API: create, change and revoke tokens, read the audit. */
+    public static final String ADMIN = "admin";
+
     private Roles() {}
 }

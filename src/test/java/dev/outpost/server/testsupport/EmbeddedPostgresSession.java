@@ -23,6 +23,9 @@ public class EmbeddedPostgresSession implements LauncherSessionListener {
     /** Token the test server accepts for the write endpoints. */
     public static final String WRITE_TOKEN = "it-write-token";
 
+    /** Bootstrap token the test server accepts for the admin API. */
+    public static final String ADMIN_TOKEN = "it-admin-token";
+
     private static EmbeddedPostgres postgres;
 
     @Override
@@ -38,7 +41,8 @@ public class EmbeddedPostgresSession implements LauncherSessionListener {
                     Path.of(properties),
                     TestPostgres.serverProperties(postgres.getPort(), "outpost", "outpost")
                             + "outpost.sync-tokens=" + SYNC_TOKEN + "\n"
-                            + "outpost.write-tokens=" + WRITE_TOKEN + "\n");
+                            + "outpost.write-tokens=" + WRITE_TOKEN + "\n"
+                            + "outpost.admin-tokens=" + ADMIN_TOKEN + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (SQLException e) {

@@ -2,6 +2,7 @@ package dev.outpost.server.testsupport;
 
 import dev.outpost.server.access.AccessScope;
 import dev.outpost.server.access.AccessScopes;
+import dev.outpost.server.access.Caller;
 import dev.outpost.server.access.TableGrant;
 import dev.outpost.server.config.OutpostSettings;
 import jakarta.annotation.Priority;
@@ -9,7 +10,6 @@ import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Alternative;
 import jakarta.interceptor.Interceptor;
-import java.security.Principal;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -39,7 +39,7 @@ public class TableAccessScopes implements AccessScopes {
     private DataSource dataSource;
 
     @Override
-    public AccessScope of(Principal caller) {
+    public AccessScope of(Optional<Caller> caller) {
         try (Connection c = dataSource.getConnection();
                 Statement st = c.createStatement()) {
             Map<String, TableGrant> grants = new HashMap<>();

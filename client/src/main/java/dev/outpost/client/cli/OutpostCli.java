@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "outpost 0.1.0-SNAPSHOT",
         description = "Keeps an offline read replica (embedded Apache Derby) of an Outpost server's tables.",
-        subcommands = {SyncCommand.class, StatusCommand.class, SqlCommand.class, VerifyCommand.class},
+        subcommands = {SyncCommand.class, StatusCommand.class, SqlCommand.class, VerifyCommand.class, AdminCommand.class
+        },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",
@@ -58,6 +59,7 @@ public final class OutpostCli implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: sync, status, sql or verify");
+        throw new CommandLine.ParameterException(
+                spec.commandLine(), "Missing subcommand: sync, status, sql, verify or admin");
     }
 }

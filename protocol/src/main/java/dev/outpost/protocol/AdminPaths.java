@@ -1,0 +1,45 @@
+package dev.outpost.protocol;
+
+/**
+ * Paths and query parameters of the admin API, relative to the application root ({@code /api}); every
+ * endpoint needs a token of the {@code admin} role.
+ */
+public final class AdminPaths {
+    /** Root of the admin API. */
+    public static final String ADMIN = "admin";
+
+    /**
+     * {@code GET admin/tokens}: every token as {@link TokenInfo}; {@code POST admin/tokens} with a {@link
+     * TokenRequest}: a new token, answered 201 with its secret once ({@link CreatedToken}).
+     */
+    public static final String TOKENS = "tokens";
+
+    /** Path parameter naming a token by its id. */
+    public static final String ID_PARAM = "id";
+
+    /**
+     * {@code GET admin/tokens/{id}}: one {@link TokenInfo}; {@code PATCH} with a {@link TokenRequest}
+     * replaces the members it has.
+     */
+    public static final String TOKEN = TOKENS + "/{" + ID_PARAM + "}";
+
+    /** {@code POST admin/tokens/{id}/revoke}: revokes the token for good (answered with its {@link TokenInfo}). */
+    public static final String REVOKE = TOKEN + "/revoke";
+
+    /** {@code GET admin/audit?limit=&token=}: the newest {@link AuditEntry} records first. */
+    public static final String AUDIT = "audit";
+
+    /** Most audit records in one answer. */
+    public static final String LIMIT_PARAM = "limit";
+
+    /** Only the audit records about this token id. */
+    public static final String TOKEN_PARAM = "token";
+
+    /** Audit records in one answer when the caller names no limit. */
+    public static final int DEFAULT_AUDIT_ROWS = 100;
+
+    /** Most audit records one answer holds. */
+    public static final int MAX_AUDIT_ROWS = 10_000;
+
+    private AdminPaths() {}
+}
