@@ -32,12 +32,8 @@ import java.util.Objects;
  * Values are PostgreSQL text forms as in table pages.
  *
  * <p>Asked without {@code after}, the feed answers no changes and an end marker whose {@code next} is
- * a <em>mark</em>, an opaque text naming this moment in the feed: a client takes it <em>before</em>
- * reading a snapshot, and once the snapshot is read asks with {@code mark=} for the position the mark
- * resolves to: the newest one whose changes were all committed before the mark, so all in the
- * snapshot. It then applies the changes after that position; those committed while the snapshot was
- * read arrive again, and applying is idempotent. The mark is answered at once; resolving it waits for
- * change capture, which by then has usually stored everything it needs.
+ * the newest position: a client takes it <em>before</em> reading a snapshot and then applies the changes
+ * after it, so rows written during the snapshot are neither lost nor doubled (applying is idempotent).
  */
 public final class ChangeLines {
     public static final String UPSERT = "U";

@@ -44,12 +44,6 @@ public final class SyncPaths {
      */
     public static final String SCHEMA_PARAM = "schema";
 
-    /**
-     * The changes request's snapshot mark, as the request without {@code after} answered it: the
-     * answer is the position the mark resolves to ({@link ChangeLines}).
-     */
-    public static final String MARK_PARAM = "mark";
-
     /** {@code GET sync/feed}: {@link FeedStatus}. */
     public static final String FEED = "feed";
 

@@ -22,16 +22,13 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import javax.sql.DataSource;
 
 /**
  * {@code GET /api/sync/changes?after=&limit=&wait=&schema=}: the changes after a position, whole
- * transactions only, in {@link dev.outpost.protocol.ChangeLines} form. Without {@code after}, a mark
- * for a snapshot about to be read; with {@code mark=}, the position that mark resolves to ({@link
- * FeedMark}). With {@code wait}, an empty
+ * transactions only, in {@link dev.outpost.protocol.ChangeLines} form. With {@code wait}, an empty
  * answer is held back until a change arrives or the time is up (live mode). {@code schema} is the
  * replica's schema fingerprint: with the server's current one, a position before the newest schema
  * epoch is still served ({@link ChangeLog#checkContinuable}). Without a running feed (snapshot-only
@@ -73,8 +70,7 @@ public class ChangesResource {
             @QueryParam(SyncPaths.AFTER_PARAM) String afterParam,
             @QueryParam(SyncPaths.LIMIT_PARAM) String limitParam,
             @QueryParam(SyncPaths.WAIT_PARAM) String waitParam,
-            @QueryParam(SyncPaths.SCHEMA_PARAM) String schemaParam,
-            @QueryParam(SyncPaths.MARK_PARAM) String markParam)
+            @QueryParam(SyncPaths.SCHEMA_PARAM) String schemaParam)
             throws SQLException, InterruptedException {
         int limit =
                 number(SyncPaths.LIMIT_PARAM, limitParam, SyncPaths.DEFAULT_CHANGE_ROWS, 1, SyncPaths.MAX_PAGE_ROWS);
@@ -83,19 +79,14 @@ public class ChangesResource {
         try (Connection connection = dataSource.getConnection()) {
             status = ChangeLog.bounds(connection, settings.captureEnabled());
         }
-        if (markParam != null) {
-            long resolved;
-            try (Connection connection = dataSource.getConnection()) {
-                resolved = FeedMark.resolve(connection, markParam, CAPTURE_WAIT_MILLIS);
-            }
-            return endOnly(Long.toString(resolved));
-        }
         if (afterParam == null || afterParam.isEmpty()) {
-            String mark;
-            try (Connection connection = dataSource.getConnection()) {
-                mark = FeedMark.take(connection, status.latestPosition(), () -> newestPositionCoveringNow(status));
-            }
-            return endOnly(mark);
+            long latest = newestPositionCoveringNow(status);
+            return Response.ok((StreamingOutput) out -> {
+                        StringBuilder end = new StringBuilder();
+                        RowLines.appendEnd(end, 0, Long.toString(latest));
+                        out.write(end.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    })
+                    .build();
         }
         long after = position(afterParam);
         AccessScope scope = access.scope();
@@ -106,16 +97,6 @@ public class ChangesResource {
         }
         ScopedFeed feed = scope.unrestricted() ? ScopedFeed.unrestricted() : ScopedFeed.of(scope, syncedSchema.read());
         return Response.ok(ChangePageOutput.start(dataSource.getConnection(), feed, after, limit))
-                .build();
-    }
-
-    /** An answer of no changes whose end marker's {@code next} is {@code next}. */
-    private static Response endOnly(String next) {
-        return Response.ok((StreamingOutput) out -> {
-                    StringBuilder end = new StringBuilder();
-                    RowLines.appendEnd(end, 0, next);
-                    out.write(end.toString().getBytes(StandardCharsets.UTF_8));
-                })
                 .build();
     }
 

@@ -168,23 +168,17 @@ public final class InMemorySource implements ReplicaSource {
     }
 
     @Override
-    public synchronized String feedMark() {
+    public synchronized long feedPosition() {
         if (feed == null) {
             throw new OutpostException(ErrorCode.FEED_UNAVAILABLE, "no feed (test)");
         }
-        return Integer.toString(feed.size());
-    }
-
-    /** Marks are the position at the moment: this source's snapshots are read in one step. */
-    @Override
-    public long feedPosition(String mark) {
-        return Long.parseLong(mark);
+        return feed.size();
     }
 
     @Override
     public synchronized RowLines.End changes(
             long after, int limit, int waitSeconds, String schemaFingerprint, PageReader reader) {
-        feedMark();
+        feedPosition();
         if (after < horizon || after > feed.size()) {
             throw new OutpostException(ErrorCode.FEED_POSITION_LOST, "position " + after + " is lost (test)");
         }

@@ -95,24 +95,8 @@ public final class SyncHttpClient implements ReplicaSource, AutoCloseable {
     }
 
     @Override
-    public String feedMark() {
-        return endOnly(SyncPaths.SYNC + "/" + SyncPaths.CHANGES + "?" + SyncPaths.LIMIT_PARAM + "=1");
-    }
-
-    @Override
-    public long feedPosition(String mark) {
-        String next = endOnly(SyncPaths.SYNC + "/" + SyncPaths.CHANGES + "?" + SyncPaths.MARK_PARAM + "="
-                + URLEncoder.encode(mark, StandardCharsets.UTF_8));
-        try {
-            return Long.parseLong(next);
-        } catch (NumberFormatException e) {
-            throw new OutpostException(ErrorCode.PROTOCOL_ERROR, "The feed's position is not a number: " + next);
-        }
-    }
-
-    /** The {@code next} of an answer that is only an end marker. */
-    private String endOnly(String path) {
-        return readLines(uri(path), Duration.ZERO, lines -> {
+    public long feedPosition() {
+        String next = changes(null, 1, 0, null, lines -> {
                     try {
                         String line = lines.readLine();
                         if (line != null && RowLines.parse(line) instanceof RowLines.End end && end.next() != null) {
@@ -125,6 +109,11 @@ public final class SyncHttpClient implements ReplicaSource, AutoCloseable {
                     throw new OutpostException(ErrorCode.PROTOCOL_ERROR, "The feed's answer has no position");
                 })
                 .next();
+        try {
+            return Long.parseLong(next);
+        } catch (NumberFormatException e) {
+            throw new OutpostException(ErrorCode.PROTOCOL_ERROR, "The feed's position is not a number: " + next);
+        }
     }
 
     @Override

@@ -32,17 +32,13 @@ public interface ReplicaSource {
     }
 
     /**
-     * A mark of this moment in the change feed, taken before reading a snapshot and {@linkplain
-     * #feedPosition resolved} once it is read: the changes after its position include everything
-     * written while the snapshot was read.
+     * The change feed's newest position, taken before reading a snapshot: the changes after it
+     * include everything written while the snapshot is read.
      *
      * @throws dev.outpost.client.OutpostException {@link dev.outpost.client.ErrorCode#FEED_UNAVAILABLE}
      *     when the server runs no change feed
      */
-    String feedMark();
-
-    /** The newest position whose changes a snapshot read after {@code mark} was taken holds. */
-    long feedPosition(String mark);
+    long feedPosition();
 
     /**
      * Streams the committed changes after {@code after} ({@link dev.outpost.protocol.ChangeLines}) to

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,15 +85,15 @@ public final class ReplicaSync {
                 && Objects.equals(local.get().schemaFingerprint(), version.schemaFingerprint());
         if (current
                 && scope == Scope.IF_VERSION_CHANGED
-                && (feed.isPresent() || feedMark().isEmpty())) {
+                && (feed.isPresent() || feedPosition().isEmpty())) {
             LOG.info("Replica is up to date (tag {})", previousTag);
             return upToDate(previousTag, start);
         }
         SchemaInfo schema = source.schema();
         List<ReplicaTable> tables = DerbyTypes.preflight(schema);
         // taken after the schema was read and before any page is: see FeedState
-        Optional<String> mark = feedMark();
-        RebuildPlan plan = RebuildPlan.of(local, tables, feed, mark.isPresent());
+        OptionalLong position = feedPosition();
+        RebuildPlan plan = RebuildPlan.of(local, tables, feed, position.isPresent());
         if (LOG.isInfoEnabled() && local.isPresent()) {
             for (ReplicaTable t : tables) {
                 boolean sameDefinition = local.get().tables().stream()
@@ -106,7 +107,7 @@ public final class ReplicaSync {
                 }
             }
         }
-        boolean joiningFeed = mark.isPresent() && feed.isEmpty();
+        boolean joiningFeed = position.isPresent() && feed.isEmpty();
         if (downloadEverything || joiningFeed) {
             plan = plan.downloadAll();
         }
@@ -161,7 +162,7 @@ public final class ReplicaSync {
                         store.currentName().orElse(null)),
                 plan,
                 changeSet,
-                mark);
+                position);
         SyncResult result = new SyncResult(
                 local.isEmpty() ? SyncResult.Outcome.CREATED : SyncResult.Outcome.REBUILT,
                 previousTag,
@@ -200,14 +201,14 @@ public final class ReplicaSync {
                 List.of());
     }
 
-    /** A mark of this moment in the feed, or empty when the server runs no change feed. */
-    private Optional<String> feedMark() {
+    /** The feed's newest position, or empty when the server runs no change feed. */
+    private OptionalLong feedPosition() {
         try {
-            return Optional.of(source.feedMark());
+            return OptionalLong.of(source.feedPosition());
         } catch (OutpostException e) {
             if (e.code() == ErrorCode.FEED_UNAVAILABLE) {
                 LOG.debug("No change feed: {}", e.getMessage());
-                return Optional.empty();
+                return OptionalLong.empty();
             }
             throw e;
         }

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -70,16 +71,15 @@ final class ShadowBuilder {
      * Builds the shadow for {@code target} following {@code plan}, stores {@code state} (without
      * tables) in it and makes it the active database.
      *
-     * <p>With {@code feedMark} (taken before any of the snapshot's pages is read), the new database
-     * follows the change feed: a downloaded table from the position the mark resolves to once every
-     * table is stored (a resumed shadow keeps the mark it started with), a kept table from where the
-     * current database had got to.
+     * <p>With {@code feedPosition} (taken before any of the snapshot's pages is read), the new database
+     * follows the change feed: a downloaded table from that position (a resumed shadow keeps the
+     * position it started with), a kept table from where the current database had got to.
      *
      * @return the tables of the new replica
      */
     List<ReplicaStatus.Table> buildAndActivate(
-            ShadowProgress.Target target, RebuildPlan plan, String latestChangeSet, Optional<String> feedMark) {
-        ShadowDatabase shadow = shadowFor(target, plan.tables(), feedMark);
+            ShadowProgress.Target target, RebuildPlan plan, String latestChangeSet, OptionalLong feedPosition) {
+        ShadowDatabase shadow = shadowFor(target, plan.tables(), feedPosition);
         List<ReplicaStatus.Table> tables;
         try {
             tables = buildIn(shadow, target, plan, latestChangeSet);
@@ -116,9 +116,9 @@ final class ShadowBuilder {
             Connection c, ShadowProgress.Target target, RebuildPlan plan, String latestChangeSet) throws SQLException {
         List<ReplicaStatus.Table> tables = new ArrayList<>();
         Map<String, ShadowProgress.Table> progress = ShadowProgress.tables(c);
-        boolean following = FeedState.follows(c);
+        Optional<Long> feedFrom = FeedState.snapshotPosition(c);
         Optional<FeedState.State> activeFeed = Optional.empty();
-        if (following && !plan.kept().isEmpty()) {
+        if (feedFrom.isPresent() && !plan.kept().isEmpty()) {
             try (Connection active = store.connect()) {
                 activeFeed = FeedState.read(active);
             }
@@ -133,10 +133,10 @@ final class ShadowBuilder {
         try (FirstPages firstPages = new FirstPages(source, fromStart, pageRows)) {
             for (ReplicaTable table : plan.tables()) {
                 ShadowProgress.Table done = progress.getOrDefault(table.name(), ShadowProgress.Table.NOT_STARTED);
-                boolean follow = following && table.followed();
+                Optional<Long> follow = feedFrom.filter(p -> table.followed());
                 long rows;
                 if (plan.kept().contains(table.name())) {
-                    rows = keep(c, group, table, done, follow ? activeFeed : Optional.empty());
+                    rows = keep(c, group, table, done, follow.isPresent() ? activeFeed : Optional.empty());
                 } else {
                     rows = downloads.download(c, group, firstPages, table, done, follow);
                 }
@@ -146,11 +146,6 @@ final class ShadowBuilder {
         } catch (SQLException | RuntimeException e) {
             group.rollback();
             throw e;
-        }
-        Optional<String> mark = FeedState.unresolvedMark(c);
-        if (mark.isPresent()) {
-            FeedState.resolveSnapshot(c, source.feedPosition(mark.get()));
-            c.commit();
         }
         fillingTables = false; // a count that differs below resets only its tables, for the next sync
         ShadowRowCounts.verify(c, plan, store);
@@ -184,13 +179,13 @@ final class ShadowBuilder {
     }
 
     private ShadowDatabase shadowFor(
-            ShadowProgress.Target target, List<ReplicaTable> tables, Optional<String> feedMark) {
+            ShadowProgress.Target target, List<ReplicaTable> tables, OptionalLong feedPosition) {
         Optional<ShadowDatabase> pending = store.pendingShadow();
         if (pending.isPresent()) {
             boolean resumable;
             try (Connection c = pending.get().connect()) {
                 resumable = (ShadowProgress.target(c).equals(Optional.of(target))
-                                && FeedState.follows(c) == feedMark.isPresent())
+                                && FeedState.snapshotPosition(c).isPresent() == feedPosition.isPresent())
                         || completedFor(c, target).isPresent();
             } catch (SQLException | OutpostException e) {
                 resumable = false;
@@ -209,8 +204,8 @@ final class ShadowBuilder {
             try (Connection c = shadow.connect()) {
                 HibernateSchemaBuilder.createTables(c, tables);
                 ShadowProgress.begin(c, target);
-                if (feedMark.isPresent()) {
-                    FeedState.begin(c, feedMark.get());
+                if (feedPosition.isPresent()) {
+                    FeedState.begin(c, feedPosition.getAsLong());
                 }
             }
             return shadow;

@@ -10,6 +10,7 @@ import dev.outpost.protocol.RowLines;
 import java.io.BufferedReader;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -45,8 +46,8 @@ final class TableDownloads {
     }
 
     /**
-     * Downloads a table; with {@code follow}, the commit of its last page records it as following the
-     * feed from the snapshot. A short table not started yet is stored in {@code group}'s transaction, and the first
+     * Downloads a table; with {@code followFrom}, the commit of its last page records it as following
+     * the feed. A short table not started yet is stored in {@code group}'s transaction, and the first
      * pages of the next tables are asked for ahead; any other download commits the group first, then
      * its own pages.
      */
@@ -56,7 +57,7 @@ final class TableDownloads {
             FirstPages firstPages,
             ReplicaTable table,
             ShadowProgress.Table done,
-            boolean follow)
+            Optional<Long> followFrom)
             throws SQLException {
         if (done.done()) {
             events.accept(new SyncEvent.TableLoaded(table.name(), done.rows()));
@@ -71,7 +72,7 @@ final class TableDownloads {
                 if (ShortTableInsert.isShort(first, table.name())) {
                     firstPages.askAhead();
                     RowLines.End end = ShortTableInsert.insert(c, table, first);
-                    recordPage(c, table, end, end.rows(), follow);
+                    recordPage(c, table, end, end.rows(), followFrom);
                     rowsDownloaded += end.rows();
                     group.add(end.rows());
                     events.accept(new SyncEvent.TableProgress(table.name(), end.rows(), bytes.getAsLong()));
@@ -83,13 +84,13 @@ final class TableDownloads {
                 // interrupted, the mark sends the next attempt page by page, which can resume
                 ShadowProgress.record(c, table.name(), ShadowProgress.Table.WHOLE_LOAD_TRIED);
                 c.commit();
-                try (TableLoader loader = loader(c, table, 0, follow)) {
+                try (TableLoader loader = loader(c, table, 0, followFrom)) {
                     loader.loadAll(first, pages::following, pages::endArrived);
                     return loaded(table, loader, 0);
                 }
             }
             group.commit();
-            try (TableLoader loader = loader(c, table, done.rows(), follow)) {
+            try (TableLoader loader = loader(c, table, done.rows(), followFrom)) {
                 String after = done.next();
                 if (after != null) {
                     LOG.info("Resuming {} after {} rows", table.name(), done.rows());
@@ -107,24 +108,26 @@ final class TableDownloads {
     }
 
     /** A loader for {@code table}, whose pages are each committed with the table's progress. */
-    private TableLoader loader(Connection c, ReplicaTable table, long rowsBefore, boolean follow) {
+    private TableLoader loader(Connection c, ReplicaTable table, long rowsBefore, Optional<Long> followFrom) {
         return new TableLoader(
                 c,
                 table,
                 rowsBefore,
-                (end, rows) -> recordPage(c, table, end, rows, follow),
+                (end, rows) -> recordPage(c, table, end, rows, followFrom),
                 rows -> events.accept(new SyncEvent.TableProgress(table.name(), rows, bytes.getAsLong())));
     }
 
     /**
      * Records in the open transaction the table's progress after the page that ended with {@code end};
-     * after its last page, with {@code follow}, the table follows the feed from the snapshot.
+     * after its last page, with {@code followFrom}, the table follows the feed from there.
      */
-    private static void recordPage(Connection c, ReplicaTable table, RowLines.End end, long rows, boolean follow)
+    private static void recordPage(
+            Connection c, ReplicaTable table, RowLines.End end, long rows, Optional<Long> followFrom)
             throws SQLException {
         ShadowProgress.record(c, table.name(), new ShadowProgress.Table(end.next(), rows, end.next() == null));
-        if (end.next() == null && follow) {
-            FeedState.followFromSnapshot(c, table.name(), table.shape());
+        if (end.next() == null && followFrom.isPresent()) {
+            long from = followFrom.get();
+            FeedState.follow(c, table.name(), new FeedState.Table(table.shape(), from), from);
         }
     }
 
