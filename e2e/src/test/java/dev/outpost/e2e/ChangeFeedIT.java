@@ -17,6 +17,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -75,14 +76,11 @@ class ChangeFeedIT {
                 assertEquals(SyncResult.Outcome.CREATED, created.outcome());
                 assertTrue(writers.committed() > 0, "writers committed during the snapshot");
                 replica.startLiveSync();
-                Thread.sleep(8_000);
+                await("live mode applied more than 100 of the writers' changes", () -> applied(events) > 100);
                 assertTrue(writers.committed() > 100, "writers kept writing: " + writers.committed());
             }
             awaitSameRows(replica);
-            long applied = events.stream()
-                    .filter(e -> e instanceof SyncEvent.ChangesApplied)
-                    .mapToLong(e -> ((SyncEvent.ChangesApplied) e).changes())
-                    .sum();
+            long applied = applied(events);
             assertTrue(applied > 100, "live mode applied the writers' changes: " + applied);
             assertEquals(
                     1,
@@ -102,13 +100,15 @@ class ChangeFeedIT {
             replica.addListener(events::add);
             replica.startLiveSync();
             try (RandomWriters writers = new RandomWriters(stack::connect, 3)) {
-                Thread.sleep(3_000);
+                await("live mode applied the writers' first changes", () -> applied(events) > 0);
                 stack.killServer();
                 long atKill = writers.committed();
-                Thread.sleep(3_000);
-                assertTrue(writers.committed() > atKill, "writes continued while the server was down");
+                await("the replica noticed the server was gone", () -> events.stream()
+                        .anyMatch(e -> e instanceof SyncEvent.SyncFailed));
+                await("writes continued while the server was down", () -> writers.committed() > atKill);
                 stack.restartServer();
-                Thread.sleep(3_000);
+                long atRestart = applied(events);
+                await("live mode applied changes from the restarted server", () -> applied(events) > atRestart);
             }
             awaitSameRows(replica);
             assertTrue(
@@ -175,7 +175,7 @@ class ChangeFeedIT {
             String before = currentDb("horizon");
             long stored = storedChanges();
             try (RandomWriters writers = new RandomWriters(stack::connect, 2)) {
-                Thread.sleep(2_000);
+                await("the writers committed", () -> writers.committed() > 20);
             }
             awaitStoredChanges(stored + 1);
             try (Connection c = stack.connect();
@@ -284,6 +284,23 @@ class ChangeFeedIT {
             for (String table : TABLES) {
                 ReplicaComparison.assertSameRows(pg, derby, table);
             }
+        }
+    }
+
+    /** Changes the replica's live mode reported applied so far. */
+    private static long applied(List<SyncEvent> events) {
+        return events.stream()
+                .filter(e -> e instanceof SyncEvent.ChangesApplied)
+                .mapToLong(e -> ((SyncEvent.ChangesApplied) e).changes())
+                .sum();
+    }
+
+    /** Waits until {@code condition} holds, failing with {@code what} after {@link #CONVERGE}. */
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + CONVERGE.toNanos();
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, what);
+            Thread.sleep(50);
         }
     }
 
