@@ -37,9 +37,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Keys are built after the load: in one statement Derby's bulk mode sorts them at its end; page
  * by page, when the first page of a table that was empty is not its last,
- * its primary key and unique constraints are dropped in that page's transaction, and the last page's
- * transaction adds them back (whenever the table lacks its primary key, so also after a resume).
- * Derby then builds each index once, by sorting, instead of maintaining it row by row. The shadow
+ * its primary key is dropped in that page's transaction, and the last page's transaction adds it
+ * back (whenever the table lacks it, so also after a resume). Derby then builds the key once, by
+ * sorting, instead of maintaining it row by row. The shadow
  * database is private until it is activated, and a table is only activated complete, so nobody sees
  * it without its keys; a duplicate key still fails the load, at the end.
  *
@@ -55,11 +55,11 @@ public final class TableLoader implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TableLoader.class);
 
-    /** Names of a table's primary-key and unique constraints (a null schema: the current schema). */
+    /** The name of a table's primary-key constraint, if it has one (a null schema: the current schema). */
     private static final String KEY_CONSTRAINTS = "SELECT C.CONSTRAINTNAME FROM SYS.SYSCONSTRAINTS C"
             + " JOIN SYS.SYSTABLES T ON C.TABLEID = T.TABLEID JOIN SYS.SYSSCHEMAS S ON T.SCHEMAID = S.SCHEMAID"
             + " WHERE T.TABLENAME = ? AND S.SCHEMANAME = COALESCE(CAST(? AS VARCHAR(128)), CURRENT SCHEMA)"
-            + " AND C.TYPE IN ('P', 'U')";
+            + " AND C.TYPE = 'P'";
 
     private final Connection connection;
     private final ReplicaTable table;
@@ -219,7 +219,7 @@ public final class TableLoader implements AutoCloseable {
         }
     }
 
-    /** Drops the table's primary key and unique constraints (in the current transaction). */
+    /** Drops the table's primary key (in the current transaction). */
     private void dropKeys() throws SQLException {
         List<String> names = new ArrayList<>();
         try (PreparedStatement ps = connection.prepareStatement(KEY_CONSTRAINTS)) {
@@ -239,10 +239,10 @@ public final class TableLoader implements AutoCloseable {
         keysDropped = !names.isEmpty();
     }
 
-    /** Adds the primary key and unique constraints back if the table lacks its primary key. */
+    /** Adds the primary key back if the table lacks it (the other indexes are not dropped). */
     private void restoreKeys() throws SQLException {
         boolean hasPrimaryKey;
-        try (PreparedStatement ps = connection.prepareStatement(KEY_CONSTRAINTS + " AND C.TYPE = 'P'")) {
+        try (PreparedStatement ps = connection.prepareStatement(KEY_CONSTRAINTS)) {
             ps.setString(1, Identifiers.catalogName(table.tableName()));
             ps.setString(2, table.schema() == null ? null : Identifiers.catalogName(table.schema()));
             try (ResultSet rs = ps.executeQuery()) {
@@ -256,9 +256,6 @@ public final class TableLoader implements AutoCloseable {
         String name = table.sqlName();
         try (Statement st = connection.createStatement()) {
             st.execute("ALTER TABLE " + name + " ADD PRIMARY KEY " + columnList(key));
-            for (List<String> unique : table.uniqueKeys()) {
-                st.execute("ALTER TABLE " + name + " ADD UNIQUE " + columnList(unique));
-            }
         }
         LOG.debug("Built the keys of {} after loading it (dropped by this load: {})", table.name(), keysDropped);
     }

@@ -31,14 +31,14 @@ public final class MappingXml {
                 .append(esc(Identifiers.mapping(table.tableName())))
                 .append(table.schema() == null ? "" : "\" schema=\"" + esc(Identifiers.mapping(table.schema())))
                 .append("\">\n");
+        // the server's unique constraints become plain indexes: see package-info
         for (List<String> unique : table.uniqueKeys()) {
-            b.append("      <unique-constraint>");
-            for (String column : unique) {
-                b.append("<column-name>")
-                        .append(esc(Identifiers.mapping(column)))
-                        .append("</column-name>");
+            if (unique.stream().noneMatch(column -> column.indexOf(',') >= 0)) { // a column list is comma-separated
+                b.append("      <index column-list=\"")
+                        .append(esc(String.join(
+                                ", ", unique.stream().map(Identifiers::mapping).toList())))
+                        .append("\"/>\n");
             }
-            b.append("</unique-constraint>\n");
         }
         b.append("    </table>\n    <attributes>\n");
         List<ReplicaColumn> columns = table.columns();

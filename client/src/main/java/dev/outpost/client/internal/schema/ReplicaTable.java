@@ -13,7 +13,8 @@ import java.util.List;
  * @param columns columns in PostgreSQL's order (the order of row values on the wire)
  * @param primaryKey primary-key column names in key order; empty for a table without one, which then
  *     gets the extra identity column {@value #ROW_NUMBER_COLUMN} (the row's position in the download)
- * @param uniqueKeys unique constraints other than the primary key, each a list of column names
+ * @param uniqueKeys unique constraints other than the primary key, each a list of column names (indexed
+ *     in the replica, not enforced: see the package description)
  * @param shape the server's row shape of the table ({@link dev.outpost.protocol.TableSchema#shape()})
  * @param followed whether the server's change feed carries the table's changes
  */

@@ -91,9 +91,10 @@ class HibernateSchemaBuilderTest {
     }
 
     @Test
-    void createsUniqueConstraints() throws Exception {
-        assertEquals(Set.of(Set.of("EMAIL"), Set.of("EXTERNAL_ID")), uniqueIndexesBesidesPk("USERS"));
-        assertEquals(Set.of(Set.of("ORDER_ID", "SKU")), uniqueIndexesBesidesPk("ORDER_LINES"));
+    void indexesTheServersUniqueColumnsWithoutEnforcingThem() throws Exception {
+        assertEquals(Set.of(Set.of("EMAIL"), Set.of("EXTERNAL_ID")), indexesBesidesPk("USERS", false));
+        assertEquals(Set.of(Set.of("ORDER_ID", "SKU")), indexesBesidesPk("ORDER_LINES", false));
+        assertEquals(Set.of(), indexesBesidesPk("USERS", true), "only the primary key is unique");
     }
 
     @Test
@@ -146,10 +147,10 @@ class HibernateSchemaBuilderTest {
         return List.copyOf(key.values());
     }
 
-    private static Set<Set<String>> uniqueIndexesBesidesPk(String table) throws Exception {
+    private static Set<Set<String>> indexesBesidesPk(String table, boolean uniqueOnly) throws Exception {
         DatabaseMetaData md = connection.getMetaData();
         Map<String, Set<String>> byIndex = new LinkedHashMap<>();
-        try (ResultSet rs = md.getIndexInfo(null, null, table, true, false)) {
+        try (ResultSet rs = md.getIndexInfo(null, null, table, uniqueOnly, false)) {
             while (rs.next()) {
                 byIndex.computeIfAbsent(rs.getString("INDEX_NAME"), k -> new TreeSet<>())
                         .add(rs.getString("COLUMN_NAME"));
