@@ -143,7 +143,8 @@ public final class OutpostReplica implements AutoCloseable {
      * #LIVE_WAIT_SECONDS} s), until {@link #close()}; also checks the server's version every {@link
      * ReplicaConfig#checkInterval()} (default one minute) for changes the feed does not carry (a new
      * tag, tables the feed does not follow). Runs on a background thread; failures are reported to the
-     * listeners ({@link SyncEvent.SyncFailed}) and retried after a pause.
+     * listeners ({@link SyncEvent.SyncFailed}) and retried after a pause, except a refused token, which
+     * stops live mode ({@link SyncEvent.LiveSyncStopped}): a revoked device is cut off, not retrying.
      *
      * @throws OutpostException {@link ErrorCode#CONFIG_INVALID} without a server URL
      */
@@ -172,6 +173,11 @@ public final class OutpostReplica implements AutoCloseable {
                 pullLive();
             } catch (OutpostException e) {
                 if (Thread.currentThread().isInterrupted()) {
+                    return;
+                }
+                if (e.code() == ErrorCode.AUTHENTICATION_FAILED) {
+                    LOG.error("Live sync stopped: {}", e.getMessage());
+                    fire(new SyncEvent.LiveSyncStopped(e));
                     return;
                 }
                 LOG.warn("Live sync failed, retrying in {} s: {}", LIVE_RETRY.toSeconds(), e.getMessage());

@@ -66,4 +66,11 @@ public sealed interface SyncEvent {
 
     /** The sync failed; the previous replica, if any, is unchanged. */
     record SyncFailed(OutpostException error) implements SyncEvent {}
+
+    /**
+     * Live mode ({@link OutpostReplica#startLiveSync()}) stopped for good after {@code error}: the
+     * server refused the token ({@link ErrorCode#AUTHENTICATION_FAILED}), which retrying cannot mend.
+     * The replica stays readable as of its last applied change.
+     */
+    record LiveSyncStopped(OutpostException error) implements SyncEvent {}
 }

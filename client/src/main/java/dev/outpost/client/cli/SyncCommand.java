@@ -1,11 +1,13 @@
 package dev.outpost.client.cli;
 
+import dev.outpost.client.OutpostException;
 import dev.outpost.client.OutpostReplica;
 import dev.outpost.client.SyncEvent;
 import dev.outpost.client.SyncResult;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -73,20 +75,33 @@ final class SyncCommand implements Callable<Integer> {
         }
     }
 
-    /** Follows the feed until the process is asked to stop; the replica is closed by a shutdown hook. */
+    /**
+     * Follows the feed until the process is asked to stop (the replica is closed by a shutdown hook) or
+     * live mode stops for good (a refused token: thrown, so the command exits with its code).
+     */
     private static void followUntilStopped(OutpostReplica replica, PrintWriter out) {
-        CountDownLatch closed = new CountDownLatch(1);
+        CountDownLatch ended = new CountDownLatch(1);
+        AtomicReference<OutpostException> stopped = new AtomicReference<>();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             replica.close();
-            closed.countDown();
+            ended.countDown();
         }));
+        replica.addListener(event -> {
+            if (event instanceof SyncEvent.LiveSyncStopped s) {
+                stopped.set(s.error());
+                ended.countDown();
+            }
+        });
         out.println("following the change feed (Ctrl-C stops)");
         out.flush();
         replica.startLiveSync();
         try {
-            closed.await();
+            ended.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (stopped.get() != null) {
+            throw stopped.get();
         }
     }
 
