@@ -145,6 +145,16 @@ public class AdminApiIT {
         problem(api.get(TOKENS, secret), 403, ProblemType.FORBIDDEN);
         problem(api.postJson("api/companies", secret, "{\"name\":\"x\"}"), 403, ProblemType.FORBIDDEN);
 
+        // a change of grants alone is checked with the stored attributes, one of attributes alone with the stored
+        // grants
+        HttpResponse<String> grantsOnly = patch(
+                TOKENS + "/" + token.id(),
+                "{\"grants\":[{\"table\":\"users\",\"rowFilter\":\"company_id in (:company)\"}]}");
+        assertEquals(200, grantsOnly.statusCode(), grantsOnly.body());
+        Problem orphaned = problem(
+                patch(TOKENS + "/" + token.id(), "{\"attributes\":{\"region\":\"EU\"}}"), 400, ProblemType.BAD_REQUEST);
+        assertTrue(orphaned.detail().contains(":company"), orphaned.detail());
+
         HttpResponse<String> patched = patch(
                 TOKENS + "/" + token.id(),
                 "{\"name\":\"" + name + "-b\",\"expires\":null,\"attributes\":{\"company\":[\"7\",\"8\"]},"
@@ -335,7 +345,7 @@ public class AdminApiIT {
         }
     }
 
-    private static void problem(HttpResponse<String> r, int status, ProblemType type) {
+    private static Problem problem(HttpResponse<String> r, int status, ProblemType type) {
         assertEquals(status, r.statusCode(), r.body());
         assertTrue(
                 r.headers().firstValue("Content-Type").orElse("").startsWith(MediaTypes.PROBLEM_JSON),
@@ -343,6 +353,7 @@ public class AdminApiIT {
         Problem p = JSON.fromJson(r.body(), Problem.class);
         assertEquals(type.uri(), p.type(), r.body());
         assertEquals(status, p.status());
+        return p;
     }
 
     private record RawAnswer(int status, String head, String body) {}

@@ -6,6 +6,7 @@ import dev.outpost.protocol.ProblemType;
 import dev.outpost.protocol.TokenInfo;
 import dev.outpost.server.access.Caller;
 import dev.outpost.server.access.CurrentAccess;
+import dev.outpost.server.access.TableGrant;
 import dev.outpost.server.access.store.PostgresTokenStore;
 import dev.outpost.server.access.store.TokenChanges;
 import dev.outpost.server.input.JsonInput;
@@ -26,6 +27,7 @@ import java.io.InputStream;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code /api/admin/tokens}: create (the secret is answered once), list, read, change and revoke stored
@@ -75,7 +77,16 @@ public class AdminTokensResource {
     public TokenInfo update(@PathParam(AdminPaths.ID_PARAM) String id, InputStream body) throws Exception {
         long tokenId = id(id);
         TokenChanges changes = TokenInput.update(JsonInput.read(body, TokenInput.FIELDS));
-        validate(changes);
+        if (changes.grants() != null || changes.attributes() != null) {
+            // grants are checked with the attributes they will be read with, changed or stored
+            TokenInfo stored = store.find(tokenId)
+                    .orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND, "no token with id " + tokenId));
+            grants.validate(
+                    changes.grants() != null ? changes.grants() : grantsOf(stored),
+                    changes.attributes() != null
+                            ? changes.attributes()
+                            : stored.attributes() == null ? Map.of() : stored.attributes());
+        }
         return store.update(tokenId, changes, who());
     }
 
@@ -90,6 +101,14 @@ public class AdminTokensResource {
         if (changes.grants() != null) {
             grants.validate(changes.grants(), changes.attributes() == null ? Map.of() : changes.attributes());
         }
+    }
+
+    private static List<TableGrant> grantsOf(TokenInfo token) {
+        return (token.grants() == null ? List.<TokenInfo.Grant>of() : token.grants())
+                .stream()
+                        .map(g -> new TableGrant(
+                                g.table(), Optional.ofNullable(g.columns()), Optional.ofNullable(g.rowFilter())))
+                        .toList();
     }
 
     private String who() {

@@ -75,6 +75,13 @@ public class PostgresTokenStore {
         });
     }
 
+    /** One token as stored, not audited (for checking a change against it). */
+    public Optional<TokenInfo> find(long id) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            return read(connection, id);
+        }
+    }
+
     /** One token, or 404; the reading is audited. */
     public TokenInfo get(long id, String who) throws SQLException {
         return inTransaction(connection -> {
