@@ -181,7 +181,7 @@ public class AdminApiIT {
         assertEquals(200, audit.statusCode(), audit.body());
         List<AuditEntry> entries = JSON.fromJson(audit.body(), AUDIT_LIST);
         assertEquals(
-                List.of("token.revoke", "token.update", "token.get", "token.create"),
+                List.of("token.revoke", "token.update", "token.update", "token.get", "token.create"),
                 entries.stream().map(AuditEntry::what).toList());
         for (AuditEntry e : entries) {
             assertEquals("bootstrap admin token", e.who());
@@ -189,8 +189,8 @@ public class AdminApiIT {
             assertNotNull(e.at());
         }
         assertTrue(
-                entries.get(3).detail().contains("company_id = :company"),
-                entries.get(3).detail());
+                entries.get(4).detail().contains("company_id = :company"),
+                entries.get(4).detail());
         List<AuditEntry> newest =
                 JSON.fromJson(api.get(AUDIT + "?limit=2", ADMIN_TOKEN).body(), AUDIT_LIST);
         assertEquals(2, newest.size());
@@ -298,7 +298,14 @@ public class AdminApiIT {
         assertEquals(
                 ProblemType.TOO_MANY_REQUESTS.uri(),
                 JSON.fromJson(throttled.body(), Problem.class).type());
-        assertEquals(429, rawGet("127.0.0.2", VERSION, SYNC_TOKEN).status(), "even a valid token waits");
+        // even a valid token waits; on a loaded machine a second may pass between two requests and forgive
+        // a failure, which the next wrong token takes again
+        int valid = rawGet("127.0.0.2", VERSION, SYNC_TOKEN).status();
+        for (int tries = 0; valid == 200 && tries < 5; tries++) {
+            rawGet("127.0.0.2", VERSION, "wrong-once-more-" + tries);
+            valid = rawGet("127.0.0.2", VERSION, SYNC_TOKEN).status();
+        }
+        assertEquals(429, valid, "even a valid token waits");
         assertEquals(200, rawGet("127.0.0.1", VERSION, SYNC_TOKEN).status(), "other addresses are not throttled");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         int status;
