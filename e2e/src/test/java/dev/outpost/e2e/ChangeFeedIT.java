@@ -287,21 +287,12 @@ class ChangeFeedIT {
         }
     }
 
-    /** Changes the replica's live mode reported applied so far. */
     private static long applied(List<SyncEvent> events) {
-        return events.stream()
-                .filter(e -> e instanceof SyncEvent.ChangesApplied)
-                .mapToLong(e -> ((SyncEvent.ChangesApplied) e).changes())
-                .sum();
+        return Conditions.applied(events);
     }
 
-    /** Waits until {@code condition} holds, failing with {@code what} after {@link #CONVERGE}. */
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + CONVERGE.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, what);
-            Thread.sleep(50);
-        }
+        Conditions.await(what, CONVERGE, condition);
     }
 
     private long storedChanges() throws Exception {

@@ -21,12 +21,7 @@ final class Cli {
     }
 
     static Run run(Path runDir, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(java());
-        command.add("-jar");
-        command.add(runDir.resolve("outpost-client.jar").toString());
-        command.addAll(List.of(args));
-        return run(runDir, command);
+        return start(runDir, args).finish();
     }
 
     /**
@@ -52,7 +47,39 @@ final class Cli {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    private static Run run(Path runDir, List<String> command) throws IOException, InterruptedException {
+    /** A command line started and not waited for, its output going to {@code out} and {@code err}. */
+    record Started(Process process, Path out, Path err) {
+        /** What it printed to standard output so far. */
+        String outSoFar() throws IOException {
+            return Files.readString(out, StandardCharsets.UTF_8);
+        }
+
+        /** What it printed to standard error so far. */
+        String errSoFar() throws IOException {
+            return Files.readString(err, StandardCharsets.UTF_8);
+        }
+
+        /** Waits for it to end (at most five minutes). */
+        Run finish() throws IOException, InterruptedException {
+            if (!process.waitFor(5, TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("the CLI did not finish: " + process.info());
+            }
+            return new Run(process.exitValue(), outSoFar(), errSoFar());
+        }
+    }
+
+    /** Starts the command line and returns at once (for a command that runs until stopped). */
+    static Started start(Path runDir, String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(java());
+        command.add("-jar");
+        command.add(runDir.resolve("outpost-client.jar").toString());
+        command.addAll(List.of(args));
+        return start(runDir, command);
+    }
+
+    private static Started start(Path runDir, List<String> command) throws IOException {
         Path out = Files.createTempFile(runDir, "cli-", ".out");
         Path err = Files.createTempFile(runDir, "cli-", ".err");
         Process p = new ProcessBuilder(command)
@@ -60,13 +87,10 @@ final class Cli {
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile())
                 .start();
-        if (!p.waitFor(5, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new IllegalStateException("the CLI did not finish: " + command);
-        }
-        return new Run(
-                p.exitValue(),
-                Files.readString(out, StandardCharsets.UTF_8),
-                Files.readString(err, StandardCharsets.UTF_8));
+        return new Started(p, out, err);
+    }
+
+    private static Run run(Path runDir, List<String> command) throws IOException, InterruptedException {
+        return start(runDir, command).finish();
     }
 }

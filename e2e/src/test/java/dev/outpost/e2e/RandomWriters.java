@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Application writers for the change-feed tests: several threads, each committing small transactions
- * of random inserts, updates, deletes and primary-key changes on every table of the example schema
- * (release 4), some rolled back, some failing on a foreign key, until stopped.
+ * of random inserts, updates, deletes and primary-key changes (by default on every table of the
+ * example schema, release 4), some rolled back, some failing on a foreign key, until stopped.
  */
 final class RandomWriters implements AutoCloseable {
     /** Opens a connection to the application database. */
@@ -26,10 +26,20 @@ final class RandomWriters implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private final List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    /** Starts {@code count} writer threads. */
+    /** One random statement of a writer's transaction. */
+    interface Step {
+        void write(Connection connection, ThreadLocalRandom random) throws SQLException;
+    }
+
+    /** Starts {@code count} writer threads writing on every table of the example schema. */
     RandomWriters(Connector connector, int count) {
+        this(connector, count, RandomWriters::step);
+    }
+
+    /** Starts {@code count} writer threads, each transaction made of 1 to 4 {@code step}s. */
+    RandomWriters(Connector connector, int count, Step step) {
         for (int i = 0; i < count; i++) {
-            Thread thread = new Thread(() -> write(connector), "writer-" + i);
+            Thread thread = new Thread(() -> write(connector, step), "writer-" + i);
             thread.start();
             threads.add(thread);
         }
@@ -52,7 +62,7 @@ final class RandomWriters implements AutoCloseable {
         }
     }
 
-    private void write(Connector connector) {
+    private void write(Connector connector, Step step) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         try (Connection c = connector.connect()) {
             c.setAutoCommit(false);
@@ -60,7 +70,7 @@ final class RandomWriters implements AutoCloseable {
                 try {
                     int statements = 1 + random.nextInt(4);
                     for (int i = 0; i < statements; i++) {
-                        step(c, random);
+                        step.write(c, random);
                     }
                     if (random.nextInt(10) == 0) {
                         c.rollback();
@@ -134,7 +144,8 @@ final class RandomWriters implements AutoCloseable {
         }
     }
 
-    private static long randomId(Connection c, String table, ThreadLocalRandom random) throws SQLException {
+    /** A random id between 1 and the table's highest, which may be a deleted one. */
+    static long randomId(Connection c, String table, ThreadLocalRandom random) throws SQLException {
         try (Statement s = c.createStatement();
                 var rs = s.executeQuery("select coalesce(max(id), 1) from " + table)) {
             rs.next();
@@ -142,7 +153,7 @@ final class RandomWriters implements AutoCloseable {
         }
     }
 
-    private static void update(Connection c, String sql, Object... values) throws SQLException {
+    static void update(Connection c, String sql, Object... values) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < values.length; i++) {
                 ps.setObject(i + 1, values[i]);

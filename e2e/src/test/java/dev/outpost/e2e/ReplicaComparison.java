@@ -79,6 +79,42 @@ final class ReplicaComparison {
     }
 
     /**
+     * Asserts that the replica's table of the home schema holds exactly a scoped view of the original:
+     * the columns {@code granted} (all when {@code null}), no other, and the rows {@code where} admits.
+     *
+     * @param where an SQL condition over the original table, written by the test
+     * @return the row count
+     */
+    static int assertSameScopedRows(Connection pg, Connection derby, String table, List<String> granted, String where)
+            throws SQLException {
+        List<Column> columns = columns(pg, "public", table).stream()
+                .filter(c -> granted == null || granted.contains(c.name()))
+                .toList();
+        List<String> held = new ArrayList<>();
+        try (Statement st = derby.createStatement();
+                ResultSet rs = st.executeQuery("select * from " + Identifiers.sql(table) + " where 1 = 0")) {
+            for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                // plain names are folded to upper case by Derby (Identifiers)
+                held.add(rs.getMetaData().getColumnName(i).toLowerCase(java.util.Locale.ROOT));
+            }
+        }
+        assertEquals(
+                columns.stream()
+                        .map(c -> c.name().toLowerCase(java.util.Locale.ROOT))
+                        .sorted()
+                        .toList(),
+                held.stream().sorted().toList(),
+                table + ": the replica holds the granted columns and no other");
+        List<String> expected = pgRows(pg, "public", table, columns, where);
+        List<String> actual = derbyRows(derby, Identifiers.sql(table), columns);
+        assertEquals(expected.size(), actual.size(), table + ": row count in scope");
+        for (int i = 0; i < expected.size(); i++) {
+            assertEquals(expected.get(i), actual.get(i), table + ": row " + i + " in scope");
+        }
+        return expected.size();
+    }
+
+    /**
      * As {@link #assertSameRows(Connection, Connection, String)}, where a NULL that the replica's
      * {@code OUTPOST_QUARANTINE} holds the value of (by row key and column) counts as that exact text;
      * every quarantine entry of the table must stand for such a NULL.
@@ -163,10 +199,16 @@ final class ReplicaComparison {
 
     private static List<String> pgRows(Connection pg, String schema, String table, List<Column> columns)
             throws SQLException {
+        return pgRows(pg, schema, table, columns, "true");
+    }
+
+    /** @param where an SQL condition over the table, {@code t} */
+    private static List<String> pgRows(Connection pg, String schema, String table, List<Column> columns, String where)
+            throws SQLException {
         String sql = columns.stream()
                         .map(c -> "t.\"" + c.name() + "\"::text")
                         .collect(Collectors.joining(", ", "select ", " from \""))
-                + schema + "\".\"" + table + "\" t";
+                + schema + "\".\"" + table + "\" t where " + where;
         List<String> rows = new ArrayList<>();
         try (Statement st = pg.createStatement()) {
             st.execute("set time zone 'UTC'");

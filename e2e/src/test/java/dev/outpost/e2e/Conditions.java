@@ -1,0 +1,30 @@
+package dev.outpost.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.outpost.client.SyncEvent;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/** Waiting for what a test needs (never a fixed sleep), and reading what a replica reported. */
+final class Conditions {
+    private Conditions() {}
+
+    /** Waits until {@code condition} holds, checking every 50 ms; fails with {@code what} after {@code within}. */
+    static void await(String what, Duration within, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, what);
+            Thread.sleep(50);
+        }
+    }
+
+    /** Changes a replica reported applied in {@code events} so far. */
+    static long applied(List<SyncEvent> events) {
+        return events.stream()
+                .filter(e -> e instanceof SyncEvent.ChangesApplied)
+                .mapToLong(e -> ((SyncEvent.ChangesApplied) e).changes())
+                .sum();
+    }
+}
