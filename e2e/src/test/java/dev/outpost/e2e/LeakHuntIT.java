@@ -362,6 +362,14 @@ class LeakHuntIT {
         System.out.println("leak hunt: " + attempts + " requests with token A, answered " + statuses + "; "
                 + httpLayerRefusals + " refused by the HTTP layer without a problem body");
         assertTrue(attempts >= attacks.size() && attacks.size() > 1_000, "attacks tried: " + attempts);
+        // the checks are not blind: the same requests with B's token are caught as leaks
+        for (Attack control : List.of(
+                get("control: B's users", "api/sync/tables/users/rows", tokenB.secret(), Kind.ROWS, "users", 200),
+                get("control: B's digest", "api/sync/tables/users/digest", tokenB.secret(), Kind.DIGEST, "users", 200),
+                get("control: B's changes", "api/sync/changes?after=" + feedStart, tokenB.secret(), Kind.CHANGES, 200),
+                get("control: B's schema", "api/sync/schema", tokenB.secret(), Kind.SCHEMA, 200))) {
+            assertTrue(check(control, send(control)) != null, control.label() + " passed the leak checks");
+        }
         // an ungranted table, a system catalog and the server's own table are each answered as an unknown one
         Problem unknown = json.fromJson(
                 api.get("api/sync/tables/no_such_table/rows", tokenA.secret()).body(), Problem.class);
