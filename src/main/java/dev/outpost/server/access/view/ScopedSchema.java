@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -31,6 +32,9 @@ import java.util.logging.Logger;
  */
 public final class ScopedSchema {
     private static final Logger LOG = Logger.getLogger(ScopedSchema.class.getName());
+
+    private static final int MAX_MISFITS_REMEMBERED = 10_000;
+    private static final Set<String> MISFITS_LOGGED = ConcurrentHashMap.newKeySet();
 
     private ScopedSchema() {}
 
@@ -84,6 +88,21 @@ public final class ScopedSchema {
                 tables.stream().map(t -> t.name() + "=" + t.fingerprint()).toArray(String[]::new));
     }
 
+    /**
+     * Logs a grant that no longer fits its table once per instance (every request of its token would
+     * repeat it); a grant changed since, or a new reason, is logged again.
+     */
+    private static void warnOnce(String table, TableGrant grant, String reason) {
+        if (MISFITS_LOGGED.size() >= MAX_MISFITS_REMEMBERED) {
+            MISFITS_LOGGED.clear();
+        }
+        if (MISFITS_LOGGED.add(grant + " " + reason)) {
+            LOG.log(Level.WARNING, "a grant on table {0} no longer fits it and hides it: {1}", new Object[] {
+                table, reason
+            });
+        }
+    }
+
     /** The granted tables that fit their grants, by name, in the schema's order. */
     private static Map<String, ScopedTable> views(SchemaInfo schema, AccessScope scope) {
         Map<String, TableSchema> byName = new HashMap<>();
@@ -105,9 +124,7 @@ public final class ScopedSchema {
                                 .toList()));
                 grants.put(table.name(), grant.get());
             } catch (InvalidGrantException e) {
-                LOG.log(Level.WARNING, "a grant on table {0} no longer fits it and hides it: {1}", new Object[] {
-                    table.name(), e.getMessage()
-                });
+                warnOnce(table.name(), grant.get(), e.getMessage());
             }
         }
         Map<String, ScopedTable> views = new LinkedHashMap<>();
