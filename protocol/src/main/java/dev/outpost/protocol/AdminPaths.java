@@ -29,6 +29,18 @@ public final class AdminPaths {
     /** {@code GET admin/audit?limit=&token=}: the newest {@link AuditEntry} records first. */
     public static final String AUDIT = "audit";
 
+    /**
+     * {@code GET admin/replicas}: every replica the servers have seen, as {@link ReplicaInfo}, the most
+     * recently seen first.
+     */
+    public static final String REPLICAS = "replicas";
+
+    /** Path parameter naming a replica by its id (a UUID). */
+    public static final String REPLICA_PARAM = "replica";
+
+    /** {@code GET admin/replicas/{replica}}: one {@link ReplicaDetail}, with its recent syncs. */
+    public static final String REPLICA = REPLICAS + "/{" + REPLICA_PARAM + "}";
+
     /** Most audit records in one answer. */
     public static final String LIMIT_PARAM = "limit";
 

@@ -50,6 +50,21 @@ public final class SyncPaths {
     /** Live mode: seconds to wait for a change when there is none yet (long poll); 0 answers at once. */
     public static final String WAIT_PARAM = "wait";
 
+    /**
+     * {@code POST sync/reports} with a {@link SyncReport}: what the replica's last sync did, answered
+     * 204. Best effort on the client's side: a report that cannot be sent never fails a sync.
+     */
+    public static final String REPORTS = "reports";
+
+    /**
+     * Request header naming the replica (a random UUID it chose when it was created and keeps), sent
+     * with every sync request; the server keeps per replica when it was last seen and where it stands.
+     */
+    public static final String REPLICA_HEADER = "Outpost-Replica";
+
+    /** Request header with the client's version, e.g. {@code 0.1.0}, sent with every sync request. */
+    public static final String CLIENT_HEADER = "Outpost-Client";
+
     /** Longest long poll the server accepts, in seconds. */
     public static final int MAX_WAIT_SECONDS = 60;
 

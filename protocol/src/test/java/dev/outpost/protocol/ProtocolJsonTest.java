@@ -125,4 +125,11 @@ class ProtocolJsonTest {
                 "name=laptop-17");
         assertPinned("audit-entry.json", entry, AuditEntry.class);
     }
+
+    @Test
+    void syncReportShapeIsPinned() throws Exception {
+        SyncReport report = new SyncReport(
+                "REBUILT", "3.0", "fp3", List.of("companies"), List.of("users"), 120, 4096, 850, 42L, null, null);
+        assertPinned("sync-report.json", report, SyncReport.class);
+    }
 }
