@@ -4,6 +4,7 @@ import dev.outpost.protocol.ProblemType;
 import dev.outpost.server.http.BodyTooLargeException;
 import dev.outpost.server.problem.ProblemException;
 import jakarta.json.Json;
+import jakarta.json.JsonArray;
 import jakarta.json.JsonConfig;
 import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
@@ -20,6 +21,8 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -132,6 +135,30 @@ public final class JsonInput {
         } catch (ArithmeticException e) {
             throw new InvalidField(field, "must be a whole number within the 64-bit range");
         }
+    }
+
+    /** A whole number that fits a {@code bigint}, or null. */
+    public Long wholeNumber(String field) {
+        return value(field) == null ? null : requiredId(field);
+    }
+
+    /** An array of at most {@code maxItems} strings of at most {@code maxLength} characters; empty when absent. */
+    public List<String> texts(String field, int maxItems, int maxLength) {
+        JsonValue value = value(field);
+        if (value == null) {
+            return List.of();
+        }
+        if (!(value instanceof JsonArray array) || array.size() > maxItems) {
+            throw wrongType(field, "an array of at most " + maxItems + " strings");
+        }
+        List<String> texts = new ArrayList<>();
+        for (JsonValue item : array) {
+            if (!(item instanceof JsonString s)) {
+                throw wrongType(field, "an array of strings");
+            }
+            texts.add(ColumnValues.text(field, s.getString(), maxLength));
+        }
+        return texts;
     }
 
     /** {@code true} or {@code false}, or null. */

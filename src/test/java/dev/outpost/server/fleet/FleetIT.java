@@ -1,0 +1,196 @@
+package dev.outpost.server.fleet;
+
+import static dev.outpost.server.testsupport.EmbeddedPostgresSession.ADMIN_TOKEN;
+import static dev.outpost.server.testsupport.EmbeddedPostgresSession.SYNC_TOKEN;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.outpost.protocol.AdminPaths;
+import dev.outpost.protocol.MediaTypes;
+import dev.outpost.protocol.Problem;
+import dev.outpost.protocol.ProblemType;
+import dev.outpost.protocol.ReplicaDetail;
+import dev.outpost.protocol.ReplicaInfo;
+import dev.outpost.protocol.RowLines;
+import dev.outpost.protocol.SyncPaths;
+import dev.outpost.protocol.SyncReport;
+import dev.outpost.server.testsupport.ApiCalls;
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
+import java.io.File;
+import java.lang.reflect.Type;
+import java.net.URL;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The server learns its replicas, on a real server over a real PostgreSQL: requests that name their
+ * replica and the reports of their syncs show in the admin API (release, outcome, position and lag,
+ * history) within a few seconds; bad reports are 4xx problems; only admins read the fleet. Runs on
+ * Payara Micro here and on WildFly in the wildfly-it module.
+ */
+@ExtendWith(ArquillianExtension.class)
+public class FleetIT {
+    private static final Jsonb JSON = JsonbBuilder.create();
+    private static final String SYNC = SyncPaths.API_ROOT + "/" + SyncPaths.SYNC + "/";
+    private static final String REPLICAS = SyncPaths.API_ROOT + "/" + AdminPaths.ADMIN + "/" + AdminPaths.REPLICAS;
+    private static final Type REPLICA_LIST =
+            new ArrayList<ReplicaInfo>() {}.getClass().getGenericSuperclass();
+
+    @Deployment(testable = false)
+    public static WebArchive deployment() {
+        return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("outpost.war")));
+    }
+
+    @ArquillianResource
+    private URL base;
+
+    private ApiCalls api;
+
+    @BeforeEach
+    void client() throws Exception {
+        api = new ApiCalls(base.toURI());
+    }
+
+    @Test
+    void requestsAndReportsOfAReplicaShowInTheAdminApi() throws Exception {
+        String replica = UUID.randomUUID().toString();
+        assertEquals(200, named(replica, SYNC + SyncPaths.VERSION).statusCode());
+        SyncReport rebuilt = new SyncReport(
+                "REBUILT", "9.1", "fp-91", List.of("users"), List.of("companies"), 120, 4096, 850, null, null, null);
+        assertEquals(204, report(replica, JSON.toJson(rebuilt)).statusCode());
+
+        ReplicaInfo seen = await(replica, r -> "9.1".equals(r.tag()));
+        assertEquals("7.7.7-test", seen.clientVersion());
+        assertEquals("REBUILT", seen.lastOutcome());
+        assertEquals("fp-91", seen.schemaFingerprint());
+        assertNotNull(seen.tokenName());
+        assertNotNull(seen.firstSeen());
+        assertNotNull(seen.lastSyncAt());
+
+        // a changes request tells the replica's position; the lag is computed from the change log
+        String position = feedPosition(replica);
+        ReplicaInfo following = await(replica, r -> Long.valueOf(position).equals(r.position()));
+        assertTrue(following.changesBehind() != null && following.changesBehind() >= 0, following.toString());
+        assertTrue(following.secondsBehind() != null && following.secondsBehind() >= 0, following.toString());
+
+        SyncReport failed = new SyncReport(
+                SyncReport.FAILED, "9.1", "fp-91", List.of(), List.of(), 0, 0, 30, null, "SERVER_UNREACHABLE", "gone");
+        assertEquals(204, report(replica, JSON.toJson(failed)).statusCode());
+        ReplicaInfo failing = await(replica, r -> SyncReport.FAILED.equals(r.lastOutcome()));
+        assertEquals("SERVER_UNREACHABLE", failing.lastErrorCode());
+        assertEquals("gone", failing.lastError());
+        assertEquals("9.1", failing.tag(), "a failed sync leaves the release the replica holds");
+
+        HttpResponse<String> detail = api.get(REPLICAS + "/" + replica, ADMIN_TOKEN);
+        assertEquals(200, detail.statusCode(), detail.body());
+        ReplicaDetail history = JSON.fromJson(detail.body(), ReplicaDetail.class);
+        assertEquals(replica, history.replica().id());
+        assertEquals(
+                List.of(failed, rebuilt),
+                history.syncs().stream().map(ReplicaDetail.Sync::report).toList(),
+                "its syncs, newest first");
+    }
+
+    @Test
+    void badReportsAndStrangersAreRefusedWithProblems() throws Exception {
+        String valid = "{\"outcome\":\"UP_TO_DATE\"}";
+        problem(api.postJson(SYNC + SyncPaths.REPORTS, SYNC_TOKEN, valid), 400, "header Outpost-Replica");
+        problem(report("not-a-uuid", valid), 400, "header Outpost-Replica");
+        String replica = UUID.randomUUID().toString();
+        problem(report(replica, "{\"outcome\":\"FINE\"}"), 400, "outcome");
+        problem(report(replica, "{\"outcome\":\"UP_TO_DATE\",\"rows\":-1}"), 400, "rows");
+        problem(report(replica, "{\"outcome\":\"UP_TO_DATE\",\"secret\":1}"), 400, "unknown fields");
+        problem(report(replica, "{\"outcome\":\"UP_TO_DATE\",\"tablesKept\":\"users\"}"), 400, "tablesKept");
+        problem(report(replica, "[1]"), 400, "JSON object");
+        assertEquals(
+                401,
+                api.postJson(SYNC + SyncPaths.REPORTS, "wrong-token", valid).statusCode());
+
+        problem(api.get(REPLICAS, SYNC_TOKEN), 403, null);
+        problem(api.get(REPLICAS + "/" + replica, SYNC_TOKEN), 403, null);
+        problem(api.get(REPLICAS + "?limit=0", ADMIN_TOKEN), 400, "limit");
+        problem(api.get(REPLICAS + "/1%27%20or%20%271", ADMIN_TOKEN), 400, "UUID");
+        problem(api.get(REPLICAS + "/" + replica, ADMIN_TOKEN), 404, replica);
+    }
+
+    private HttpResponse<String> named(String replica, String path) {
+        return api.send(api.request(path, SYNC_TOKEN)
+                .header(SyncPaths.REPLICA_HEADER, replica)
+                .header(SyncPaths.CLIENT_HEADER, "7.7.7-test")
+                .GET()
+                .build());
+    }
+
+    private HttpResponse<String> report(String replica, String json) {
+        return api.send(api.request(SYNC + SyncPaths.REPORTS, SYNC_TOKEN)
+                .header(SyncPaths.REPLICA_HEADER, replica)
+                .header(SyncPaths.CLIENT_HEADER, "7.7.7-test")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build());
+    }
+
+    /** The feed's current position, then a changes request from it naming the replica. */
+    private String feedPosition(String replica) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            HttpResponse<String> r = api.get(SYNC + SyncPaths.CHANGES, SYNC_TOKEN);
+            if (r.statusCode() == 200) {
+                String position = ((RowLines.End) RowLines.parse(r.body().trim())).next();
+                HttpResponse<String> from = named(replica, SYNC + SyncPaths.CHANGES + "?after=" + position);
+                assertEquals(200, from.statusCode(), from.body());
+                return position;
+            }
+            assertTrue(System.nanoTime() < deadline, "the change feed came up: " + r.body());
+            Thread.sleep(200);
+        }
+    }
+
+    /** Waits (the servers write every few seconds) until the admin API lists the replica as {@code wanted}. */
+    private ReplicaInfo await(String replica, Predicate<ReplicaInfo> wanted) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        Optional<ReplicaInfo> found = Optional.empty();
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> r = api.get(REPLICAS, ADMIN_TOKEN);
+            assertEquals(200, r.statusCode(), r.body());
+            List<ReplicaInfo> all = JSON.fromJson(r.body(), REPLICA_LIST);
+            found = all.stream().filter(i -> i.id().equals(replica)).findFirst();
+            if (found.isPresent() && wanted.test(found.get())) {
+                return found.get();
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the admin API did not show " + replica + " as wanted; last: " + found);
+    }
+
+    private static void problem(HttpResponse<String> r, int status, String detailPart) {
+        assertEquals(status, r.statusCode(), r.body());
+        assertTrue(
+                r.headers().firstValue("Content-Type").orElse("").startsWith(MediaTypes.PROBLEM_JSON),
+                r.headers().toString());
+        Problem p = JSON.fromJson(r.body(), Problem.class);
+        assertEquals(status, p.status());
+        if (detailPart != null) {
+            assertTrue(p.detail().contains(detailPart), p.detail());
+        }
+        if (status == 400) {
+            assertEquals(ProblemType.BAD_REQUEST.uri(), p.type(), r.body());
+        }
+    }
+}
