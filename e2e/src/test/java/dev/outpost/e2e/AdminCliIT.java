@@ -54,14 +54,14 @@ class AdminCliIT {
                 "--grant",
                 "companies:id,name",
                 "--filter",
-                "users=company_id = :company",
+                "users=company_id in (:company)",
                 "--attr",
                 "company=7");
         assertEquals(0, created.exit(), created.toString());
         String secret = value(created.out(), "secret:");
         String id = value(created.out(), "id:");
         assertTrue(secret.startsWith("op_"), created.toString());
-        assertTrue(created.out().contains("companies:id,name; users where company_id = :company"), created.toString());
+        assertTrue(created.out().contains("companies:id,name; users where company_id in (:company)"), created.toString());
 
         Cli.Run status = Cli.run(runDir, "status", "--server", url, "--token", secret, "--replica", replica());
         assertEquals(0, status.exit(), status.toString());
