@@ -110,25 +110,7 @@ class DaylightSavingGapTest {
 
     /** A {@code users} row of the fixture schema with these two timestamps. */
     private static String[] user(String id, String updatedAt, String createdAt) {
-        return new String[] {
-            id,
-            "u" + id + "@example.com",
-            "AB",
-            "3",
-            "10",
-            "12.50",
-            "1.5",
-            "0.25",
-            "true",
-            "1990-05-17",
-            "07:30:00",
-            updatedAt,
-            createdAt,
-            null,
-            "a0eebc99-9c0b-4ef8-bb6d-6bb9bd38000" + id,
-            null,
-            null
-        };
+        return Fixtures.user(id, "u" + id + "@example.com", updatedAt, createdAt);
     }
 
     /** Each user's timestamps by the fields Derby stored, read with Derby's field functions. */

@@ -68,24 +68,6 @@ class MovedUniqueValuesTest {
 
     /** A {@code users} row of the fixture schema. */
     private static String[] user(String id, String email) {
-        return new String[] {
-            id,
-            email,
-            "AB",
-            "3",
-            "10",
-            "12.50",
-            "1.5",
-            "0.25",
-            "true",
-            "1990-05-17",
-            "07:30:00",
-            "2024-01-01 10:00:00",
-            "2024-01-01 10:00:00+00",
-            null,
-            "a0eebc99-9c0b-4ef8-bb6d-6bb9bd38000" + id,
-            null,
-            null
-        };
+        return Fixtures.user(id, email, "2024-01-01 10:00:00", "2024-01-01 10:00:00+00");
     }
 }

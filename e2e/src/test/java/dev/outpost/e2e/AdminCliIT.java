@@ -61,7 +61,8 @@ class AdminCliIT {
         String secret = value(created.out(), "secret:");
         String id = value(created.out(), "id:");
         assertTrue(secret.startsWith("op_"), created.toString());
-        assertTrue(created.out().contains("companies:id,name; users where company_id in (:company)"), created.toString());
+        assertTrue(
+                created.out().contains("companies:id,name; users where company_id in (:company)"), created.toString());
 
         Cli.Run status = Cli.run(runDir, "status", "--server", url, "--token", secret, "--replica", replica());
         assertEquals(0, status.exit(), status.toString());

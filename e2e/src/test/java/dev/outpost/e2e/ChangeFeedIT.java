@@ -264,18 +264,7 @@ class ChangeFeedIT {
 
     /** Waits until the replica equals PostgreSQL (it follows the feed asynchronously), then asserts it. */
     private void awaitSameRows(OutpostReplica replica) throws Exception {
-        long deadline = System.nanoTime() + CONVERGE.toNanos();
-        while (true) {
-            try {
-                assertSameRows(replica);
-                return;
-            } catch (AssertionError e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(500);
-            }
-        }
+        Conditions.eventually(CONVERGE, () -> assertSameRows(replica));
     }
 
     private void assertSameRows(OutpostReplica replica) throws Exception {

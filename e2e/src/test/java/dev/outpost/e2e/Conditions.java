@@ -20,6 +20,27 @@ final class Conditions {
         }
     }
 
+    /** An assertion that may fail until the system under test catches up. */
+    interface Check {
+        void run() throws Exception;
+    }
+
+    /** Repeats {@code check} every 200 ms until it passes; after {@code within}, its last failure is thrown. */
+    static void eventually(Duration within, Check check) throws Exception {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (true) {
+            try {
+                check.run();
+                return;
+            } catch (AssertionError e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
     /** Changes a replica reported applied in {@code events} so far. */
     static long applied(List<SyncEvent> events) {
         return events.stream()

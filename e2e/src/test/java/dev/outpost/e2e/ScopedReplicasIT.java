@@ -357,18 +357,7 @@ class ScopedReplicasIT {
 
     /** Waits until the replica (following asynchronously) equals its scoped view, then asserts it. */
     private void awaitScopedView(OutpostReplica replica, Device device) throws Exception {
-        long deadline = System.nanoTime() + CONVERGE.toNanos();
-        while (true) {
-            try {
-                assertScopedView(replica, device);
-                return;
-            } catch (AssertionError e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(200);
-            }
-        }
+        Conditions.eventually(CONVERGE, () -> assertScopedView(replica, device));
     }
 
     private void assertScopedView(OutpostReplica replica, Device device) throws SQLException {

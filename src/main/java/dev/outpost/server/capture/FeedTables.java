@@ -41,6 +41,29 @@ public final class FeedTables {
         return name.length() > 63 ? name.substring(0, 63) : name;
     }
 
+    /**
+     * Runs {@code ddl} (idempotent statements creating tables of the server's schema) in one
+     * transaction under the advisory lock {@code lockKey}, so that instances starting at once do not
+     * race on the catalog.
+     */
+    public static void createUnderLock(Connection connection, long lockKey, String... ddl) throws SQLException {
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        try (Statement st = connection.createStatement()) {
+            st.execute("select pg_advisory_xact_lock(" + lockKey + ")");
+            st.execute("create schema if not exists " + SCHEMA);
+            for (String statement : ddl) {
+                st.execute(statement);
+            }
+            connection.commit();
+        } catch (SQLException | RuntimeException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(autoCommit);
+        }
+    }
+
     /** Creates the tables when missing (idempotent, safe to run from every instance). */
     public static void create(Connection connection) throws SQLException {
         try (Statement st = connection.createStatement()) {

@@ -129,6 +129,29 @@ public final class Fixtures {
         return table + "-shape-" + fingerprint;
     }
 
+    /** A {@code users} row of the fixture schema with this id, e-mail and two timestamps. */
+    public static String[] user(String id, String email, String updatedAt, String createdAt) {
+        return new String[] {
+            id,
+            email,
+            "AB",
+            "3",
+            "10",
+            "12.50",
+            "1.5",
+            "0.25",
+            "true",
+            "1990-05-17",
+            "07:30:00",
+            updatedAt,
+            createdAt,
+            null,
+            "a0eebc99-9c0b-4ef8-bb6d-6bb9bd38000" + id,
+            null,
+            null
+        };
+    }
+
     /** Shuts an embedded Derby database down (Derby signals success with SQLState 08006). */
     public static void shutdown(Path db) {
         try {

@@ -3,7 +3,6 @@ package dev.outpost.server.access.store;
 import dev.outpost.server.capture.FeedTables;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 
 /** The token store's tables, in the server's own schema ({@value FeedTables#SCHEMA}). */
 public final class AccessTables {
@@ -19,47 +18,37 @@ public final class AccessTables {
 
     /** Creates the tables when missing (idempotent, safe to run from every instance at once). */
     public static void create(Connection connection) throws SQLException {
-        boolean autoCommit = connection.getAutoCommit();
-        connection.setAutoCommit(false);
-        try (Statement st = connection.createStatement()) {
-            st.execute("select pg_advisory_xact_lock(" + CREATE_LOCK + ")");
-            st.execute("create schema if not exists " + FeedTables.SCHEMA);
-            st.execute("create table if not exists " + TOKENS + " ("
-                    + " id bigint generated always as identity primary key,"
-                    + " name text not null,"
-                    + " role text not null check (role in ('replica', 'writer', 'admin')),"
-                    + " secret_sha256 bytea not null unique,"
-                    + " created_at timestamptz not null default now(),"
-                    + " last_used_at timestamptz,"
-                    + " expires_at timestamptz,"
-                    + " revoked_at timestamptz)");
-            st.execute("create unique index if not exists tokens_live_name on " + TOKENS
-                    + " (name) where revoked_at is null");
-            st.execute("create table if not exists " + GRANTS + " ("
-                    + " token_id bigint not null references " + TOKENS + " on delete cascade,"
-                    + " table_name text not null,"
-                    + " columns text[],"
-                    + " row_filter text,"
-                    + " primary key (token_id, table_name))");
-            st.execute("create table if not exists " + ATTRIBUTES + " ("
-                    + " token_id bigint not null references " + TOKENS + " on delete cascade,"
-                    + " name text not null,"
-                    + " vals text[] not null,"
-                    + " primary key (token_id, name))");
-            st.execute("create table if not exists " + AUDIT + " ("
-                    + " id bigint generated always as identity primary key,"
-                    + " who text not null,"
-                    + " what text not null,"
-                    + " token_id bigint,"
-                    + " at timestamptz not null default now(),"
-                    + " detail text not null)");
-            st.execute("create index if not exists audit_token on " + AUDIT + " (token_id, id)");
-            connection.commit();
-        } catch (SQLException | RuntimeException e) {
-            connection.rollback();
-            throw e;
-        } finally {
-            connection.setAutoCommit(autoCommit);
-        }
+        FeedTables.createUnderLock(
+                connection,
+                CREATE_LOCK,
+                "create table if not exists " + TOKENS + " ("
+                        + " id bigint generated always as identity primary key,"
+                        + " name text not null,"
+                        + " role text not null check (role in ('replica', 'writer', 'admin')),"
+                        + " secret_sha256 bytea not null unique,"
+                        + " created_at timestamptz not null default now(),"
+                        + " last_used_at timestamptz,"
+                        + " expires_at timestamptz,"
+                        + " revoked_at timestamptz)",
+                "create unique index if not exists tokens_live_name on " + TOKENS + " (name) where revoked_at is null",
+                "create table if not exists " + GRANTS + " ("
+                        + " token_id bigint not null references " + TOKENS + " on delete cascade,"
+                        + " table_name text not null,"
+                        + " columns text[],"
+                        + " row_filter text,"
+                        + " primary key (token_id, table_name))",
+                "create table if not exists " + ATTRIBUTES + " ("
+                        + " token_id bigint not null references " + TOKENS + " on delete cascade,"
+                        + " name text not null,"
+                        + " vals text[] not null,"
+                        + " primary key (token_id, name))",
+                "create table if not exists " + AUDIT + " ("
+                        + " id bigint generated always as identity primary key,"
+                        + " who text not null,"
+                        + " what text not null,"
+                        + " token_id bigint,"
+                        + " at timestamptz not null default now(),"
+                        + " detail text not null)",
+                "create index if not exists audit_token on " + AUDIT + " (token_id, id)");
     }
 }
