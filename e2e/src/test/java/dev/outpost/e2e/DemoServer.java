@@ -17,7 +17,8 @@ import java.util.concurrent.CountDownLatch;
  * The README's run command ({@code mvn -f parent/pom.xml -Prun package}): PostgreSQL (embedded unless
  * {@code -Doutpost.jdbcUrl=jdbc:postgresql://host:port/db} with {@code -Doutpost.jdbcUser} and {@code
  * -Doutpost.jdbcPassword} name one), the WAR on Payara Micro applying the changelogs at start-up, demo
- * data, and the client command that syncs a replica from it. Runs until interrupted (Ctrl-C).
+ * data, the client command that syncs a replica from it, and the admin console's address with an admin
+ * token made for this run. Runs until interrupted (Ctrl-C).
  */
 public final class DemoServer {
     static final String SYNC_TOKEN = "demo-sync-token";
@@ -44,13 +45,18 @@ public final class DemoServer {
             password = System.getProperty("outpost.jdbcPassword", "");
         }
         URI db = URI.create(jdbcUrl.substring("jdbc:".length()));
+        // a new admin token each run: the console and the admin API are reached with it
+        byte[] random = new byte[24];
+        new java.security.SecureRandom().nextBytes(random);
+        String adminToken = "demo-admin-" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random);
         Path properties = runDir.resolve("demo-server.properties");
         Files.writeString(
                 properties,
                 "db.host=" + db.getHost() + "\ndb.port=" + (db.getPort() < 0 ? 5432 : db.getPort()) + "\ndb.name="
                         + db.getPath().substring(1)
                         + "\ndb.user=" + user + "\ndb.password=" + password
-                        + "\noutpost.sync-tokens=" + SYNC_TOKEN + "\noutpost.write-tokens=" + WRITE_TOKEN + "\n");
+                        + "\noutpost.sync-tokens=" + SYNC_TOKEN + "\noutpost.write-tokens=" + WRITE_TOKEN
+                        + "\noutpost.admin-tokens=" + adminToken + "\n");
         System.out.println(
                 "Starting Payara Micro with the Outpost WAR (log: " + runDir.resolve("payara-demo.log") + ") ...");
         PayaraMicroServer server = PayaraMicroServer.start(runDir, properties, "demo", port());
@@ -81,6 +87,7 @@ public final class DemoServer {
                 + SYNC_TOKEN + " --replica ./outpost-replica");
         System.out.println("Query it:         java -jar " + cli
                 + " sql --replica ./outpost-replica \"select count(*) from users\"");
+        System.out.println("Admin console:    " + server.baseUri() + "admin/   (admin token: " + adminToken + ")");
         System.out.println("Press Ctrl-C to stop.");
         stopped.await();
     }
