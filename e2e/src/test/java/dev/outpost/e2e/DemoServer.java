@@ -48,7 +48,8 @@ public final class DemoServer {
         // a new admin token each run: the console and the admin API are reached with it
         byte[] random = new byte[24];
         new java.security.SecureRandom().nextBytes(random);
-        String adminToken = "demo-admin-" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        String adminToken = "demo-admin-"
+                + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random);
         Path properties = runDir.resolve("demo-server.properties");
         Files.writeString(
                 properties,
