@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The replica directory: Derby databases {@code db-<n>}, the {@code CURRENT} file naming the active
- * one, and the shadow-then-swap rebuild (see the package comment for the invariant). One process at a
+ * one, the replica's id ({@link ReplicaId}), and the shadow-then-swap rebuild (see the package comment for the invariant). One process at a
  * time: the store holds a lock on {@code LOCK} while open; a replica on a read-only file system is
  * opened for reading only, without the lock.
  */
