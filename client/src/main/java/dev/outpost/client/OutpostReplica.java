@@ -7,8 +7,10 @@ import dev.outpost.client.internal.store.DerbyReplicaStore;
 import dev.outpost.client.internal.store.Quarantine;
 import dev.outpost.client.internal.sync.ReplicaSource;
 import dev.outpost.client.internal.sync.ReplicaSync;
+import dev.outpost.client.internal.sync.SyncReports;
 import dev.outpost.client.internal.verify.ReplicaVerifier;
 import dev.outpost.protocol.SyncPaths;
+import dev.outpost.protocol.SyncReport;
 import dev.outpost.protocol.VersionInfo;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -35,6 +37,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One process at a time may open a replica directory. Methods are thread-safe; syncs run one at a
  * time.
+ *
+ * <p>The replica is named by a random id chosen when its directory is created and kept for its life
+ * ({@link ReplicaStatus#replicaId()}); every request to the server carries it, and after each sync,
+ * successful or not, the replica reports what it did ({@code POST sync/reports}, best effort: a report
+ * the server does not take never fails the sync). The changes live mode applies between syncs are
+ * not reported: the server sees the replica's position in its requests.
  */
 public final class OutpostReplica implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OutpostReplica.class);
@@ -52,6 +60,8 @@ public final class OutpostReplica implements AutoCloseable {
     private volatile ScheduledExecutorService scheduler;
     private volatile Thread live;
     private FeedFollower follower;
+    /** Whether a {@link #sync()} or {@link #rebuild()} is running: it reports the resyncs it runs itself. */
+    private boolean syncing;
 
     private OutpostReplica(ReplicaConfig config, DerbyReplicaStore store, ReplicaSource source) {
         this.config = config;
@@ -67,11 +77,16 @@ public final class OutpostReplica implements AutoCloseable {
      * @throws OutpostException {@link ErrorCode#REPLICA_ERROR} when the directory cannot be used
      */
     public static OutpostReplica open(ReplicaConfig config) {
+        DerbyReplicaStore store = DerbyReplicaStore.open(config.directory());
         ReplicaSource source = config.serverUrl() == null
                 ? null
                 : new SyncHttpClient(
-                        config.serverUrl(), config.token(), config.connectTimeout(), config.requestTimeout());
-        return open(config, source);
+                        config.serverUrl(),
+                        config.token(),
+                        config.connectTimeout(),
+                        config.requestTimeout(),
+                        store.replicaId());
+        return new OutpostReplica(config, store, source);
     }
 
     /** Opens the replica with another source of data (tests). */
@@ -102,40 +117,58 @@ public final class OutpostReplica implements AutoCloseable {
     }
 
     private SyncResult sync(ReplicaSync.Scope scope) {
+        long start = System.nanoTime();
+        long bytesAtStart = source == null ? 0 : source.bytesReceived();
+        syncing = true;
         try {
-            if (source == null) {
-                throw new OutpostException(ErrorCode.CONFIG_INVALID, "Cannot sync: serverUrl is not set");
-            }
-            if (store.readOnly()) {
-                throw new OutpostException(
-                        ErrorCode.REPLICA_ERROR,
-                        "Cannot sync: the replica " + config.directory()
-                                + " is on a read-only file system (it can be read, not updated)");
-            }
-            long start = System.nanoTime();
-            SyncResult result = resync(scope);
-            long bytesBefore = source.bytesReceived();
-            long changes = follower().catchUp();
-            FeedFollower.Refresh refresh = follower().refreshUnfollowed(result.tablesRebuilt());
-            List<Quarantined> quarantined = quarantined();
-            if (!quarantined.isEmpty()) {
-                LOG.warn(
-                        "The replica holds {} values Derby cannot hold as text in {}: {}",
-                        quarantined.stream().mapToLong(Quarantined::values).sum(),
-                        Quarantine.TABLE,
-                        quarantined);
-                fire(new SyncEvent.ValuesQuarantined(quarantined));
-            }
-            return result.withFeed(
-                            changes,
-                            refresh.tables(),
-                            refresh.rows(),
-                            source.bytesReceived() - bytesBefore,
-                            java.time.Duration.ofNanos(System.nanoTime() - start))
-                    .withQuarantined(quarantined);
+            SyncResult result = syncOnce(scope);
+            report(() -> SyncReports.succeeded(result, store));
+            return result;
         } catch (RuntimeException e) {
-            throw failed(e);
+            OutpostException error = failed(e);
+            report(() -> SyncReports.failed(
+                    error,
+                    source.bytesReceived() - bytesAtStart,
+                    java.time.Duration.ofNanos(System.nanoTime() - start),
+                    store));
+            throw error;
+        } finally {
+            syncing = false;
         }
+    }
+
+    /** One sync, without its report: the version check and rebuild, then the feed's changes. */
+    private SyncResult syncOnce(ReplicaSync.Scope scope) {
+        if (source == null) {
+            throw new OutpostException(ErrorCode.CONFIG_INVALID, "Cannot sync: serverUrl is not set");
+        }
+        if (store.readOnly()) {
+            throw new OutpostException(
+                    ErrorCode.REPLICA_ERROR,
+                    "Cannot sync: the replica " + config.directory()
+                            + " is on a read-only file system (it can be read, not updated)");
+        }
+        long start = System.nanoTime();
+        SyncResult result = resync(scope);
+        long bytesBefore = source.bytesReceived();
+        long changes = follower().catchUp();
+        FeedFollower.Refresh refresh = follower().refreshUnfollowed(result.tablesRebuilt());
+        List<Quarantined> quarantined = quarantined();
+        if (!quarantined.isEmpty()) {
+            LOG.warn(
+                    "The replica holds {} values Derby cannot hold as text in {}: {}",
+                    quarantined.stream().mapToLong(Quarantined::values).sum(),
+                    Quarantine.TABLE,
+                    quarantined);
+            fire(new SyncEvent.ValuesQuarantined(quarantined));
+        }
+        return result.withFeed(
+                        changes,
+                        refresh.tables(),
+                        refresh.rows(),
+                        source.bytesReceived() - bytesBefore,
+                        java.time.Duration.ofNanos(System.nanoTime() - start))
+                .withQuarantined(quarantined);
     }
 
     /**
@@ -203,20 +236,64 @@ public final class OutpostReplica implements AutoCloseable {
         return new ReplicaSync(source, store, config.pageRows(), this::fire).run(scope);
     }
 
+    /**
+     * The resync the feed asks for (a new schema, a lost position): part of the running sync, or, when
+     * a long poll of live mode ran into it, a sync of its own, reported as one.
+     */
+    private SyncResult resyncForFeed(ReplicaSync.Scope scope) {
+        if (syncing) {
+            return resync(scope);
+        }
+        long start = System.nanoTime();
+        long bytesAtStart = source.bytesReceived();
+        try {
+            SyncResult result = resync(scope);
+            report(() -> SyncReports.succeeded(result, store));
+            return result;
+        } catch (RuntimeException e) {
+            OutpostException error = asOutpostException(e);
+            report(() -> SyncReports.failed(
+                    error,
+                    source.bytesReceived() - bytesAtStart,
+                    java.time.Duration.ofNanos(System.nanoTime() - start),
+                    store));
+            throw error;
+        }
+    }
+
+    /**
+     * Sends a sync's report, best effort: never when the replica has no server or cannot sync (read
+     * only), and a report that cannot be built or sent is only logged.
+     */
+    private void report(java.util.function.Supplier<SyncReport> report) {
+        if (source == null || store.readOnly()) {
+            return;
+        }
+        try {
+            source.report(report.get());
+        } catch (RuntimeException e) {
+            LOG.debug("The sync report was not sent", e);
+        }
+    }
+
     private FeedFollower follower() {
         if (follower == null) {
-            follower = new FeedFollower(source, store, this::resync, this::fire, SyncPaths.DEFAULT_CHANGE_ROWS);
+            follower = new FeedFollower(source, store, this::resyncForFeed, this::fire, SyncPaths.DEFAULT_CHANGE_ROWS);
         }
         return follower;
     }
 
     /** Tells the listeners about a failed sync; returns the failure as an {@link OutpostException}. */
     private OutpostException failed(RuntimeException e) {
-        OutpostException error = e instanceof OutpostException o
-                ? o
-                : new OutpostException(ErrorCode.REPLICA_ERROR, "Sync failed: " + e, e);
+        OutpostException error = asOutpostException(e);
         fire(new SyncEvent.SyncFailed(error));
         return error;
+    }
+
+    private static OutpostException asOutpostException(RuntimeException e) {
+        return e instanceof OutpostException o
+                ? o
+                : new OutpostException(ErrorCode.REPLICA_ERROR, "Sync failed: " + e, e);
     }
 
     /**
@@ -261,6 +338,7 @@ public final class OutpostReplica implements AutoCloseable {
         ReplicaStatus.Pending pending = store.pendingRebuild().orElse(null);
         if (source == null) {
             return new ReplicaStatus(
+                    store.replicaId(),
                     local,
                     null,
                     new OutpostException(ErrorCode.CONFIG_INVALID, "No server configured (serverUrl is not set)"),
@@ -268,9 +346,9 @@ public final class OutpostReplica implements AutoCloseable {
         }
         try {
             VersionInfo server = source.version();
-            return new ReplicaStatus(local, server, null, pending);
+            return new ReplicaStatus(store.replicaId(), local, server, null, pending);
         } catch (OutpostException e) {
-            return new ReplicaStatus(local, null, e, pending);
+            return new ReplicaStatus(store.replicaId(), local, null, e, pending);
         }
     }
 

@@ -4,10 +4,14 @@ import dev.outpost.protocol.VersionInfo;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.UUID;
 
 /**
  * The local replica's version next to the server's, as {@link OutpostReplica#status()} found them.
  *
+ * @param replicaId the replica's id: a random UUID chosen when its directory was created and kept for
+ *     its life (across rebuilds and changes of the server's database); every request to the server
+ *     carries it. {@code null} only for a replica opened read-only that never had one
  * @param local the local replica, or {@code null} when none was synced yet
  * @param server the server's version, or {@code null} when it could not be asked
  * @param serverError why the server could not be asked, or {@code null}
@@ -15,7 +19,8 @@ import java.util.Objects;
  *     only after a failure the next sync can get past (the network, the server); a local failure (a
  *     full disk, a row Derby refused) deletes it at once, so that it never holds the disk
  */
-public record ReplicaStatus(Local local, VersionInfo server, OutpostException serverError, Pending pending) {
+public record ReplicaStatus(
+        UUID replicaId, Local local, VersionInfo server, OutpostException serverError, Pending pending) {
 
     /**
      * An unfinished rebuild kept on disk.

@@ -30,6 +30,7 @@ final class StatusCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (OutpostReplica replica = options.open()) {
             ReplicaStatus status = replica.status();
+            out.println("replica id: " + (status.replicaId() == null ? "none (read-only)" : status.replicaId()));
             ReplicaStatus.Local local = status.local();
             if (local == null) {
                 out.println("local:  no replica in "

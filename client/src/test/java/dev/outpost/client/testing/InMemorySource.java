@@ -8,6 +8,7 @@ import dev.outpost.protocol.ColumnSchema;
 import dev.outpost.protocol.RowDigest;
 import dev.outpost.protocol.RowLines;
 import dev.outpost.protocol.SchemaInfo;
+import dev.outpost.protocol.SyncReport;
 import dev.outpost.protocol.TableDigest;
 import dev.outpost.protocol.VersionInfo;
 import java.io.BufferedReader;
@@ -36,6 +37,8 @@ public final class InMemorySource implements ReplicaSource {
     private long bytes;
     private String database = "test-database";
     private CountDownLatch longPollsHeld;
+    private final List<SyncReport> reports = new ArrayList<>();
+    private RuntimeException refuseReports;
 
     public InMemorySource(String tag, SchemaInfo schema) {
         release(tag, schema);
@@ -241,6 +244,24 @@ public final class InMemorySource implements ReplicaSource {
             digest.add(canonical);
         }
         return new TableDigest(table, digest.rows(), digest.hex());
+    }
+
+    /** The sync reports taken so far, oldest first. */
+    public synchronized List<SyncReport> reports() {
+        return List.copyOf(reports);
+    }
+
+    /** From now on a report is not taken: {@link #report} throws {@code failure}, as a broken source would. */
+    public synchronized void refuseReports(RuntimeException failure) {
+        refuseReports = failure;
+    }
+
+    @Override
+    public synchronized void report(SyncReport report) {
+        if (refuseReports != null) {
+            throw refuseReports;
+        }
+        reports.add(report);
     }
 
     @Override

@@ -9,6 +9,7 @@ import dev.outpost.protocol.ProblemType;
 import dev.outpost.protocol.RowLines;
 import dev.outpost.protocol.SchemaInfo;
 import dev.outpost.protocol.SyncPaths;
+import dev.outpost.protocol.SyncReport;
 import dev.outpost.protocol.TableDigest;
 import dev.outpost.protocol.VersionInfo;
 import jakarta.json.bind.Jsonb;
@@ -25,8 +26,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.GZIPInputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The server's sync API. Sends {@code Authorization: Bearer} on every request, and {@code
@@ -34,10 +39,16 @@ import java.util.zip.GZIPInputStream;
  * the loopback interface only costs both processes time), and decodes gzip itself. Failures map to codes here, in one place: no connection,
  * timeouts, broken or stalled streams ({@link StallWatch}) and 503 (retry later) are {@link ErrorCode#SERVER_UNREACHABLE}; 401/403 {@link
  * ErrorCode#AUTHENTICATION_FAILED}; other problem responses {@link ErrorCode#SERVER_ERROR} with the
- * problem's detail; an unreadable document {@link ErrorCode#PROTOCOL_ERROR}.
+ * problem's detail; an unreadable document {@link ErrorCode#PROTOCOL_ERROR}. Every request names the
+ * replica ({@link SyncPaths#REPLICA_HEADER}) and the client's version ({@link SyncPaths#CLIENT_HEADER}),
+ * so that the server knows each replica, when it was last seen and where it stands.
  */
 public final class SyncHttpClient implements ReplicaSource, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SyncHttpClient.class);
     private static final int MAX_ERROR_BODY = 64 * 1024;
+
+    /** Longest time a sync report may take, connection included: it is sent after the sync, inline. */
+    static final Duration REPORT_TIMEOUT = Duration.ofSeconds(2);
 
     private final URI base;
     private final String token;
@@ -47,16 +58,26 @@ public final class SyncHttpClient implements ReplicaSource, AutoCloseable {
     private final AtomicLong bytes = new AtomicLong();
     private final boolean gzip;
     private final StallWatch stallWatch;
+    private final String replicaId;
+    /** Whether the last report failed: a failure is logged at INFO once, until a report goes through. */
+    private final AtomicBoolean reportsFailing = new AtomicBoolean();
+
+    /** A client that names no replica, for a look at the server without a replica (checks, tests). */
+    public SyncHttpClient(URI base, String token, Duration connectTimeout, Duration requestTimeout) {
+        this(base, token, connectTimeout, requestTimeout, null);
+    }
 
     /**
      * A client of the server whose application root is {@code base} (ending with {@code /}).
      *
      * @param requestTimeout time allowed for a response to start, and for each read of an answer's
      *     body to get its next bytes ({@link StallWatch})
+     * @param replicaId the replica's id, sent with every request ({@code null}: the header is left out)
      */
-    public SyncHttpClient(URI base, String token, Duration connectTimeout, Duration requestTimeout) {
+    public SyncHttpClient(URI base, String token, Duration connectTimeout, Duration requestTimeout, UUID replicaId) {
         this.base = base;
         this.token = token;
+        this.replicaId = replicaId == null ? null : replicaId.toString();
         this.requestTimeout = requestTimeout;
         this.gzip = !isLoopback(base);
         this.stallWatch = new StallWatch(requestTimeout);
@@ -161,6 +182,38 @@ public final class SyncHttpClient implements ReplicaSource, AutoCloseable {
     }
 
     @Override
+    public void report(SyncReport report) {
+        URI uri = uri(SyncPaths.SYNC + "/" + SyncPaths.REPORTS);
+        Duration timeout = REPORT_TIMEOUT.compareTo(requestTimeout) < 0 ? REPORT_TIMEOUT : requestTimeout;
+        HttpRequest request = headers(HttpRequest.newBuilder(uri))
+                .POST(HttpRequest.BodyPublishers.ofString(jsonb.toJson(report), StandardCharsets.UTF_8))
+                .timeout(timeout)
+                .header("Content-Type", "application/json")
+                .header("Accept", MediaTypes.PROBLEM_JSON)
+                .build();
+        String failure;
+        try {
+            HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
+            int status = response.statusCode();
+            failure = status / 100 == 2 ? null : "HTTP " + status;
+        } catch (IOException e) {
+            failure = e.getMessage() == null
+                    ? e.getClass().getSimpleName()
+                    : e.getClass().getSimpleName() + ": " + e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failure = "interrupted";
+        }
+        if (failure == null) {
+            reportsFailing.set(false);
+        } else if (reportsFailing.compareAndSet(false, true)) {
+            LOG.info("The server did not take the sync report ({}); syncs go on without reports", failure);
+        } else {
+            LOG.debug("The server did not take the sync report ({})", failure);
+        }
+    }
+
+    @Override
     public long bytesReceived() {
         return bytes.get();
     }
@@ -194,10 +247,9 @@ public final class SyncHttpClient implements ReplicaSource, AutoCloseable {
      *     request timeout
      */
     private InputStream send(URI uri, String accept, Duration held) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
+        HttpRequest.Builder builder = headers(HttpRequest.newBuilder(uri))
                 .GET()
                 .timeout(requestTimeout.plus(held))
-                .header("Authorization", "Bearer " + token)
                 .header("Accept", accept + ", " + MediaTypes.PROBLEM_JSON);
         if (gzip) {
             builder.header("Accept-Encoding", "gzip");
@@ -229,6 +281,15 @@ public final class SyncHttpClient implements ReplicaSource, AutoCloseable {
         } catch (IOException e) {
             throw unreachable(uri, e);
         }
+    }
+
+    /** The headers every request carries: the token, the replica's id, the client's version. */
+    private HttpRequest.Builder headers(HttpRequest.Builder builder) {
+        builder.header("Authorization", "Bearer " + token).header(SyncPaths.CLIENT_HEADER, ClientVersion.VALUE);
+        if (replicaId != null) {
+            builder.header(SyncPaths.REPLICA_HEADER, replicaId);
+        }
+        return builder;
     }
 
     private OutpostException failure(URI uri, HttpResponse<?> response, String body) {

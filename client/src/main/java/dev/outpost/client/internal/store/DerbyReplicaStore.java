@@ -21,6 +21,7 @@ import java.sql.SQLException;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The replica directory: Derby databases {@code db-<n>}, the {@code CURRENT} file naming the active
- * one, and the shadow-then-swap rebuild (see the package comment for the invariant). One process at a
+ * one, the replica's id ({@link ReplicaId}), and the shadow-then-swap rebuild (see the package comment for the invariant). One process at a
  * time: the store holds a lock on {@code LOCK} while open; a replica on a read-only file system is
  * opened for reading only, without the lock.
  */
@@ -47,11 +48,14 @@ public final class DerbyReplicaStore implements AutoCloseable {
         deleteQuietly(db);
     });
     private final Object switching = new Object();
+    private final UUID replicaId;
     private volatile String current;
     private String pending;
 
-    private DerbyReplicaStore(Path directory, FileChannel lockChannel, FileLock lock, String current, String pending) {
+    private DerbyReplicaStore(
+            Path directory, UUID replicaId, FileChannel lockChannel, FileLock lock, String current, String pending) {
         this.directory = directory;
+        this.replicaId = replicaId;
         this.lockChannel = lockChannel;
         this.lock = lock;
         this.current = current;
@@ -83,7 +87,16 @@ public final class DerbyReplicaStore implements AutoCloseable {
                 throw new OutpostException(
                         ErrorCode.REPLICA_ERROR, "The replica " + directory + " is in use by another process");
             }
-            String current = readCurrent(directory);
+            UUID replicaId;
+            String current;
+            try {
+                replicaId = ReplicaId.readOrCreate(directory);
+                current = readCurrent(directory);
+            } catch (IOException | RuntimeException e) {
+                lock.release();
+                channel.close();
+                throw e;
+            }
             Files.deleteIfExists(directory.resolve(CURRENT_TMP));
             int currentNumber = current == null ? 0 : number(directory.resolve(current));
             String pending = databases(directory).stream()
@@ -98,7 +111,7 @@ public final class DerbyReplicaStore implements AutoCloseable {
                     delete(db);
                 }
             }
-            return new DerbyReplicaStore(directory, channel, lock, current, pending);
+            return new DerbyReplicaStore(directory, replicaId, channel, lock, current, pending);
         } catch (IOException e) {
             throw new OutpostException(
                     ErrorCode.REPLICA_ERROR, "Cannot open the replica " + directory + ": " + e.getMessage(), e);
@@ -114,7 +127,8 @@ public final class DerbyReplicaStore implements AutoCloseable {
         try {
             DerbyEngine.configure(Path.of(System.getProperty("java.io.tmpdir")));
             LOG.info("The replica {} is on a read-only file system: opened for reading only", directory);
-            return new DerbyReplicaStore(directory, null, null, readCurrent(directory), null);
+            return new DerbyReplicaStore(
+                    directory, ReplicaId.read(directory).orElse(null), null, null, readCurrent(directory), null);
         } catch (IOException e) {
             throw new OutpostException(
                     ErrorCode.REPLICA_ERROR, "Cannot open the replica " + directory + ": " + e.getMessage(), e);
@@ -124,6 +138,14 @@ public final class DerbyReplicaStore implements AutoCloseable {
     /** Whether the replica was opened for reading only (its file system cannot be written). */
     public boolean readOnly() {
         return lock == null;
+    }
+
+    /**
+     * The replica's id ({@code REPLICA_ID}), kept for the directory's life; {@code null} only for a
+     * replica opened read-only that was never opened writable by a client that names replicas.
+     */
+    public UUID replicaId() {
+        return replicaId;
     }
 
     /** The replica directory. */

@@ -3,8 +3,9 @@
  * compatibility promises.
  *
  * <p>Layout: {@code CURRENT} names the active database subdirectory ({@code db-<n>}); {@code LOCK} is
- * held by the process that has the replica open; {@code derby.log} is Derby's own log. The replica's
- * version, fingerprints and sync state live inside each database ({@link
+ * held by the process that has the replica open; {@code REPLICA_ID} names the replica for its life
+ * ({@code ReplicaId}: it belongs to the directory, not to any one database); {@code derby.log} is
+ * Derby's own log. The replica's version, fingerprints and sync state live inside each database ({@link
  * dev.outpost.client.internal.store.ReplicaMetadata}), never in a side file, as do the values Derby
  * cannot hold ({@link dev.outpost.client.internal.store.Quarantine}).
  *

@@ -2,6 +2,7 @@ package dev.outpost.client.internal.sync;
 
 import dev.outpost.protocol.RowLines;
 import dev.outpost.protocol.SchemaInfo;
+import dev.outpost.protocol.SyncReport;
 import dev.outpost.protocol.TableDigest;
 import dev.outpost.protocol.VersionInfo;
 import java.io.BufferedReader;
@@ -55,6 +56,14 @@ public interface ReplicaSource {
 
     /** The row count and digest of one synced table, for verifying a replica. */
     TableDigest digest(String table);
+
+    /**
+     * Tells the server what a sync did ({@code POST sync/reports}). Best effort: a report the server
+     * does not take (unreachable, an older server without the endpoint, a refused token) is dropped,
+     * logged once, and the sync is not failed; it is sent with a short timeout, so that it never holds
+     * the sync up noticeably.
+     */
+    void report(SyncReport report);
 
     /** Bytes received so far, on the wire. */
     long bytesReceived();
