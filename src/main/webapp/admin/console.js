@@ -45,7 +45,7 @@
   }
 
   function show(section) {
-    ['login', 'replicas', 'replica', 'tokens'].forEach((id) => { $(id).hidden = id !== section; });
+    ['login', 'overview', 'replicas', 'replica', 'tokens'].forEach((id) => { $(id).hidden = id !== section; });
     $('nav').hidden = section === 'login';
     document.querySelectorAll('nav a').forEach((a) => a.classList.toggle('active', a.id === 'nav-' + section));
   }
@@ -79,7 +79,7 @@
     sessionStorage.setItem(TOKEN_KEY, candidate);
     $('login-token').value = '';
     $('login-error').textContent = '';
-    location.hash = '#/replicas';
+    location.hash = '#/overview';
   }
 
   // ---- replicas
@@ -99,12 +99,55 @@
     }
   }
 
-  function renderReplicas() {
-    const all = state.replicas;
-    $('fleet-summary').textContent = all.length + ' replicas: '
+  function fleetSummary(all) {
+    return all.length + ' replicas: '
       + all.filter((r) => !isBehind(r) && !isFailing(r)).length + ' current, '
       + all.filter(isBehind).length + ' behind, ' + all.filter(isFailing).length + ' failing, '
       + all.filter(isStale).length + ' not seen for a day.';
+  }
+
+  function facts(list, pairs) {
+    const dl = $(list);
+    dl.replaceChildren();
+    pairs.forEach(([k, v]) => {
+      const dt = document.createElement('dt'); dt.textContent = k;
+      const dd = document.createElement('dd'); dd.textContent = v === null || v === undefined ? '' : String(v);
+      dl.append(dt, dd);
+    });
+  }
+
+  // ---- overview
+
+  async function loadOverview() {
+    try {
+      const [overview, replicas] = await Promise.all([call('overview'), call('replicas')]);
+      const live = overview.live;
+      const last = live.latestChangeSet || {};
+      facts('live', [['Release', live.tag || '(untagged)'], ['Latest changeset', last.id],
+        ['Executed', last.dateExecuted], ['Synced tables', Object.keys(live.tableFingerprints || {}).length],
+        ['Schema fingerprint', live.schemaFingerprint]]);
+      const feed = overview.feed;
+      facts('capture', [['Mode', feed.mode], ['Why not capturing', feed.reason],
+        ['Slot read by an instance', feed.slotActive ? 'yes' : 'no'], ['Slot lag (WAL bytes)', feed.slotLagBytes],
+        ['Newest position', feed.latestPosition], ['Retention horizon', feed.horizon]]);
+      $('overview-fleet').textContent = fleetSummary(replicas);
+      const body = $('release-table').tBodies[0];
+      body.replaceChildren();
+      overview.releases.forEach((r) => {
+        const on = replicas.filter((x) => x.tag === r.tag).length;
+        const tr = row([r.tag || '(not tagged yet)', r.changeSets, r.executed, on + ' of ' + replicas.length]);
+        tr.dataset.release = r.tag || '';
+        body.appendChild(tr);
+      });
+      $('overview-error').textContent = '';
+    } catch (e) {
+      $('overview-error').textContent = e.message;
+    }
+  }
+
+  function renderReplicas() {
+    const all = state.replicas;
+    $('fleet-summary').textContent = fleetSummary(all);
     const byTag = new Map();
     all.forEach((r) => { const tag = r.tag || '(none)'; byTag.set(tag, (byTag.get(tag) || 0) + 1); });
     const rollout = $('rollout');
@@ -139,15 +182,9 @@
     const detail = await call('replicas/' + encodeURIComponent(id));
     const r = detail.replica;
     $('replica-id').textContent = r.id;
-    const facts = $('replica-facts');
-    facts.replaceChildren();
-    [['Device', r.tokenName], ['Client', r.clientVersion], ['First seen', r.firstSeen], ['Last seen', r.lastSeen],
-      ['Release', r.tag], ['Feed position', r.position], ['Changes behind', r.changesBehind],
-      ['Seconds behind', r.secondsBehind], ['Last sync', r.lastOutcome], ['Error', r.lastError]].forEach(([k, v]) => {
-      const dt = document.createElement('dt'); dt.textContent = k;
-      const dd = document.createElement('dd'); dd.textContent = v === null || v === undefined ? '' : String(v);
-      facts.append(dt, dd);
-    });
+    facts('replica-facts', [['Device', r.tokenName], ['Client', r.clientVersion], ['First seen', r.firstSeen],
+      ['Last seen', r.lastSeen], ['Release', r.tag], ['Feed position', r.position], ['Changes behind', r.changesBehind],
+      ['Seconds behind', r.secondsBehind], ['Last sync', r.lastOutcome], ['Error', r.lastError]]);
     const body = $('sync-table').tBodies[0];
     body.replaceChildren();
     detail.syncs.forEach((s) => {
@@ -250,7 +287,7 @@
       show('login');
       return;
     }
-    const hash = location.hash || '#/replicas';
+    const hash = location.hash || '#/overview';
     if (hash.startsWith('#/replica/')) {
       show('replica');
       await loadReplica(decodeURIComponent(hash.substring('#/replica/'.length))).catch((e) => {
@@ -260,10 +297,14 @@
       show('tokens');
       $('token-secret').hidden = true;
       await loadTokens();
-    } else {
+    } else if (hash === '#/replicas') {
       show('replicas');
       await loadReplicas();
       state.timer = setInterval(loadReplicas, REFRESH_MS);
+    } else {
+      show('overview');
+      await loadOverview();
+      state.timer = setInterval(loadOverview, REFRESH_MS);
     }
   }
 

@@ -32,7 +32,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The admin console in a real headless Chromium against the WAR on Payara Micro, with two devices
  * synced by the command line: a non-admin token is refused at sign-in; the Replicas page lists both
- * devices with their release; a new release's rollout goes from 0 of 2 to 2 of 2 as they sync; a
+ * devices with their release, the Overview the live release, change capture and the releases; a new
+ * release's rollout goes from 0 of 2 to 2 of 2 as they sync; a
  * device's page shows its syncs; a token created on the Tokens page syncs, and one revoked there is
  * refused at its next sync. Each page is saved as a screenshot under {@code target/console/}.
  */
@@ -102,6 +103,13 @@ class ConsoleIT {
     @Order(3)
     void theReplicasPageShowsBothDevicesAndARolloutAsTheySync() throws Exception {
         signIn(ADMIN_TOKEN);
+        // the first page: the live release, change capture and the releases with the replicas on each
+        await(d -> text("live").contains("1.0")
+                && text("capture").contains("capturing")
+                && text("release-table").contains("1.0 2 of 2"));
+        Browser.screenshot(browser, screenshots.resolve("overview.png"));
+
+        browser.findElement(By.id("nav-replicas")).click();
         await(d -> replicaRows().size() == 2 && rolloutText().contains("Release 1.0: 2 of 2 replicas"));
         assertTrue(browser.findElement(By.id("replica-table")).getText().contains("van-a"));
         Browser.screenshot(browser, screenshots.resolve("replicas.png"));
@@ -115,6 +123,12 @@ class ConsoleIT {
         assertEquals(0, sync("van-b", vanB).exit());
         await(d -> rolloutText().contains("Release 2.0: 2 of 2 replicas"));
         Browser.screenshot(browser, screenshots.resolve("rollout-2-of-2.png"));
+
+        browser.findElement(By.id("nav-overview")).click();
+        await(d -> text("live").contains("2.0") && text("release-table").contains("2.0 2 of 2"));
+        Browser.screenshot(browser, screenshots.resolve("overview-2.0.png"));
+        browser.findElement(By.id("nav-replicas")).click();
+        await(d -> replicaRows().size() == 2);
 
         replicaRows().stream()
                 .filter(r -> r.getText().contains("van-a"))
@@ -167,6 +181,10 @@ class ConsoleIT {
 
     private List<WebElement> replicaRows() {
         return browser.findElements(By.cssSelector("#replica-table tbody tr"));
+    }
+
+    private String text(String id) {
+        return browser.findElement(By.id(id)).getText();
     }
 
     private String rolloutText() {

@@ -29,6 +29,9 @@ public final class AdminPaths {
     /** {@code GET admin/audit?limit=&token=}: the newest {@link AuditEntry} records first. */
     public static final String AUDIT = "audit";
 
+    /** {@code GET admin/overview}: the live version, the change feed and the releases ({@link Overview}). */
+    public static final String OVERVIEW = "overview";
+
     /**
      * {@code GET admin/replicas}: every replica the servers have seen, as {@link ReplicaInfo}, the most
      * recently seen first.

@@ -1,11 +1,15 @@
 package dev.outpost.server.version;
 
 import dev.outpost.protocol.ChangeSetInfo;
+import dev.outpost.protocol.Overview;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 
 /**
  * Reads Liquibase's history table with plain JDBC. Works for any Liquibase-managed database: tags
@@ -31,6 +35,35 @@ public final class ChangelogReader {
             return new ChangelogState(null, null);
         }
         return new ChangelogState(latestTag(connection, table), latestChangeSet(connection, table));
+    }
+
+    /** The history by release, the newest first: each tag with the changesets run up to it since the last. */
+    public List<Overview.Release> releases(Connection connection) throws SQLException {
+        String table = historyTable(connection);
+        List<Overview.Release> releases = new ArrayList<>();
+        if (table == null) {
+            return releases;
+        }
+        try (PreparedStatement ps = connection.prepareStatement(
+                        "select tag, dateexecuted from " + table + " order by orderexecuted");
+                ResultSet rs = ps.executeQuery()) {
+            int changeSets = 0;
+            String executed = null;
+            while (rs.next()) {
+                changeSets++;
+                Timestamp at = rs.getTimestamp(2);
+                executed = at == null ? null : at.toLocalDateTime().toString();
+                if (rs.getString(1) != null) {
+                    releases.add(new Overview.Release(rs.getString(1), changeSets, executed));
+                    changeSets = 0;
+                }
+            }
+            if (changeSets > 0) {
+                releases.add(new Overview.Release(null, changeSets, executed));
+            }
+        }
+        Collections.reverse(releases);
+        return releases;
     }
 
     private String historyTable(Connection connection) throws SQLException {

@@ -76,6 +76,11 @@ public class RecentVersion {
         return reads.get(arrivedNanos - maxAgeNanos);
     }
 
+    /** The live version, unscoped, from a read at most the maximum age old (for the admin overview). */
+    public VersionInfo live() throws SQLException {
+        return recent(System.nanoTime()).version();
+    }
+
     /** The version from a read that started at or after {@code arrivedNanos}. */
     VersionSnapshot fresh(long arrivedNanos) throws SQLException {
         return reads.get(arrivedNanos);

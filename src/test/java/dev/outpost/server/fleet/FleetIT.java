@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.outpost.protocol.AdminPaths;
 import dev.outpost.protocol.MediaTypes;
+import dev.outpost.protocol.Overview;
 import dev.outpost.protocol.Problem;
 import dev.outpost.protocol.ProblemType;
 import dev.outpost.protocol.ReplicaDetail;
@@ -15,6 +16,7 @@ import dev.outpost.protocol.ReplicaInfo;
 import dev.outpost.protocol.RowLines;
 import dev.outpost.protocol.SyncPaths;
 import dev.outpost.protocol.SyncReport;
+import dev.outpost.protocol.VersionInfo;
 import dev.outpost.server.testsupport.ApiCalls;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
@@ -41,7 +43,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The server learns its replicas, on a real server over a real PostgreSQL: requests that name their
  * replica and the reports of their syncs show in the admin API (release, outcome, position and lag,
- * history) within a few seconds; bad reports are 4xx problems; only admins read the fleet. Runs on
+ * history) within a few seconds; the overview shows the live version, the feed and the releases; bad
+ * reports are 4xx problems; only admins read the fleet. Runs on
  * Payara Micro here and on WildFly in the wildfly-it module.
  */
 @ExtendWith(ArquillianExtension.class)
@@ -105,6 +108,32 @@ public class FleetIT {
                 List.of(failed, rebuilt),
                 history.syncs().stream().map(ReplicaDetail.Sync::report).toList(),
                 "its syncs, newest first");
+    }
+
+    @Test
+    void theOverviewShowsTheLiveVersionTheFeedAndTheReleases() throws Exception {
+        HttpResponse<String> r =
+                api.get(SyncPaths.API_ROOT + "/" + AdminPaths.ADMIN + "/" + AdminPaths.OVERVIEW, ADMIN_TOKEN);
+        assertEquals(200, r.statusCode(), r.body());
+        Overview overview = JSON.fromJson(r.body(), Overview.class);
+        VersionInfo version =
+                JSON.fromJson(api.get(SYNC + SyncPaths.VERSION, SYNC_TOKEN).body(), VersionInfo.class);
+        assertEquals(version.tag(), overview.live().tag());
+        assertEquals(version.schemaFingerprint(), overview.live().schemaFingerprint());
+        assertNotNull(overview.feed().mode());
+        assertTrue(!overview.releases().isEmpty(), overview.toString());
+        assertEquals(
+                version.tag(),
+                overview.releases().stream()
+                        .filter(release -> release.tag() != null)
+                        .findFirst()
+                        .orElseThrow()
+                        .tag(),
+                "the newest tagged release first");
+        problem(
+                api.get(SyncPaths.API_ROOT + "/" + AdminPaths.ADMIN + "/" + AdminPaths.OVERVIEW, SYNC_TOKEN),
+                403,
+                null);
     }
 
     @Test

@@ -1,0 +1,22 @@
+package dev.outpost.protocol;
+
+import java.util.List;
+
+/**
+ * {@code GET admin/overview}: what the server serves now, for the console's first page.
+ *
+ * @param live the live version, unscoped (every synced table)
+ * @param feed how the change feed stands
+ * @param releases the changelog's history by release, the newest first
+ */
+public record Overview(VersionInfo live, FeedStatus feed, List<Release> releases) {
+    /**
+     * The changesets up to and including one tag (or, for the newest entry with a {@code null} tag,
+     * those run since the last tag).
+     *
+     * @param tag the release's tag; {@code null} for changesets not tagged yet
+     * @param changeSets how many changesets it ran
+     * @param executed when its last changeset ran, as Liquibase stored it
+     */
+    public record Release(String tag, int changeSets, String executed) {}
+}
