@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -130,11 +131,15 @@ class ConsoleIT {
         browser.findElement(By.id("nav-replicas")).click();
         await(d -> replicaRows().size() == 2);
 
-        replicaRows().stream()
-                .filter(r -> r.getText().contains("van-a"))
-                .findFirst()
-                .orElseThrow()
-                .click();
+        // the list is drawn again every few seconds: find the row and click it in one go
+        await(d -> {
+            replicaRows().stream()
+                    .filter(r -> r.getText().contains("van-a"))
+                    .findFirst()
+                    .orElseThrow()
+                    .click();
+            return true;
+        });
         await(d -> browser.findElement(By.id("sync-table")).getText().contains("REBUILT"));
         String history = browser.findElement(By.id("sync-table")).getText();
         assertTrue(history.indexOf("REBUILT") < history.indexOf("CREATED"), "newest first: " + history);
@@ -203,7 +208,11 @@ class ConsoleIT {
     }
 
     private <T> T await(java.util.function.Function<? super org.openqa.selenium.WebDriver, T> condition) {
-        return new WebDriverWait(browser, WAIT).until(condition);
+        // the pages redraw their tables every few seconds: an element found before a redraw is stale
+        return new WebDriverWait(browser, WAIT)
+                .ignoring(StaleElementReferenceException.class)
+                .ignoring(java.util.NoSuchElementException.class)
+                .until(condition);
     }
 
     private String create(String name) {
