@@ -182,15 +182,20 @@
     const detail = await call('replicas/' + encodeURIComponent(id));
     const r = detail.replica;
     $('replica-id').textContent = r.id;
+    const latest = detail.syncs.length ? detail.syncs[0].report : null;
+    const quarantine = latest && latest.quarantinedValues
+      ? latest.quarantinedValues + ' in ' + (latest.quarantinedColumns || []).join(', ') : 'none';
     facts('replica-facts', [['Device', r.tokenName], ['Client', r.clientVersion], ['First seen', r.firstSeen],
       ['Last seen', r.lastSeen], ['Release', r.tag], ['Feed position', r.position], ['Changes behind', r.changesBehind],
-      ['Seconds behind', r.secondsBehind], ['Last sync', r.lastOutcome], ['Error', r.lastError]]);
+      ['Seconds behind', r.secondsBehind], ['Last sync', r.lastOutcome], ['Error', r.lastError],
+      ['Values Derby cannot hold (kept as text in the quarantine)', quarantine]]);
     const body = $('sync-table').tBodies[0];
     body.replaceChildren();
     detail.syncs.forEach((s) => {
       const p = s.report;
       body.appendChild(row([s.at, p.outcome, p.tag, (p.tablesRebuilt || []).join(', '), (p.tablesKept || []).join(', '),
-        p.rows, p.bytes, (p.durationMillis / 1000).toFixed(1), p.error], p.outcome === 'FAILED' ? 'failed' : ''));
+        p.rows, p.bytes, (p.durationMillis / 1000).toFixed(1), p.quarantinedValues || 0, p.error],
+      p.outcome === 'FAILED' ? 'failed' : ''));
     });
   }
 

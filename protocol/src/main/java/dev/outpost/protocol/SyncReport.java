@@ -18,6 +18,9 @@ import java.util.List;
  * @param position the replica's change-feed position after the sync (null if it follows no feed)
  * @param errorCode for {@code FAILED}: the client's error code, e.g. {@code SERVER_UNREACHABLE}
  * @param error for {@code FAILED}: the message, at most 1,000 characters
+ * @param quarantinedValues values the replica holds as NULL after the sync because Derby cannot hold
+ *     them (their exact text is in its {@code OUTPOST_QUARANTINE})
+ * @param quarantinedColumns the columns those values are in, as {@code table.column}
  */
 public record SyncReport(
         String outcome,
@@ -30,7 +33,9 @@ public record SyncReport(
         long durationMillis,
         Long position,
         String errorCode,
-        String error) {
+        String error,
+        long quarantinedValues,
+        List<String> quarantinedColumns) {
     /** The outcome of a sync that failed. */
     public static final String FAILED = "FAILED";
 }

@@ -129,7 +129,19 @@ class ProtocolJsonTest {
     @Test
     void syncReportShapeIsPinned() throws Exception {
         SyncReport report = new SyncReport(
-                "REBUILT", "3.0", "fp3", List.of("companies"), List.of("users"), 120, 4096, 850, 42L, null, null);
+                "REBUILT",
+                "3.0",
+                "fp3",
+                List.of("companies"),
+                List.of("users"),
+                120,
+                4096,
+                850,
+                42L,
+                null,
+                null,
+                1,
+                List.of("users.birth_date"));
         assertPinned("sync-report.json", report, SyncReport.class);
     }
 }

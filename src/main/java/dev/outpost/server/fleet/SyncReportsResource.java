@@ -34,7 +34,9 @@ public class SyncReportsResource {
             "durationMillis",
             "position",
             "errorCode",
-            "error");
+            "error",
+            "quarantinedValues",
+            "quarantinedColumns");
     private static final Set<String> OUTCOMES =
             Set.of("CREATED", "REBUILT", "RETAGGED", "UP_TO_DATE", SyncReport.FAILED);
     private static final int MAX_TABLES = 10_000;
@@ -80,7 +82,9 @@ public class SyncReportsResource {
                 count(input, "durationMillis"),
                 input.wholeNumber("position"),
                 input.text("errorCode", 50),
-                input.text("error", 1_000));
+                input.text("error", 1_000),
+                count(input, "quarantinedValues"),
+                input.texts("quarantinedColumns", MAX_TABLES, 300));
     }
 
     private static long count(JsonInput input, String field) {

@@ -75,7 +75,19 @@ public class FleetIT {
         String replica = UUID.randomUUID().toString();
         assertEquals(200, named(replica, SYNC + SyncPaths.VERSION).statusCode());
         SyncReport rebuilt = new SyncReport(
-                "REBUILT", "9.1", "fp-91", List.of("users"), List.of("companies"), 120, 4096, 850, null, null, null);
+                "REBUILT",
+                "9.1",
+                "fp-91",
+                List.of("users"),
+                List.of("companies"),
+                120,
+                4096,
+                850,
+                null,
+                null,
+                null,
+                2,
+                List.of("users.birth_date"));
         assertEquals(204, report(replica, JSON.toJson(rebuilt)).statusCode());
 
         ReplicaInfo seen = await(replica, r -> "9.1".equals(r.tag()));
@@ -93,7 +105,19 @@ public class FleetIT {
         assertTrue(following.secondsBehind() != null && following.secondsBehind() >= 0, following.toString());
 
         SyncReport failed = new SyncReport(
-                SyncReport.FAILED, "9.1", "fp-91", List.of(), List.of(), 0, 0, 30, null, "SERVER_UNREACHABLE", "gone");
+                SyncReport.FAILED,
+                "9.1",
+                "fp-91",
+                List.of(),
+                List.of(),
+                0,
+                0,
+                30,
+                null,
+                "SERVER_UNREACHABLE",
+                "gone",
+                0,
+                List.of());
         assertEquals(204, report(replica, JSON.toJson(failed)).statusCode());
         ReplicaInfo failing = await(replica, r -> SyncReport.FAILED.equals(r.lastOutcome()));
         assertEquals("SERVER_UNREACHABLE", failing.lastErrorCode());

@@ -35,7 +35,11 @@ public final class SyncReports {
                 result.duration().toMillis(),
                 held.position(),
                 null,
-                null);
+                null,
+                result.quarantinedValues(),
+                result.quarantined().stream()
+                        .map(q -> q.table() + "." + q.column())
+                        .toList());
     }
 
     /** The report of a sync that failed with {@code error} after receiving {@code bytes} in {@code duration}. */
@@ -53,7 +57,9 @@ public final class SyncReports {
                 duration.toMillis(),
                 held.position(),
                 error.code().name(),
-                truncated(message));
+                truncated(message),
+                0,
+                List.of());
     }
 
     /** At most {@link #MAX_ERROR} characters, never half a surrogate pair. */

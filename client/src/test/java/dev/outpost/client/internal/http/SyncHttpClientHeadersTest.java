@@ -98,7 +98,8 @@ class SyncHttpClientHeadersTest {
     }
 
     private static SyncReport report() {
-        return new SyncReport("CREATED", "v1", "fp", List.of("users"), List.of(), 3, 120, 45, null, null, null);
+        return new SyncReport(
+                "CREATED", "v1", "fp", List.of("users"), List.of(), 3, 120, 45, null, null, null, 0, List.of());
     }
 
     /** A server answering every request with {@code status}: a page end marker or a small JSON body. */
