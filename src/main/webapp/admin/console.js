@@ -45,7 +45,7 @@
   }
 
   function show(section) {
-    ['login', 'overview', 'replicas', 'replica', 'tokens'].forEach((id) => { $(id).hidden = id !== section; });
+    ['login', 'overview', 'replicas', 'replica', 'tables', 'tokens'].forEach((id) => { $(id).hidden = id !== section; });
     $('nav').hidden = section === 'login';
     document.querySelectorAll('nav a').forEach((a) => a.classList.toggle('active', a.id === 'nav-' + section));
   }
@@ -199,6 +199,33 @@
     });
   }
 
+  // ---- tables
+
+  function size(bytes) {
+    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+    let value = bytes;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) { value /= 1024; unit++; }
+    return (unit === 0 ? value : value.toFixed(1)) + ' ' + units[unit];
+  }
+
+  async function loadTables() {
+    try {
+      const tables = await call('tables');
+      const body = $('table-table').tBodies[0];
+      body.replaceChildren();
+      tables.forEach((t) => {
+        const tr = row([t.name, t.columns, t.rows < 0 ? 'not analysed yet' : t.rows, size(t.bytes),
+          t.followed ? 'yes' : 'no: ' + t.notFollowedBecause, t.fingerprint]);
+        tr.dataset.table = t.name;
+        body.appendChild(tr);
+      });
+      $('tables-error').textContent = '';
+    } catch (e) {
+      $('tables-error').textContent = e.message;
+    }
+  }
+
   // ---- tokens
 
   function grantText(g) {
@@ -298,6 +325,9 @@
       await loadReplica(decodeURIComponent(hash.substring('#/replica/'.length))).catch((e) => {
         $('replica-facts').textContent = e.message;
       });
+    } else if (hash === '#/tables') {
+      show('tables');
+      await loadTables();
     } else if (hash === '#/tokens') {
       show('tokens');
       $('token-secret').hidden = true;

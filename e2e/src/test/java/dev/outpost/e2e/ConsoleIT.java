@@ -33,7 +33,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The admin console in a real headless Chromium against the WAR on Payara Micro, with two devices
  * synced by the command line: a non-admin token is refused at sign-in; the Overview shows the live
- * release, change capture and the releases; the Replicas page lists both devices with their release;
+ * release, change capture and the releases, the Tables page the synced tables; the Replicas page lists both devices with their release;
  * a new release's rollout goes from 0 of 2 to 2 of 2 as they sync; a device's page shows its syncs
  * and the values its replica holds in quarantine; a token created on the Tokens page syncs, and one
  * revoked there is refused at its next sync. Each page is saved as a screenshot under {@code
@@ -129,6 +129,12 @@ class ConsoleIT {
         assertEquals(0, sync("van-b", vanB).exit());
         await(d -> rolloutText().contains("Release 2.0: 2 of 2 replicas"));
         Browser.screenshot(browser, screenshots.resolve("rollout-2-of-2.png"));
+
+        browser.findElement(By.id("nav-tables")).click();
+        await(d -> text("table-table").contains("users"));
+        List<WebElement> users = browser.findElements(By.cssSelector("#table-table tbody tr[data-table='users'] td"));
+        assertEquals("yes", users.get(4).getText(), "users is followed by the feed");
+        Browser.screenshot(browser, screenshots.resolve("tables.png"));
 
         browser.findElement(By.id("nav-overview")).click();
         await(d -> text("live").contains("2.0") && onRelease("2.0").equals("2 of 2"));

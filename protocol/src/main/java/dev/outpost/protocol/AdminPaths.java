@@ -29,6 +29,9 @@ public final class AdminPaths {
     /** {@code GET admin/audit?limit=&token=}: the newest {@link AuditEntry} records first. */
     public static final String AUDIT = "audit";
 
+    /** {@code GET admin/tables}: every synced table ({@link TableInfo}), in the schema's order. */
+    public static final String TABLES = "tables";
+
     /** {@code GET admin/overview}: the live version, the change feed and the releases ({@link Overview}). */
     public static final String OVERVIEW = "overview";
 
