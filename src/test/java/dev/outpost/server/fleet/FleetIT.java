@@ -16,6 +16,7 @@ import dev.outpost.protocol.ReplicaInfo;
 import dev.outpost.protocol.RowLines;
 import dev.outpost.protocol.SyncPaths;
 import dev.outpost.protocol.SyncReport;
+import dev.outpost.protocol.TableInfo;
 import dev.outpost.protocol.VersionInfo;
 import dev.outpost.server.testsupport.ApiCalls;
 import jakarta.json.bind.Jsonb;
@@ -51,7 +52,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 public class FleetIT {
     private static final Jsonb JSON = JsonbBuilder.create();
     private static final String SYNC = SyncPaths.API_ROOT + "/" + SyncPaths.SYNC + "/";
-    private static final String REPLICAS = SyncPaths.API_ROOT + "/" + AdminPaths.ADMIN + "/" + AdminPaths.REPLICAS;
+    private static final String ADMIN = SyncPaths.API_ROOT + "/" + AdminPaths.ADMIN + "/";
+    private static final String REPLICAS = ADMIN + AdminPaths.REPLICAS;
+    private static final Type TABLE_LIST =
+            new ArrayList<TableInfo>() {}.getClass().getGenericSuperclass();
     private static final Type REPLICA_LIST =
             new ArrayList<ReplicaInfo>() {}.getClass().getGenericSuperclass();
 
@@ -135,9 +139,8 @@ public class FleetIT {
     }
 
     @Test
-    void theOverviewShowsTheLiveVersionTheFeedAndTheReleases() throws Exception {
-        HttpResponse<String> r =
-                api.get(SyncPaths.API_ROOT + "/" + AdminPaths.ADMIN + "/" + AdminPaths.OVERVIEW, ADMIN_TOKEN);
+    void theOverviewAndTheTablesShowWhatTheServerServes() throws Exception {
+        HttpResponse<String> r = api.get(ADMIN + AdminPaths.OVERVIEW, ADMIN_TOKEN);
         assertEquals(200, r.statusCode(), r.body());
         Overview overview = JSON.fromJson(r.body(), Overview.class);
         VersionInfo version =
@@ -154,10 +157,20 @@ public class FleetIT {
                         .orElseThrow()
                         .tag(),
                 "the newest tagged release first");
-        problem(
-                api.get(SyncPaths.API_ROOT + "/" + AdminPaths.ADMIN + "/" + AdminPaths.OVERVIEW, SYNC_TOKEN),
-                403,
-                null);
+        problem(api.get(ADMIN + AdminPaths.OVERVIEW, SYNC_TOKEN), 403, null);
+
+        HttpResponse<String> tables = api.get(ADMIN + AdminPaths.TABLES, ADMIN_TOKEN);
+        assertEquals(200, tables.statusCode(), tables.body());
+        List<TableInfo> listed = JSON.fromJson(tables.body(), TABLE_LIST);
+        assertEquals(
+                version.tableFingerprints().keySet(),
+                listed.stream().map(TableInfo::name).collect(java.util.stream.Collectors.toSet()));
+        for (TableInfo table : listed) {
+            assertEquals(version.tableFingerprints().get(table.name()), table.fingerprint());
+            assertTrue(table.bytes() > 0 && table.columns() > 0, table.toString());
+            assertEquals(table.followed(), table.notFollowedBecause() == null, table.toString());
+        }
+        problem(api.get(ADMIN + AdminPaths.TABLES, SYNC_TOKEN), 403, null);
     }
 
     @Test
