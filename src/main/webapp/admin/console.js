@@ -45,7 +45,7 @@
   }
 
   function show(section) {
-    ['login', 'overview', 'replicas', 'replica', 'tables', 'tokens'].forEach((id) => { $(id).hidden = id !== section; });
+    ['login', 'overview', 'releases', 'replicas', 'replica', 'tables', 'tokens'].forEach((id) => { $(id).hidden = id !== section; });
     $('nav').hidden = section === 'login';
     document.querySelectorAll('nav a').forEach((a) => a.classList.toggle('active', a.id === 'nav-' + section));
   }
@@ -199,6 +199,56 @@
     });
   }
 
+  // ---- releases
+
+  async function loadReleases() {
+    try {
+      const overview = await call('overview');
+      const select = $('release-select');
+      const chosen = select.value;
+      select.replaceChildren();
+      overview.releases.filter((r) => r.tag).forEach((r) => {
+        const option = document.createElement('option');
+        option.value = r.tag;
+        option.textContent = r.tag + ' (' + r.changeSets + ' changesets, ' + r.executed + ')';
+        select.appendChild(option);
+      });
+      if (chosen && [...select.options].some((o) => o.value === chosen)) select.value = chosen;
+      await loadRollout();
+      $('releases-error').textContent = '';
+    } catch (e) {
+      $('releases-error').textContent = e.message;
+    }
+  }
+
+  async function loadRollout() {
+    const tag = $('release-select').value;
+    const chart = $('rollout-chart');
+    if (!tag) {
+      chart.replaceChildren();
+      return;
+    }
+    const rollout = await call('releases/' + encodeURIComponent(tag) + '/rollout');
+    $('rollout-summary').textContent = rollout.onIt + ' of ' + rollout.replicas + ' replicas on ' + tag
+      + ' now; ' + rollout.arrivals.length + ' reached it so far.';
+    // a step for each replica reaching the release, from just before the first to now
+    const times = rollout.arrivals.map((a) => Date.parse(a) / 1000);
+    const now = Date.now() / 1000;
+    const xs = [(times.length ? times[0] : now) - 60].concat(times, [now]);
+    const reached = [0].concat(times.map((t, i) => i + 1), [times.length]);
+    const total = xs.map(() => rollout.replicas);
+    chart.replaceChildren();
+    if (typeof uPlot === 'undefined') return;
+    // eslint-disable-next-line no-new
+    new uPlot({
+      width: Math.min(900, chart.clientWidth || 900),
+      height: 280,
+      scales: { x: { time: true }, y: { range: [0, Math.max(1, rollout.replicas)] } },
+      series: [{}, { label: 'replicas on ' + tag, stroke: '#2e7d32', width: 2, paths: uPlot.paths.stepped({ align: 1 }) },
+        { label: 'replicas', stroke: '#8a94a6', dash: [6, 4] }],
+    }, [xs, reached, total], chart);
+  }
+
   // ---- tables
 
   function size(bytes) {
@@ -325,6 +375,10 @@
       await loadReplica(decodeURIComponent(hash.substring('#/replica/'.length))).catch((e) => {
         $('replica-facts').textContent = e.message;
       });
+    } else if (hash === '#/releases') {
+      show('releases');
+      await loadReleases();
+      state.timer = setInterval(loadReleases, REFRESH_MS);
     } else if (hash === '#/tables') {
       show('tables');
       await loadTables();
@@ -346,6 +400,9 @@
   document.addEventListener('DOMContentLoaded', () => {
     $('login-form').addEventListener('submit', signIn);
     $('token-form').addEventListener('submit', createToken);
+    $('release-select').addEventListener('change', () => loadRollout().catch((e) => {
+      $('releases-error').textContent = e.message;
+    }));
     $('sign-out').addEventListener('click', () => signOut());
     document.querySelectorAll('.filters button').forEach((b) => b.addEventListener('click', () => {
       state.filter = b.dataset.filter;

@@ -33,7 +33,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The admin console in a real headless Chromium against the WAR on Payara Micro, with two devices
  * synced by the command line: a non-admin token is refused at sign-in; the Overview shows the live
- * release, change capture and the releases, the Tables page the synced tables; the Replicas page lists both devices with their release;
+ * release, change capture and the releases, the Tables page the synced tables, the Releases page a release's rollout as a chart; the Replicas page lists both devices with their release;
  * a new release's rollout goes from 0 of 2 to 2 of 2 as they sync; a device's page shows its syncs
  * and the values its replica holds in quarantine; a token created on the Tokens page syncs, and one
  * revoked there is refused at its next sync. Each page is saved as a screenshot under {@code
@@ -135,6 +135,12 @@ class ConsoleIT {
         List<WebElement> users = browser.findElements(By.cssSelector("#table-table tbody tr[data-table='users'] td"));
         assertEquals("yes", users.get(4).getText(), "users is followed by the feed");
         Browser.screenshot(browser, screenshots.resolve("tables.png"));
+
+        browser.findElement(By.id("nav-releases")).click();
+        await(d -> text("rollout-summary").contains("2 of 2 replicas on 2.0")
+                && !browser.findElements(By.cssSelector("#rollout-chart canvas"))
+                        .isEmpty());
+        Browser.screenshot(browser, screenshots.resolve("release-rollout.png"));
 
         browser.findElement(By.id("nav-overview")).click();
         await(d -> text("live").contains("2.0") && onRelease("2.0").equals("2 of 2"));

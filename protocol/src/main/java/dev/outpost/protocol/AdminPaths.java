@@ -29,6 +29,12 @@ public final class AdminPaths {
     /** {@code GET admin/audit?limit=&token=}: the newest {@link AuditEntry} records first. */
     public static final String AUDIT = "audit";
 
+    /** Path parameter naming a release by its tag. */
+    public static final String TAG_PARAM = "tag";
+
+    /** {@code GET admin/releases/{tag}/rollout}: the release's {@link Rollout} over the fleet. */
+    public static final String ROLLOUT = "releases/{" + TAG_PARAM + "}/rollout";
+
     /** {@code GET admin/tables}: every synced table ({@link TableInfo}), in the schema's order. */
     public static final String TABLES = "tables";
 

@@ -2,6 +2,7 @@ package dev.outpost.server.fleet;
 
 import dev.outpost.protocol.ReplicaDetail;
 import dev.outpost.protocol.ReplicaInfo;
+import dev.outpost.protocol.Rollout;
 import dev.outpost.protocol.SyncReport;
 import dev.outpost.server.capture.FeedTables;
 import dev.outpost.server.config.OutpostSettings;
@@ -92,6 +93,36 @@ public class FleetReader {
                 }
             }
             return Optional.of(new ReplicaDetail(info, syncs));
+        }
+    }
+
+    /** How release {@code tag} reached the fleet: when each replica first reported holding it. */
+    public Rollout rollout(String tag) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            int replicas;
+            int onIt;
+            try (PreparedStatement ps = connection.prepareStatement(
+                    "select count(*), count(*) filter (where tag = ?) from " + FleetTables.REPLICAS)) {
+                ps.setString(1, tag);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    replicas = rs.getInt(1);
+                    onIt = rs.getInt(2);
+                }
+            }
+            List<OffsetDateTime> arrivals = new ArrayList<>();
+            try (PreparedStatement ps = connection.prepareStatement("select min(at) as first from " + FleetTables.SYNCS
+                    + " where report::jsonb ->> 'tag' = ? and report::jsonb ->> 'outcome' <> ?"
+                    + " group by replica_id order by first")) {
+                ps.setString(1, tag);
+                ps.setString(2, SyncReport.FAILED);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        arrivals.add(time(rs.getTimestamp(1)));
+                    }
+                }
+            }
+            return new Rollout(tag, replicas, onIt, arrivals);
         }
     }
 
