@@ -13,6 +13,7 @@ import dev.outpost.protocol.Problem;
 import dev.outpost.protocol.ProblemType;
 import dev.outpost.protocol.ReplicaDetail;
 import dev.outpost.protocol.ReplicaInfo;
+import dev.outpost.protocol.Rollout;
 import dev.outpost.protocol.RowLines;
 import dev.outpost.protocol.SyncPaths;
 import dev.outpost.protocol.SyncReport;
@@ -136,6 +137,13 @@ public class FleetIT {
                 List.of(failed, rebuilt),
                 history.syncs().stream().map(ReplicaDetail.Sync::report).toList(),
                 "its syncs, newest first");
+
+        HttpResponse<String> rollout = api.get(ADMIN + "releases/9.1/rollout", ADMIN_TOKEN);
+        assertEquals(200, rollout.statusCode(), rollout.body());
+        Rollout release = JSON.fromJson(rollout.body(), Rollout.class);
+        assertEquals(1, release.arrivals().size(), "one replica reached 9.1 (its failed sync does not count)");
+        assertEquals(1, release.onIt());
+        assertTrue(release.replicas() >= 1, release.toString());
     }
 
     @Test
