@@ -33,8 +33,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The admin console in a real headless Chromium against the WAR on Payara Micro, with two devices
  * synced by the command line: a non-admin token is refused at sign-in; the Overview shows the live
- * release, change capture and the releases, the Tables page the synced tables, the Releases page a release's rollout as a chart; the Replicas page lists both devices with their release;
- * a new release's rollout goes from 0 of 2 to 2 of 2 as they sync; a device's page shows its syncs
+ * release, change capture and the releases, the Tables page the synced tables, the Releases page a
+ * release's rollout as a chart; the Replicas page lists both devices with their release; a new
+ * release's rollout goes from 0 of 2 to 2 of 2 as they sync; a device's page shows its syncs
  * and the values its replica holds in quarantine; a token created on the Tokens page syncs, and one
  * revoked there is refused at its next sync. Each page is saved as a screenshot under {@code
  * target/console/}.

@@ -53,7 +53,8 @@ public class FleetRecorder {
             + " position = coalesce(excluded.position, " + FleetTables.REPLICAS + ".position)";
 
     private static final String UPDATE_OUTCOME = "update " + FleetTables.REPLICAS
-            + " set tag = coalesce(?, tag), schema_fingerprint = coalesce(?, schema_fingerprint), last_outcome = ?, last_error_code = ?, last_error = ?,"
+            + " set tag = coalesce(?, tag), schema_fingerprint = coalesce(?, schema_fingerprint),"
+            + " last_outcome = ?, last_error_code = ?, last_error = ?,"
             + " last_sync_at = ? where id = ? and (last_sync_at is null or last_sync_at <= ?)";
 
     private static final String INSERT_SYNC =
