@@ -290,6 +290,12 @@
       tokens.forEach((t) => {
         const action = document.createElement('td');
         if (!t.revoked) {
+          const edit = document.createElement('button');
+          edit.type = 'button';
+          edit.textContent = 'Edit';
+          edit.dataset.edit = t.name;
+          edit.addEventListener('click', () => startEditing(t));
+          action.appendChild(edit);
           const revoke = document.createElement('button');
           revoke.type = 'button';
           revoke.textContent = 'Revoke';
@@ -306,6 +312,29 @@
     } catch (e) {
       $('tokens-error').textContent = e.message;
     }
+  }
+
+  function startEditing(t) {
+    state.editing = t;
+    $('token-name').value = t.name;
+    $('token-role').value = t.role;
+    $('token-role').disabled = true;
+    $('token-grants').value = (t.grants || []).map(grantText).join('\n');
+    $('token-attributes').value = Object.entries(t.attributes || {})
+      .map(([name, values]) => name + '=' + values.join(',')).join('\n');
+    $('token-form-title').textContent = 'Edit token ' + t.id + ' (' + t.name + ')';
+    $('token-create').textContent = 'Save changes';
+    $('token-cancel').hidden = false;
+    $('token-secret').hidden = true;
+  }
+
+  function stopEditing() {
+    state.editing = null;
+    $('token-form').reset();
+    $('token-role').disabled = false;
+    $('token-form-title').textContent = 'New token';
+    $('token-create').textContent = 'Create';
+    $('token-cancel').hidden = true;
   }
 
   function confirmRevoke(button, t) {
@@ -341,19 +370,26 @@
     return attributes;
   }
 
-  async function createToken(event) {
+  // creates a token, or saves the one being edited (the server checks grants and filters either way)
+  async function saveToken(event) {
     event.preventDefault();
     const role = $('token-role').value;
-    const request = { name: $('token-name').value.trim(), role };
+    const request = { name: $('token-name').value.trim() };
     if (role !== 'admin') {
       request.grants = parseGrants($('token-grants').value);
       request.attributes = parseAttributes($('token-attributes').value);
     }
     try {
-      const created = await call('tokens', { method: 'POST', body: JSON.stringify(request) });
-      $('token-secret-value').textContent = created.secret;
-      $('token-secret').hidden = false;
-      $('token-form').reset();
+      if (state.editing) {
+        await call('tokens/' + state.editing.id, { method: 'PATCH', body: JSON.stringify(request) });
+        stopEditing();
+      } else {
+        request.role = role;
+        const created = await call('tokens', { method: 'POST', body: JSON.stringify(request) });
+        $('token-secret-value').textContent = created.secret;
+        $('token-secret').hidden = false;
+        $('token-form').reset();
+      }
       $('tokens-error').textContent = '';
       await loadTokens();
     } catch (e) {
@@ -399,7 +435,8 @@
 
   document.addEventListener('DOMContentLoaded', () => {
     $('login-form').addEventListener('submit', signIn);
-    $('token-form').addEventListener('submit', createToken);
+    $('token-form').addEventListener('submit', saveToken);
+    $('token-cancel').addEventListener('click', stopEditing);
     $('release-select').addEventListener('change', () => loadRollout().catch((e) => {
       $('releases-error').textContent = e.message;
     }));

@@ -36,8 +36,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * release, change capture and the releases, the Tables page the synced tables, the Releases page a
  * release's rollout as a chart; the Replicas page lists both devices with their release; a new
  * release's rollout goes from 0 of 2 to 2 of 2 as they sync; a device's page shows its syncs
- * and the values its replica holds in quarantine; a token created on the Tokens page syncs, and one
- * revoked there is refused at its next sync. Each page is saved as a screenshot under {@code
+ * and the values its replica holds in quarantine; a token created on the Tokens page syncs, edited there it
+ * syncs its new grants (a bad filter is refused with the server's reason), and one revoked there is
+ * refused at its next sync. Each page is saved as a screenshot under {@code
  * target/console/}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -180,6 +181,24 @@ class ConsoleIT {
         Cli.Run synced = sync("van-c", vanC);
         assertEquals(0, synced.exit(), synced.toString());
         assertTrue(synced.out().contains("2 tables downloaded"), synced.toString());
+
+        // edit van-c: a filter over a column that does not exist is refused with the server's reason
+        browser.findElement(By.cssSelector("button[data-edit='van-c']")).click();
+        WebElement grants = browser.findElement(By.id("token-grants"));
+        grants.clear();
+        grants.sendKeys("companies\nusers where nope = 1");
+        browser.findElement(By.id("token-create")).click();
+        await(ExpectedConditions.textToBePresentInElementLocated(By.id("tokens-error"), "nope"));
+        Browser.screenshot(browser, screenshots.resolve("token-edit-refused.png"));
+        grants.clear();
+        grants.sendKeys("companies");
+        browser.findElement(By.id("token-create")).click();
+        await(d -> rowOf("van-c").getText().contains("companies")
+                && !rowOf("van-c").getText().contains("users"));
+        Cli.Run narrowed = sync("van-c", vanC);
+        assertEquals(0, narrowed.exit(), narrowed.toString());
+        assertTrue(
+                narrowed.out().contains("0 tables downloaded, 1 kept"), "users dropped, companies kept: " + narrowed);
 
         WebElement revoke = browser.findElement(By.cssSelector("button[data-token='van-b']"));
         revoke.click();
