@@ -128,7 +128,9 @@
         ['Schema fingerprint', live.schemaFingerprint]]);
       const feed = overview.feed;
       facts('capture', [['Mode', feed.mode], ['Why not capturing', feed.reason],
-        ['Slot read by an instance', feed.slotActive ? 'yes' : 'no'], ['Slot lag (WAL bytes)', feed.slotLagBytes],
+        ['Capturing instance', overview.capturingInstance || (feed.slotActive ? 'another client' : 'none')],
+        ['Changes per second (last minute)', overview.changesPerSecond.toFixed(1)],
+        ['Slot lag (WAL bytes)', feed.slotLagBytes],
         ['Newest position', feed.latestPosition], ['Retention horizon', feed.horizon]]);
       $('overview-fleet').textContent = fleetSummary(replicas);
       const body = $('release-table').tBodies[0];

@@ -110,6 +110,7 @@ class ConsoleIT {
         // the first page: the live release, change capture and the releases with the replicas on each
         await(d -> text("live").contains("1.0")
                 && text("capture").contains("capturing")
+                && text("capture").matches("(?s).*Capturing instance\\s+\\d+@.*")
                 && onRelease("1.0").equals("2 of 2"));
         Browser.screenshot(browser, screenshots.resolve("overview.png"));
 

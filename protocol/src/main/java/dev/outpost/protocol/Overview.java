@@ -8,8 +8,12 @@ import java.util.List;
  * @param live the live version, unscoped (every synced table)
  * @param feed how the change feed stands
  * @param releases the changelog's history by release, the newest first
+ * @param capturingInstance the server instance reading the replication slot ({@code pid@host}), if one
+ *     does
+ * @param changesPerSecond changes captured per second over the last minute
  */
-public record Overview(VersionInfo live, FeedStatus feed, List<Release> releases) {
+public record Overview(
+        VersionInfo live, FeedStatus feed, List<Release> releases, String capturingInstance, double changesPerSecond) {
     /**
      * The changesets up to and including one tag (or, for the newest entry with a {@code null} tag,
      * those run since the last tag).

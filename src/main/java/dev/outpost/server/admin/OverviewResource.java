@@ -36,9 +36,14 @@ public class OverviewResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Overview overview() throws SQLException {
+        FeedStatusReader.Activity activity = feed.activity();
         try (Connection connection = dataSource.getConnection()) {
             return new Overview(
-                    versions.live(), feed.read(), new ChangelogReader(settings.schema()).releases(connection));
+                    versions.live(),
+                    feed.read(),
+                    new ChangelogReader(settings.schema()).releases(connection),
+                    activity.capturingInstance(),
+                    activity.changesPerSecond());
         }
     }
 }

@@ -34,12 +34,26 @@ public record CaptureConnections(String jdbcUrl, String user, String password) {
         return connect(true);
     }
 
+    /** The application name of the replication connection, followed by the instance: see {@link #INSTANCE}. */
+    public static final String STREAM_NAME = "outpost-capture-stream";
+
+    /**
+     * This server instance as PostgreSQL's {@code application_name} shows it ({@code pid@host}, at most
+     * 40 characters), so an operator sees which instance captures.
+     */
+    static final String INSTANCE = instance();
+
+    private static String instance() {
+        String name = java.lang.management.ManagementFactory.getRuntimeMXBean().getName();
+        return name.length() > 40 ? name.substring(0, 40) : name;
+    }
+
     private Connection connect(boolean replication) throws SQLException {
         Properties props = new Properties();
         PGProperty.USER.set(props, user);
         PGProperty.PASSWORD.set(props, password);
         PGProperty.OPTIONS.set(props, SESSION_OPTIONS);
-        PGProperty.APPLICATION_NAME.set(props, replication ? "outpost-capture-stream" : "outpost-capture");
+        PGProperty.APPLICATION_NAME.set(props, (replication ? STREAM_NAME + " " : "outpost-capture ") + INSTANCE);
         if (replication) {
             PGProperty.ASSUME_MIN_SERVER_VERSION.set(props, "10");
             PGProperty.REPLICATION.set(props, "database");

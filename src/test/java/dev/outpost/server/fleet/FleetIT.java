@@ -156,6 +156,13 @@ public class FleetIT {
         assertEquals(version.tag(), overview.live().tag());
         assertEquals(version.schemaFingerprint(), overview.live().schemaFingerprint());
         assertNotNull(overview.feed().mode());
+        if (overview.feed().slotActive()) {
+            assertTrue(
+                    overview.capturingInstance() != null
+                            && overview.capturingInstance().contains("@"),
+                    overview.toString());
+        }
+        assertTrue(overview.changesPerSecond() >= 0, overview.toString());
         assertTrue(!overview.releases().isEmpty(), overview.toString());
         assertEquals(
                 version.tag(),
