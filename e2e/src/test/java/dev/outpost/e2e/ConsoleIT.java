@@ -126,6 +126,10 @@ class ConsoleIT {
             s.executeUpdate("insert into users (company_id, email, active, birth_date, created_at)"
                     + " values (1, 'far-future@example.org', true, '99999-01-01', now())");
         }
+        browser.findElement(By.id("nav-overview")).click();
+        await(d -> text("live").contains("2.0") && onRelease("2.0").equals("0 of 2"));
+        Browser.screenshot(browser, screenshots.resolve("overview-0-of-2.png"));
+        browser.findElement(By.id("nav-replicas")).click();
         assertEquals(0, sync("van-a", vanA).exit());
         await(d -> rolloutText().contains("Release 2.0: 1 of 2 replicas"));
         Browser.screenshot(browser, screenshots.resolve("rollout-1-of-2.png"));

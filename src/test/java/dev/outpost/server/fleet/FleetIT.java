@@ -46,7 +46,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The server learns its replicas, on a real server over a real PostgreSQL: requests that name their
  * replica and the reports of their syncs show in the admin API (release, outcome, position and lag,
  * history) within a few seconds; the overview shows the live version, the feed and the releases; bad
- * reports are 4xx problems; only admins read the fleet. Runs on
+ * reports are 4xx problems; only admins read the fleet; the console's files are served by the WAR. Runs on
  * Payara Micro here and on WildFly in the wildfly-it module.
  */
 @ExtendWith(ArquillianExtension.class)
@@ -186,6 +186,29 @@ public class FleetIT {
             assertEquals(table.followed(), table.notFollowedBecause() == null, table.toString());
         }
         problem(api.get(ADMIN + AdminPaths.TABLES, SYNC_TOKEN), 403, null);
+    }
+
+    @Test
+    void theConsoleAndItsChartLibraryAreServedByTheWarUnderItsPolicy() {
+        HttpResponse<String> page = api.get("admin/", null);
+        assertEquals(200, page.statusCode(), page.body());
+        assertTrue(page.body().contains("console.js"), page.body());
+        assertTrue(
+                page.headers().firstValue("Content-Security-Policy").orElse("").contains("script-src 'self'"),
+                page.headers().toString());
+        for (String file : List.of("admin/console.js", "admin/console.css", chartLibrary(page.body()))) {
+            HttpResponse<String> served = api.get(file, null);
+            assertEquals(200, served.statusCode(), file);
+            assertTrue(served.body().length() > 1_000, file);
+        }
+    }
+
+    /** The chart library's path as the console's page names it ({@code ../webjars/...}). */
+    private static String chartLibrary(String page) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("src=\"\\.\\./(webjars/[^\"]+)\"")
+                .matcher(page);
+        assertTrue(m.find(), page);
+        return m.group(1);
     }
 
     @Test
