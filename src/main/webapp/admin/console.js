@@ -137,7 +137,9 @@
       body.replaceChildren();
       overview.releases.forEach((r) => {
         const on = replicas.filter((x) => x.tag === r.tag).length;
-        const tr = row([r.tag || '(not tagged yet)', r.changeSets, r.executed, on + ' of ' + replicas.length]);
+        const changed = r.changedTables === null || r.changedTables === undefined ? 'not known'
+          : r.changedTables.length ? r.changedTables.join(', ') : 'no synced table';
+        const tr = row([r.tag || '(not tagged yet)', r.changeSets, r.executed, changed, on + ' of ' + replicas.length]);
         tr.dataset.release = r.tag || '';
         body.appendChild(tr);
       });
@@ -268,7 +270,8 @@
       body.replaceChildren();
       tables.forEach((t) => {
         const tr = row([t.name, t.columns, t.rows < 0 ? 'not analysed yet' : t.rows, size(t.bytes),
-          t.followed ? 'yes' : 'no: ' + t.notFollowedBecause, t.fingerprint]);
+          t.followed ? 'yes' : 'no: ' + t.notFollowedBecause, t.lastChangedIn || 'before the first release seen',
+          t.fingerprint]);
         tr.dataset.table = t.name;
         body.appendChild(tr);
       });

@@ -141,6 +141,10 @@ class ConsoleIT {
         await(d -> text("table-table").contains("users"));
         List<WebElement> users = browser.findElements(By.cssSelector("#table-table tbody tr[data-table='users'] td"));
         assertEquals("yes", users.get(4).getText(), "users is followed by the feed");
+        assertEquals("2.0", users.get(5).getText(), "release 2.0 added users.phone");
+        List<WebElement> companies =
+                browser.findElements(By.cssSelector("#table-table tbody tr[data-table='companies'] td"));
+        assertEquals("before the first release seen", companies.get(5).getText());
         Browser.screenshot(browser, screenshots.resolve("tables.png"));
 
         browser.findElement(By.id("nav-releases")).click();
@@ -151,6 +155,9 @@ class ConsoleIT {
 
         browser.findElement(By.id("nav-overview")).click();
         await(d -> text("live").contains("2.0") && onRelease("2.0").equals("2 of 2"));
+        List<WebElement> release =
+                browser.findElements(By.cssSelector("#release-table tbody tr[data-release='2.0'] td"));
+        assertEquals("user_preferences, users", release.get(3).getText(), "the synced tables release 2.0 changed");
         Browser.screenshot(browser, screenshots.resolve("overview-2.0.png"));
         browser.findElement(By.id("nav-replicas")).click();
         await(d -> replicaRows().size() == 2);

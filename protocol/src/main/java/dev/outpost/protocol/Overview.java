@@ -21,6 +21,14 @@ public record Overview(
      * @param tag the release's tag; {@code null} for changesets not tagged yet
      * @param changeSets how many changesets it ran
      * @param executed when its last changeset ran, as Liquibase stored it
+     * @param changedTables the synced tables whose definition it changed (a dropped one marked {@code
+     *     (dropped)}), as the servers saw it; null when not known (a release applied before any server
+     *     ran, or the first one a server saw)
      */
-    public record Release(String tag, int changeSets, String executed) {}
+    public record Release(String tag, int changeSets, String executed, List<String> changedTables) {
+        /** This release with the tables it changed. */
+        public Release withChangedTables(List<String> tables) {
+            return new Release(tag, changeSets, executed, tables);
+        }
+    }
 }

@@ -11,6 +11,8 @@ package dev.outpost.protocol;
  * @param notFollowedBecause why not, for a table that is not followed (its replicas compare digests and
  *     reload it when its rows changed)
  * @param fingerprint its definition's fingerprint
+ * @param lastChangedIn the release that last changed its definition, as the servers saw it; null when
+ *     not known (it was last changed before the first release a server saw)
  */
 public record TableInfo(
         String name,
@@ -19,4 +21,5 @@ public record TableInfo(
         long bytes,
         boolean followed,
         String notFollowedBecause,
-        String fingerprint) {}
+        String fingerprint,
+        String lastChangedIn) {}

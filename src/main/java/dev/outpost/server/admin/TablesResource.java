@@ -7,6 +7,7 @@ import dev.outpost.protocol.TableSchema;
 import dev.outpost.server.changes.FeedStatusReader;
 import dev.outpost.server.config.OutpostSettings;
 import dev.outpost.server.schema.SyncedSchema;
+import dev.outpost.server.version.ReleaseTables;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -20,6 +21,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 
 /**
@@ -51,6 +53,7 @@ public class TablesResource {
         List<TableInfo> infos = new ArrayList<>();
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement size = connection.prepareStatement(SIZE)) {
+            Map<String, String> lastChanged = ReleaseTables.lastChanged(connection);
             for (TableSchema table : tables) {
                 size.setString(1, syncedSchema.scope().sql(table));
                 long rows = -1;
@@ -68,7 +71,8 @@ public class TablesResource {
                         bytes,
                         table.followed(),
                         table.followed() ? null : notFollowedBecause(table, status),
-                        table.fingerprint()));
+                        table.fingerprint(),
+                        lastChanged.get(table.name())));
             }
         }
         return infos;

@@ -54,12 +54,12 @@ public final class ChangelogReader {
                 Timestamp at = rs.getTimestamp(2);
                 executed = at == null ? null : at.toLocalDateTime().toString();
                 if (rs.getString(1) != null) {
-                    releases.add(new Overview.Release(rs.getString(1), changeSets, executed));
+                    releases.add(new Overview.Release(rs.getString(1), changeSets, executed, null));
                     changeSets = 0;
                 }
             }
             if (changeSets > 0) {
-                releases.add(new Overview.Release(null, changeSets, executed));
+                releases.add(new Overview.Release(null, changeSets, executed, null));
             }
         }
         Collections.reverse(releases);

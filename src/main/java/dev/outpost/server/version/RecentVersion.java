@@ -86,6 +86,20 @@ public class RecentVersion {
         return reads.get(arrivedNanos);
     }
 
+    /** The tag whose tables this instance recorded last ({@link ReleaseTables}); read by one reader at a time. */
+    private volatile String recordedTag;
+
+    private void recordRelease(VersionInfo version) {
+        try (Connection connection = dataSource.getConnection()) {
+            ReleaseTables.record(connection, version);
+            recordedTag = version.tag();
+        } catch (SQLException e) {
+            // the history is for operators; the version answer does not depend on it (tried again next read)
+            java.util.logging.Logger.getLogger(RecentVersion.class.getName())
+                    .log(java.util.logging.Level.WARNING, "could not record the tables of release " + version.tag(), e);
+        }
+    }
+
     private VersionSnapshot read() throws SQLException {
         ChangelogReader.ChangelogState history;
         String database;
@@ -100,6 +114,9 @@ public class RecentVersion {
         }
         VersionInfo version =
                 new VersionInfo(history.tag(), history.latestChangeSet(), schema.fingerprint(), tables, database);
+        if (version.tag() != null && !version.tag().equals(recordedTag)) {
+            recordRelease(version);
+        }
         ChangeSetInfo last = version.latestChangeSet();
         String etag = Fingerprints.of(
                 version.tag(),
