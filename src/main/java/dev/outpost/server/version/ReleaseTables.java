@@ -45,14 +45,20 @@ public final class ReleaseTables {
                         + " fingerprint text not null,"
                         + " recorded_at timestamptz not null default clock_timestamp(),"
                         + " primary key (tag, table_name))");
-        try (PreparedStatement ps = connection.prepareStatement("insert into " + TABLE
-                + " (tag, table_name, fingerprint) select ?, ?, ?"
-                + " where not exists (select 1 from " + TABLE + " where tag = ?) on conflict do nothing")) {
+        try (PreparedStatement known = connection.prepareStatement("select 1 from " + TABLE + " where tag = ?")) {
+            known.setString(1, version.tag());
+            try (ResultSet rs = known.executeQuery()) {
+                if (rs.next()) {
+                    return; // another instance, or this one before a restart, recorded it
+                }
+            }
+        }
+        try (PreparedStatement ps = connection.prepareStatement(
+                "insert into " + TABLE + " (tag, table_name, fingerprint) values (?, ?, ?) on conflict do nothing")) {
             for (Map.Entry<String, String> table : version.tableFingerprints().entrySet()) {
                 ps.setString(1, version.tag());
                 ps.setString(2, table.getKey());
                 ps.setString(3, table.getValue());
-                ps.setString(4, version.tag());
                 ps.addBatch();
             }
             ps.executeBatch();
