@@ -117,23 +117,32 @@ public final class OutpostReplica implements AutoCloseable {
     }
 
     private SyncResult sync(ReplicaSync.Scope scope) {
-        long start = System.nanoTime();
-        long bytesAtStart = source == null ? 0 : source.bytesReceived();
         syncing = true;
         try {
-            SyncResult result = syncOnce(scope);
+            return reported(() -> syncOnce(scope), this::failed);
+        } finally {
+            syncing = false;
+        }
+    }
+
+    /** Runs {@code sync} and reports how it ended; a failure is turned into the error it throws by {@code asError}. */
+    private SyncResult reported(
+            java.util.function.Supplier<SyncResult> sync,
+            java.util.function.Function<RuntimeException, OutpostException> asError) {
+        long start = System.nanoTime();
+        long bytesAtStart = source == null ? 0 : source.bytesReceived();
+        try {
+            SyncResult result = sync.get();
             report(() -> SyncReports.succeeded(result, store));
             return result;
         } catch (RuntimeException e) {
-            OutpostException error = failed(e);
+            OutpostException error = asError.apply(e);
             report(() -> SyncReports.failed(
                     error,
                     source.bytesReceived() - bytesAtStart,
                     java.time.Duration.ofNanos(System.nanoTime() - start),
                     store));
             throw error;
-        } finally {
-            syncing = false;
         }
     }
 
@@ -241,24 +250,7 @@ public final class OutpostReplica implements AutoCloseable {
      * a long poll of live mode ran into it, a sync of its own, reported as one.
      */
     private SyncResult resyncForFeed(ReplicaSync.Scope scope) {
-        if (syncing) {
-            return resync(scope);
-        }
-        long start = System.nanoTime();
-        long bytesAtStart = source.bytesReceived();
-        try {
-            SyncResult result = resync(scope);
-            report(() -> SyncReports.succeeded(result, store));
-            return result;
-        } catch (RuntimeException e) {
-            OutpostException error = asOutpostException(e);
-            report(() -> SyncReports.failed(
-                    error,
-                    source.bytesReceived() - bytesAtStart,
-                    java.time.Duration.ofNanos(System.nanoTime() - start),
-                    store));
-            throw error;
-        }
+        return syncing ? resync(scope) : reported(() -> resync(scope), OutpostReplica::asOutpostException);
     }
 
     /**
