@@ -120,7 +120,9 @@
 
   async function loadOverview() {
     try {
-      const [overview, replicas] = await Promise.all([call('overview'), call('replicas')]);
+      const [overview, replicas, history] =
+        await Promise.all([call('overview'), call('replicas'), call('fleet/history?hours=24')]);
+      drawFleetHistory(history);
       const live = overview.live;
       const last = live.latestChangeSet || {};
       facts('live', [['Release', live.tag || '(untagged)'], ['Latest changeset', last.id],
@@ -147,6 +149,27 @@
     } catch (e) {
       $('overview-error').textContent = e.message;
     }
+  }
+
+  // the fleet over the last day (sampled once a minute by the servers): counts, and the largest lag
+  function drawFleetHistory(samples) {
+    ['fleet-chart', 'lag-chart'].forEach((id) => $(id).replaceChildren());
+    if (typeof uPlot === 'undefined' || samples.length === 0) return;
+    const xs = samples.map((s) => Date.parse(s.at) / 1000);
+    const width = Math.min(900, $('fleet-chart').clientWidth || 900);
+    const series = (label, stroke) => ({ label, stroke, width: 2 });
+    // eslint-disable-next-line no-new
+    new uPlot({
+      width, height: 220, scales: { x: { time: true } },
+      series: [{}, series('replicas', '#8a94a6'), series('current', '#2e7d32'), series('behind', '#b54708'),
+        series('failing', '#b42318')],
+    }, [xs, samples.map((s) => s.replicas), samples.map((s) => s.current), samples.map((s) => s.behind),
+      samples.map((s) => s.failing)], $('fleet-chart'));
+    // eslint-disable-next-line no-new
+    new uPlot({
+      width, height: 180, scales: { x: { time: true } },
+      series: [{}, series('largest lag (seconds)', '#b54708')],
+    }, [xs, samples.map((s) => s.maxSecondsBehind)], $('lag-chart'));
   }
 
   function renderReplicas() {

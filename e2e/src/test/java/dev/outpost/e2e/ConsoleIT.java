@@ -112,6 +112,9 @@ class ConsoleIT {
                 && text("capture").contains("capturing")
                 && text("capture").matches("(?s).*Capturing instance\\s+\\d+@.*")
                 && onRelease("1.0").equals("2 of 2"));
+        // the fleet over time: the servers sample it within seconds of starting, then once a minute
+        await(d -> browser.findElements(By.cssSelector("#fleet-chart canvas")).size() == 1
+                && browser.findElements(By.cssSelector("#lag-chart canvas")).size() == 1);
         Browser.screenshot(browser, screenshots.resolve("overview.png"));
 
         browser.findElement(By.id("nav-replicas")).click();

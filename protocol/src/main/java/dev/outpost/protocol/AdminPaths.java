@@ -29,6 +29,15 @@ public final class AdminPaths {
     /** {@code GET admin/audit?limit=&token=}: the newest {@link AuditEntry} records first. */
     public static final String AUDIT = "audit";
 
+    /** {@code GET admin/fleet/history?hours=N}: the fleet sampled once a minute, oldest first ({@link FleetSample}). */
+    public static final String FLEET_HISTORY = "fleet/history";
+
+    /** Hours of fleet history to answer (1 to {@value #MAX_HISTORY_HOURS}, default 24). */
+    public static final String HOURS_PARAM = "hours";
+
+    /** Hours of fleet history kept and answered at most. */
+    public static final int MAX_HISTORY_HOURS = 24 * 30;
+
     /** Path parameter naming a release by its tag. */
     public static final String TAG_PARAM = "tag";
 

@@ -1,5 +1,6 @@
 package dev.outpost.server.fleet;
 
+import dev.outpost.protocol.FleetSample;
 import dev.outpost.protocol.ReplicaDetail;
 import dev.outpost.protocol.ReplicaInfo;
 import dev.outpost.protocol.Rollout;
@@ -37,7 +38,7 @@ public class FleetReader {
             + " r.last_error, r.last_sync_at from " + FleetTables.REPLICAS + " r";
 
     /** The lag columns where the change log exists. */
-    private static final String LAG = "case when r.position is null then null"
+    static final String LAG = "case when r.position is null then null"
             + " else greatest(0, (select coalesce(max(position), 0) from " + FeedTables.CHANGE_LOG + ") - r.position)"
             + " end,"
             + " case when r.position is null then null"
@@ -45,7 +46,7 @@ public class FleetReader {
             + " c where c.position > r.position order by c.position limit 1))::bigint, 0) end";
 
     /** The lag columns without a change log (no capture has run): unknown. */
-    private static final String NO_LAG = "null::bigint, null::bigint";
+    static final String NO_LAG = "null::bigint, null::bigint";
 
     @Resource(lookup = OutpostSettings.DATASOURCE)
     private DataSource dataSource;
@@ -96,6 +97,13 @@ public class FleetReader {
         }
     }
 
+    /** The fleet's samples of the last {@code hours}, oldest first. */
+    public List<FleetSample> history(int hours) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            return FleetSamples.history(connection, hours);
+        }
+    }
+
     /** How release {@code tag} reached the fleet: when each replica first reported holding it. */
     public Rollout rollout(String tag) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
@@ -127,11 +135,16 @@ public class FleetReader {
     }
 
     private static String columns(Connection connection) throws SQLException {
+        return String.format(COLUMNS, lag(connection));
+    }
+
+    /** The two lag columns over {@code r} (a replica row): {@link #LAG}, or unknown without a change log. */
+    static String lag(Connection connection) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement("select to_regclass(?) is not null")) {
             ps.setString(1, FeedTables.CHANGE_LOG);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                return String.format(COLUMNS, rs.getBoolean(1) ? LAG : NO_LAG);
+                return rs.getBoolean(1) ? LAG : NO_LAG;
             }
         }
     }

@@ -29,7 +29,8 @@ import javax.sql.DataSource;
 /**
  * Creates the fleet's tables at start-up and writes what {@link ReplicaSightings} gathered every
  * {@value #WRITE_SECONDS} seconds: one upsert per replica seen, one row per sync report, and the
- * oldest reports beyond {@link dev.outpost.protocol.ReplicaDetail#MAX_SYNCS} per replica deleted.
+ * oldest reports beyond {@link dev.outpost.protocol.ReplicaDetail#MAX_SYNCS} per replica deleted; and
+ * once a minute a sample of the fleet ({@link FleetSamples}).
  * Every instance writes its own sightings; the latest request wins whichever instance writes last.
  */
 @Singleton
@@ -82,16 +83,16 @@ public class FleetRecorder {
     @Schedule(second = "*/" + WRITE_SECONDS, minute = "*", hour = "*", persistent = false)
     void write() {
         Map<UUID, ReplicaSightings.Pending> pending = sightings.take();
-        if (pending.isEmpty()) {
-            return;
-        }
         try (Connection connection = dataSource.getConnection()) {
-            write(connection, pending);
+            if (!pending.isEmpty()) {
+                write(connection, pending);
+            }
+            FleetSamples.sampleIfDue(connection);
         } catch (SQLException e) {
             LOG.log(
                     Level.WARNING,
                     "could not record what " + pending.size() + " replicas did (dropped; their next requests"
-                            + " record it again): " + e.getMessage(),
+                            + " record it again), or sample the fleet: " + e.getMessage(),
                     e);
         }
     }

@@ -6,7 +6,8 @@ import java.sql.SQLException;
 
 /** The fleet's tables, in the server's own schema ({@value FeedTables#SCHEMA}). */
 final class FleetTables {
-    static final String REPLICAS = FeedTables.SCHEMA + ".replicas";
+    static final String SCHEMA_PREFIX = FeedTables.SCHEMA + ".";
+    static final String REPLICAS = SCHEMA_PREFIX + "replicas";
     static final String SYNCS = FeedTables.SCHEMA + ".replica_syncs";
 
     /** Key of the transaction advisory lock that serialises creating the tables across instances. */
@@ -39,6 +40,7 @@ final class FleetTables {
                         + " replica_id uuid not null references " + REPLICAS + " on delete cascade,"
                         + " at timestamptz not null,"
                         + " report text not null)",
-                "create index if not exists replica_syncs_replica on " + SYNCS + " (replica_id, id)");
+                "create index if not exists replica_syncs_replica on " + SYNCS + " (replica_id, id)",
+                FleetSamples.createTable());
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.outpost.protocol.AdminPaths;
+import dev.outpost.protocol.FleetSample;
 import dev.outpost.protocol.MediaTypes;
 import dev.outpost.protocol.Overview;
 import dev.outpost.protocol.Problem;
@@ -55,6 +56,8 @@ public class FleetIT {
     private static final String SYNC = SyncPaths.API_ROOT + "/" + SyncPaths.SYNC + "/";
     private static final String ADMIN = SyncPaths.API_ROOT + "/" + AdminPaths.ADMIN + "/";
     private static final String REPLICAS = ADMIN + AdminPaths.REPLICAS;
+    private static final Type SAMPLE_LIST =
+            new ArrayList<FleetSample>() {}.getClass().getGenericSuperclass();
     private static final Type TABLE_LIST =
             new ArrayList<TableInfo>() {}.getClass().getGenericSuperclass();
     private static final Type REPLICA_LIST =
@@ -186,6 +189,25 @@ public class FleetIT {
             assertEquals(table.followed(), table.notFollowedBecause() == null, table.toString());
         }
         problem(api.get(ADMIN + AdminPaths.TABLES, SYNC_TOKEN), 403, null);
+
+        // the servers sample the fleet once a minute, the first time within seconds of starting
+        List<FleetSample> samples = List.of();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (samples.isEmpty() && System.nanoTime() < deadline) {
+            HttpResponse<String> history = api.get(ADMIN + AdminPaths.FLEET_HISTORY + "?hours=1", ADMIN_TOKEN);
+            assertEquals(200, history.statusCode(), history.body());
+            samples = JSON.fromJson(history.body(), SAMPLE_LIST);
+            Thread.sleep(200);
+        }
+        assertTrue(!samples.isEmpty(), "a sample within 30 s");
+        for (FleetSample sample : samples) {
+            // current excludes behind and failing; a replica may be both behind and failing
+            assertTrue(sample.current() + sample.behind() <= sample.replicas(), sample.toString());
+            assertTrue(sample.current() + sample.behind() + sample.failing() >= sample.replicas(), sample.toString());
+            assertTrue(sample.at().isAfter(java.time.OffsetDateTime.now().minusHours(1)), sample.toString());
+        }
+        problem(api.get(ADMIN + AdminPaths.FLEET_HISTORY + "?hours=0", ADMIN_TOKEN), 400, "hours");
+        problem(api.get(ADMIN + AdminPaths.FLEET_HISTORY, SYNC_TOKEN), 403, null);
     }
 
     @Test
