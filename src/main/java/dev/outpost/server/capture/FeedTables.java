@@ -10,6 +10,10 @@ import java.sql.Statement;
  */
 public final class FeedTables {
     public static final String SCHEMA = "outpost_feed";
+
+    /** Key of the transaction advisory lock under which the server's own tables are created. */
+    private static final long CREATE_LOCK = 0x6f7574706f7375L;
+
     public static final String CHANGE_LOG = SCHEMA + ".change_log";
     public static final String EPOCHS = SCHEMA + ".schema_epoch";
     public static final String HORIZON = SCHEMA + ".horizon";
@@ -43,14 +47,15 @@ public final class FeedTables {
 
     /**
      * Runs {@code ddl} (idempotent statements creating tables of the server's schema) in one
-     * transaction under the advisory lock {@code lockKey}, so that instances starting at once do not
-     * race on the catalog.
+     * transaction under one advisory lock shared by every creator of the schema (the feed, the token
+     * store, the fleet, the release history), so that beans and instances starting at once never race
+     * on the catalog ({@code create schema if not exists} is not safe against a concurrent one).
      */
-    public static void createUnderLock(Connection connection, long lockKey, String... ddl) throws SQLException {
+    public static void createUnderLock(Connection connection, String... ddl) throws SQLException {
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(false);
         try (Statement st = connection.createStatement()) {
-            st.execute("select pg_advisory_xact_lock(" + lockKey + ")");
+            st.execute("select pg_advisory_xact_lock(" + CREATE_LOCK + ")");
             st.execute("create schema if not exists " + SCHEMA);
             for (String statement : ddl) {
                 st.execute(statement);
@@ -66,30 +71,29 @@ public final class FeedTables {
 
     /** Creates the tables when missing (idempotent, safe to run from every instance). */
     public static void create(Connection connection) throws SQLException {
-        try (Statement st = connection.createStatement()) {
-            st.execute("create schema if not exists " + SCHEMA);
-            st.execute("create table if not exists " + CHANGE_LOG + " ("
-                    + " position bigint primary key,"
-                    + " commit_lsn pg_lsn not null,"
-                    + " table_name text not null,"
-                    + " op char(1) not null,"
-                    + " last boolean not null,"
-                    + " vals text not null,"
-                    + " captured_at timestamptz not null default now())");
-            // the row shape of the change's table when it was captured (added later: old rows have none)
-            st.execute("alter table " + CHANGE_LOG + " add column if not exists shape text");
-            // the whole row before an update or delete, under replica identity FULL (null otherwise, and
-            // in rows stored before it was added): what the row filters of grants are evaluated on
-            st.execute("alter table " + CHANGE_LOG + " add column if not exists old_vals text");
-            st.execute("create index if not exists change_log_captured_at on " + CHANGE_LOG + " (captured_at)");
-            st.execute("create table if not exists " + EPOCHS + " ("
-                    + " position bigint primary key,"
-                    + " schema_fingerprint text not null,"
-                    + " started_at timestamptz not null default now())");
-            st.execute("create table if not exists " + HORIZON + " ("
-                    + " id int primary key check (id = 1),"
-                    + " after_position bigint not null)");
-            st.execute("insert into " + HORIZON + " values (1, 0) on conflict do nothing");
-        }
+        createUnderLock(
+                connection,
+                "create table if not exists " + CHANGE_LOG + " ("
+                        + " position bigint primary key,"
+                        + " commit_lsn pg_lsn not null,"
+                        + " table_name text not null,"
+                        + " op char(1) not null,"
+                        + " last boolean not null,"
+                        + " vals text not null,"
+                        + " captured_at timestamptz not null default now())",
+                // the row shape of the change's table when it was captured (added later: old rows have none)
+                "alter table " + CHANGE_LOG + " add column if not exists shape text",
+                // the whole row before an update or delete, under replica identity FULL (null otherwise, and
+                // in rows stored before it was added): what the row filters of grants are evaluated on
+                "alter table " + CHANGE_LOG + " add column if not exists old_vals text",
+                "create index if not exists change_log_captured_at on " + CHANGE_LOG + " (captured_at)",
+                "create table if not exists " + EPOCHS + " ("
+                        + " position bigint primary key,"
+                        + " schema_fingerprint text not null,"
+                        + " started_at timestamptz not null default now())",
+                "create table if not exists " + HORIZON + " ("
+                        + " id int primary key check (id = 1),"
+                        + " after_position bigint not null)",
+                "insert into " + HORIZON + " values (1, 0) on conflict do nothing");
     }
 }

@@ -10,16 +10,12 @@ final class FleetTables {
     static final String REPLICAS = SCHEMA_PREFIX + "replicas";
     static final String SYNCS = FeedTables.SCHEMA + ".replica_syncs";
 
-    /** Key of the transaction advisory lock that serialises creating the tables across instances. */
-    private static final long CREATE_LOCK = 0x6f7574666c656574L;
-
     private FleetTables() {}
 
     /** Creates the tables when missing (idempotent, safe to run from every instance at once). */
     static void create(Connection connection) throws SQLException {
         FeedTables.createUnderLock(
                 connection,
-                CREATE_LOCK,
                 "create table if not exists " + REPLICAS + " ("
                         + " id uuid primary key,"
                         + " token_id bigint,"

@@ -24,8 +24,6 @@ import java.util.TreeSet;
 public final class ReleaseTables {
     static final String TABLE = FeedTables.SCHEMA + ".release_tables";
 
-    private static final long CREATE_LOCK = 0x6f757472656c7374L;
-
     /** What the history says of one release: the tables it changed, or null for the baseline. */
     public record Changes(String tag, List<String> changedTables) {}
 
@@ -38,7 +36,6 @@ public final class ReleaseTables {
         }
         FeedTables.createUnderLock(
                 connection,
-                CREATE_LOCK,
                 "create table if not exists " + TABLE + " ("
                         + " tag text not null,"
                         + " table_name text not null,"

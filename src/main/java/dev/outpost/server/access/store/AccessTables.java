@@ -11,16 +11,12 @@ public final class AccessTables {
     public static final String ATTRIBUTES = FeedTables.SCHEMA + ".token_attributes";
     public static final String AUDIT = FeedTables.SCHEMA + ".audit";
 
-    /** Key of the transaction advisory lock that serialises creating the tables across instances. */
-    private static final long CREATE_LOCK = 0x6f7574706f7375L;
-
     private AccessTables() {}
 
     /** Creates the tables when missing (idempotent, safe to run from every instance at once). */
     public static void create(Connection connection) throws SQLException {
         FeedTables.createUnderLock(
                 connection,
-                CREATE_LOCK,
                 "create table if not exists " + TOKENS + " ("
                         + " id bigint generated always as identity primary key,"
                         + " name text not null,"
