@@ -37,6 +37,8 @@ import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -269,10 +271,15 @@ public class AdminApiIT {
     void aLongPollInFlightEndsWith401SoonAfterItsTokenIsRevoked() throws Exception {
         CreatedToken token = create("{\"name\":\"poll-" + System.nanoTime() + "\",\"role\":\"replica\"}");
         String now = awaitFeed(token.secret());
+        Timestamp before = databaseNow();
         CompletableFuture<HttpResponse<String>> poll =
                 CompletableFuture.supplyAsync(() -> api.get(CHANGES + "?after=" + now + "&wait=30", token.secret()));
-        // the poll is on its way; an answer before the revocation would be a change nobody made here
-        Thread.sleep(1_000);
+        // the poll waits on the server once the server checks the tokens of waiting polls (only they are)
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!waitingPollChecked(before)) {
+            assertTrue(System.nanoTime() < deadline, "the server never checked the waiting poll's token");
+            Thread.sleep(50);
+        }
         assertFalse(poll.isDone(), "the poll waits for a change");
         assertEquals(
                 200,
@@ -313,6 +320,30 @@ public class AdminApiIT {
             Thread.sleep(100);
         }
         assertEquals(200, status, "a failure is forgiven each second");
+    }
+
+    private static Timestamp databaseNow() throws SQLException {
+        try (Connection c = EmbeddedPostgresSession.connect();
+                ResultSet rs = c.createStatement().executeQuery("select clock_timestamp()")) {
+            rs.next();
+            return rs.getTimestamp(1);
+        }
+    }
+
+    /** Whether the server ran its check of waiting polls' tokens ({@code RevocationWatch}) since {@code since}. */
+    private static boolean waitingPollChecked(Timestamp since) {
+        try (Connection c = EmbeddedPostgresSession.connect();
+                PreparedStatement st = c.prepareStatement("select count(*) from pg_stat_activity"
+                        + " where query like 'select id from outpost_feed.tokens where id = any%'"
+                        + " and query_start > ?")) {
+            st.setTimestamp(1, since);
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                return rs.getLong(1) > 0;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private CreatedToken create(String body) {

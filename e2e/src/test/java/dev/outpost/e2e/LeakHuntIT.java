@@ -21,14 +21,6 @@ import dev.outpost.server.testsupport.ApiCalls;
 import dev.outpost.server.testsupport.TestLiquibase;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -49,7 +41,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -442,7 +433,7 @@ class LeakHuntIT {
                     List.<String[]>of(new String[] {"Authorization", header}),
                     Kind.REFUSED,
                     expected);
-            Answer answer = run(attack, failures);
+            RawHttp.Answer answer = run(attack, failures);
             if (i >= 10 && answer.status() != 401 && answer.status() != 429) {
                 failures.add(attack.label() + ": " + answer.status() + " is neither 401 nor 429");
             }
@@ -869,14 +860,14 @@ class LeakHuntIT {
 
     // ---- running and checking one attack
 
-    private Answer run(Attack attack, List<String> failures) {
+    private RawHttp.Answer run(Attack attack, List<String> failures) {
         attempts++;
-        Answer answer;
+        RawHttp.Answer answer;
         try {
             answer = send(attack);
         } catch (RuntimeException e) {
             failures.add(attack.label() + ": no answer: " + e);
-            return new Answer(0, Map.of(), "", "");
+            return new RawHttp.Answer(0, Map.of(), "", "");
         }
         statuses.merge(answer.status(), 1, Integer::sum);
         String problem = check(attack, answer);
@@ -913,7 +904,7 @@ class LeakHuntIT {
     }
 
     /** What is wrong with the answer to an attack, or null. */
-    private String check(Attack attack, Answer answer) {
+    private String check(Attack attack, RawHttp.Answer answer) {
         int status = answer.status();
         if (status >= 500 || status < 100) {
             return "a server error";
@@ -996,7 +987,7 @@ class LeakHuntIT {
         }
     }
 
-    private String checkVersion(Answer answer) {
+    private String checkVersion(RawHttp.Answer answer) {
         VersionInfo version = json.fromJson(answer.body(), VersionInfo.class);
         if (!version.tableFingerprints().keySet().equals(A_COLUMNS.keySet())) {
             return "version lists " + version.tableFingerprints().keySet();
@@ -1007,7 +998,7 @@ class LeakHuntIT {
         return null;
     }
 
-    private String checkSchema(Answer answer) {
+    private String checkSchema(RawHttp.Answer answer) {
         SchemaInfo schema = json.fromJson(answer.body(), SchemaInfo.class);
         Map<String, List<String>> columns = new TreeMap<>();
         for (TableSchema t : schema.tables()) {
@@ -1035,12 +1026,12 @@ class LeakHuntIT {
         return null;
     }
 
-    private String checkFeed(Answer answer) {
+    private String checkFeed(RawHttp.Answer answer) {
         json.fromJson(answer.body(), FeedStatus.class);
         return null;
     }
 
-    private String checkRows(Attack attack, Answer answer) {
+    private String checkRows(Attack attack, RawHttp.Answer answer) {
         String table = attack.table();
         if (table == null) {
             return "rows of a table A is not granted";
@@ -1084,7 +1075,7 @@ class LeakHuntIT {
         return null;
     }
 
-    private String checkDigest(Attack attack, Answer answer) {
+    private String checkDigest(Attack attack, RawHttp.Answer answer) {
         String table = attack.table();
         if (table == null) {
             return "a digest of a table A is not granted";
@@ -1098,7 +1089,7 @@ class LeakHuntIT {
         return null;
     }
 
-    private String checkChangesAnswer(Attack attack, Answer answer) {
+    private String checkChangesAnswer(Attack attack, RawHttp.Answer answer) {
         List<ChangeLines.Change> changes = new ArrayList<>();
         RowLines.End end = null;
         for (String line : answer.body().split("\n")) {
@@ -1174,12 +1165,6 @@ class LeakHuntIT {
     // ---- HTTP, raw: every byte of the target and the headers is the test's
 
     /** An answer: status, headers (lower-case names), the header block as sent and the body. */
-    private record Answer(int status, Map<String, String> headers, String head, String body) {
-        String header(String name) {
-            return headers.get(name);
-        }
-    }
-
     private static Attack get(String label, String target, String token, Kind kind, int status) {
         return new Attack(label, "GET", target, headers(token), kind, status);
     }
@@ -1208,85 +1193,8 @@ class LeakHuntIT {
     }
 
     /** Sends the request as written, on a fresh connection, and reads the answer to its end. */
-    private Answer send(Attack attack) {
-        StringBuilder request = new StringBuilder();
-        request.append(attack.method())
-                .append(" /outpost/")
-                .append(attack.target())
-                .append(" HTTP/1.1\r\n");
-        request.append("Host: 127.0.0.1:").append(port).append("\r\n");
-        for (String[] header : attack.headers()) {
-            request.append(header[0]).append(": ").append(header[1]).append("\r\n");
-        }
-        if (!attack.method().equals("GET") && !attack.method().equals("HEAD")) {
-            request.append("Content-Length: 0\r\n");
-        }
-        request.append("Connection: close\r\n\r\n");
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
-            socket.setSoTimeout(120_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(request.toString().getBytes(StandardCharsets.UTF_8));
-            out.flush();
-            return parse(socket.getInputStream());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static Answer parse(InputStream in) throws IOException {
-        byte[] all = in.readAllBytes();
-        int split = -1;
-        for (int i = 0; i + 3 < all.length; i++) {
-            if (all[i] == '\r' && all[i + 1] == '\n' && all[i + 2] == '\r' && all[i + 3] == '\n') {
-                split = i;
-                break;
-            }
-        }
-        if (split < 0) {
-            throw new IOException("no complete answer: " + new String(all, StandardCharsets.ISO_8859_1));
-        }
-        String head = new String(all, 0, split, StandardCharsets.ISO_8859_1);
-        String[] lines = head.split("\r\n");
-        int status = Integer.parseInt(lines[0].split(" ")[1]);
-        Map<String, String> headers = new TreeMap<>();
-        for (int i = 1; i < lines.length; i++) {
-            int colon = lines[i].indexOf(':');
-            headers.put(
-                    lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
-                    lines[i].substring(colon + 1).trim());
-        }
-        byte[] body = Arrays.copyOfRange(all, split + 4, all.length);
-        if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
-            body = dechunk(body);
-        }
-        if ("gzip".equalsIgnoreCase(headers.get("content-encoding"))) {
-            try (InputStream gunzip = new GZIPInputStream(new ByteArrayInputStream(body))) {
-                body = gunzip.readAllBytes();
-            }
-        }
-        return new Answer(status, headers, head, new String(body, StandardCharsets.UTF_8));
-    }
-
-    private static byte[] dechunk(byte[] chunked) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int at = 0;
-        while (true) {
-            int eol = at;
-            while (eol + 1 < chunked.length && !(chunked[eol] == '\r' && chunked[eol + 1] == '\n')) {
-                eol++;
-            }
-            if (eol + 1 >= chunked.length) {
-                throw new IOException("a chunked body that ends early");
-            }
-            String size = new String(chunked, at, eol - at, StandardCharsets.ISO_8859_1).split(";")[0].trim();
-            int length = Integer.parseInt(size, 16);
-            if (length == 0) {
-                return out.toByteArray();
-            }
-            out.write(chunked, eol + 2, length);
-            at = eol + 2 + length + 2;
-        }
+    private RawHttp.Answer send(Attack attack) {
+        return RawHttp.exchange(port, attack.method(), "/outpost/" + attack.target(), attack.headers());
     }
 
     // ---- set-up helpers
