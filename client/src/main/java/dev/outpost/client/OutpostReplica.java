@@ -1,11 +1,10 @@
 package dev.outpost.client;
 
 import dev.outpost.client.internal.PausePoints;
-import dev.outpost.client.internal.feed.FeedFollower;
+import dev.outpost.client.internal.http.ReplicaSource;
 import dev.outpost.client.internal.http.SyncHttpClient;
 import dev.outpost.client.internal.store.DerbyReplicaStore;
 import dev.outpost.client.internal.store.Quarantine;
-import dev.outpost.client.internal.sync.ReplicaSource;
 import dev.outpost.client.internal.sync.ReplicaSync;
 import dev.outpost.client.internal.sync.SyncReports;
 import dev.outpost.client.internal.verify.ReplicaVerifier;
@@ -13,7 +12,6 @@ import dev.outpost.protocol.SyncPaths;
 import dev.outpost.protocol.SyncReport;
 import dev.outpost.protocol.VersionInfo;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -59,9 +57,7 @@ public final class OutpostReplica implements AutoCloseable {
     // read by close() without the replica's lock, which a long poll of live mode holds
     private volatile ScheduledExecutorService scheduler;
     private volatile Thread live;
-    private FeedFollower follower;
-    /** Whether a {@link #sync()} or {@link #rebuild()} is running: it reports the resyncs it runs itself. */
-    private boolean syncing;
+    private ReplicaSync sync;
 
     private OutpostReplica(ReplicaConfig config, DerbyReplicaStore store, ReplicaSource source) {
         this.config = config;
@@ -117,12 +113,7 @@ public final class OutpostReplica implements AutoCloseable {
     }
 
     private SyncResult sync(ReplicaSync.Scope scope) {
-        syncing = true;
-        try {
-            return reported(() -> syncOnce(scope), this::failed);
-        } finally {
-            syncing = false;
-        }
+        return reported(() -> syncOnce(scope), this::failed);
     }
 
     /** Runs {@code sync} and reports how it ended; a failure is turned into the error it throws by {@code asError}. */
@@ -146,7 +137,7 @@ public final class OutpostReplica implements AutoCloseable {
         }
     }
 
-    /** One sync, without its report: the version check and rebuild, then the feed's changes. */
+    /** One sync, without its report: the version update, then the feed's changes. */
     private SyncResult syncOnce(ReplicaSync.Scope scope) {
         if (source == null) {
             throw new OutpostException(ErrorCode.CONFIG_INVALID, "Cannot sync: serverUrl is not set");
@@ -157,27 +148,7 @@ public final class OutpostReplica implements AutoCloseable {
                     "Cannot sync: the replica " + config.directory()
                             + " is on a read-only file system (it can be read, not updated)");
         }
-        long start = System.nanoTime();
-        SyncResult result = resync(scope);
-        long bytesBefore = source.bytesReceived();
-        long changes = follower().catchUp();
-        FeedFollower.Refresh refresh = follower().refreshUnfollowed(result.tablesRebuilt());
-        List<Quarantined> quarantined = quarantined();
-        if (!quarantined.isEmpty()) {
-            LOG.warn(
-                    "The replica holds {} values Derby cannot hold as text in {}: {}",
-                    quarantined.stream().mapToLong(Quarantined::values).sum(),
-                    Quarantine.TABLE,
-                    quarantined);
-            fire(new SyncEvent.ValuesQuarantined(quarantined));
-        }
-        return result.withFeed(
-                        changes,
-                        refresh.tables(),
-                        refresh.rows(),
-                        source.bytesReceived() - bytesBefore,
-                        java.time.Duration.ofNanos(System.nanoTime() - start))
-                .withQuarantined(quarantined);
+        return replicaSync().sync(scope);
     }
 
     /**
@@ -233,24 +204,13 @@ public final class OutpostReplica implements AutoCloseable {
         }
     }
 
+    /** One long poll; a version update it calls for is reported as a sync of its own. */
     private synchronized void pullLive() {
         try {
-            follower().pull(LIVE_WAIT_SECONDS);
+            replicaSync().follow(LIVE_WAIT_SECONDS, update -> reported(update, OutpostReplica::asOutpostException));
         } catch (RuntimeException e) {
             throw failed(e);
         }
-    }
-
-    private SyncResult resync(ReplicaSync.Scope scope) {
-        return new ReplicaSync(source, store, config.pageRows(), this::fire).run(scope);
-    }
-
-    /**
-     * The resync the feed asks for (a new schema, a lost position): part of the running sync, or, when
-     * a long poll of live mode ran into it, a sync of its own, reported as one.
-     */
-    private SyncResult resyncForFeed(ReplicaSync.Scope scope) {
-        return syncing ? resync(scope) : reported(() -> resync(scope), OutpostReplica::asOutpostException);
     }
 
     /**
@@ -268,11 +228,11 @@ public final class OutpostReplica implements AutoCloseable {
         }
     }
 
-    private FeedFollower follower() {
-        if (follower == null) {
-            follower = new FeedFollower(source, store, this::resyncForFeed, this::fire, SyncPaths.DEFAULT_CHANGE_ROWS);
+    private ReplicaSync replicaSync() {
+        if (sync == null) {
+            sync = new ReplicaSync(source, store, config.pageRows(), SyncPaths.DEFAULT_CHANGE_ROWS, this::fire);
         }
-        return follower;
+        return sync;
     }
 
     /** Tells the listeners about a failed sync; returns the failure as an {@link OutpostException}. */
@@ -352,15 +312,7 @@ public final class OutpostReplica implements AutoCloseable {
      * @throws OutpostException {@link ErrorCode#REPLICA_ERROR} when the replica cannot be read
      */
     public List<Quarantined> quarantined() {
-        if (store.state().isEmpty()) {
-            return List.of();
-        }
-        try (Connection c = store.connect()) {
-            return Quarantine.counts(c);
-        } catch (SQLException e) {
-            throw new OutpostException(
-                    ErrorCode.REPLICA_ERROR, "Cannot read " + Quarantine.TABLE + ": " + e.getMessage(), e);
-        }
+        return Quarantine.held(store);
     }
 
     /**
@@ -418,8 +370,8 @@ public final class OutpostReplica implements AutoCloseable {
     }
 
     private synchronized void closeStore() {
-        if (follower != null) {
-            follower.close();
+        if (sync != null) {
+            sync.close();
         }
         if (source instanceof AutoCloseable closeable) {
             try {

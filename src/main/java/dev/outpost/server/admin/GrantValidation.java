@@ -28,9 +28,6 @@ public class GrantValidation {
     @Inject
     private SyncedSchema schema;
 
-    @Inject
-    private ReplicaIdentity replicaIdentity;
-
     @Resource(lookup = OutpostSettings.DATASOURCE)
     private DataSource dataSource;
 
@@ -56,10 +53,10 @@ public class GrantValidation {
             GrantCheck.validate(grant, table, attributes);
             try (Connection connection = dataSource.getConnection()) {
                 GrantCheck.checkValues(connection, schema.scope(), grant, table, attributes);
-            }
-            if (grant.rowFilter().isPresent()) {
-                // a filtered table's deletes and updates must carry the old row to be judged
-                replicaIdentity.requireFull(grant.table());
+                if (grant.rowFilter().isPresent()) {
+                    // a filtered table's deletes and updates must carry the old row to be judged
+                    ReplicaIdentity.requireFull(connection, schema.scope(), table);
+                }
             }
         }
     }

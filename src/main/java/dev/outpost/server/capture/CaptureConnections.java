@@ -1,5 +1,6 @@
 package dev.outpost.server.capture;
 
+import dev.outpost.server.config.DatabaseSettings;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Properties;
@@ -17,13 +18,9 @@ public record CaptureConnections(String jdbcUrl, String user, String password) {
     private static final String SESSION_OPTIONS = "-c TimeZone=UTC -c DateStyle=ISO,YMD -c IntervalStyle=postgres"
             + " -c extra_float_digits=1 -c bytea_output=hex";
 
-    /** The connection settings the WAR's datasource uses ({@code db.*} system properties). */
-    public static CaptureConnections fromSystemProperties() {
-        return new CaptureConnections(
-                "jdbc:postgresql://" + System.getProperty("db.host", "127.0.0.1") + ":"
-                        + System.getProperty("db.port", "5432") + "/" + System.getProperty("db.name", "postgres"),
-                System.getProperty("db.user", "postgres"),
-                System.getProperty("db.password", ""));
+    /** Connections to the PostgreSQL the WAR's datasource uses. */
+    public static CaptureConnections of(DatabaseSettings database) {
+        return new CaptureConnections(database.jdbcUrl(), database.user(), database.password());
     }
 
     Connection open() throws SQLException {

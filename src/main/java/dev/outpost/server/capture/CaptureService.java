@@ -9,6 +9,7 @@ import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.inject.Inject;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -39,11 +40,13 @@ public class CaptureService {
     @PostConstruct
     void start() {
         if (!settings.captureEnabled()) {
-            LOG.info("change capture is disabled on this instance (" + OutpostSettings.CAPTURE_ENABLED
-                    + "=false); it serves snapshots only");
+            LOG.log(
+                    Level.INFO,
+                    "change capture is disabled on this instance ({0}=false); it serves snapshots only",
+                    OutpostSettings.CAPTURE_ENABLED);
             return;
         }
-        capture = new ChangeCapture(CaptureConnections.fromSystemProperties(), settings.scope(), signal::stored);
+        capture = new ChangeCapture(CaptureConnections.of(settings.database()), settings.scope(), signal::stored);
         Thread thread = threads.newThread(capture);
         thread.setName("outpost-change-capture");
         thread.start();
@@ -62,12 +65,17 @@ public class CaptureService {
     private void dropSlot() {
         try {
             if (capture != null && !capture.awaitEnd(STOP_WAIT_MILLIS)) {
-                LOG.warning("change capture did not stop within " + STOP_WAIT_MILLIS + " ms; slot left in place");
+                LOG.log(
+                        Level.WARNING,
+                        "change capture did not stop within {0} ms; slot left in place",
+                        STOP_WAIT_MILLIS);
                 return;
             }
-            if (ChangeCapture.dropSlot(CaptureConnections.fromSystemProperties())) {
-                LOG.info("dropped the change feed's replication slot (" + OutpostSettings.DROP_SLOT_ON_UNDEPLOY
-                        + "=true)");
+            if (ChangeCapture.dropSlot(CaptureConnections.of(settings.database()))) {
+                LOG.log(
+                        Level.INFO,
+                        "dropped the change feed''s replication slot ({0}=true)",
+                        OutpostSettings.DROP_SLOT_ON_UNDEPLOY);
             } else {
                 LOG.info("no idle replication slot of the change feed to drop: none exists, or another instance"
                         + " is reading it");
@@ -75,7 +83,7 @@ public class CaptureService {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (java.sql.SQLException e) {
-            LOG.warning("could not drop the change feed's replication slot: " + e.getMessage());
+            LOG.log(Level.WARNING, "could not drop the change feed''s replication slot: {0}", e.getMessage());
         }
     }
 }

@@ -1,6 +1,6 @@
 package dev.outpost.server.capture;
 
-import dev.outpost.server.schema.SyncScope;
+import dev.outpost.server.catalog.SyncScope;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -115,14 +115,14 @@ public final class ChangeCapture implements Runnable {
         failedAttempts.incrementAndGet();
         long delay = backoff.next();
         if (cause.equals(lastFailure)) {
-            LOG.log(Level.FINE, cause + "; still failing, next attempt in " + delay + " ms", failure);
+            LOG.log(Level.FINE, failure, () -> cause + "; still failing, next attempt in " + delay + " ms");
         } else {
             lastFailure = cause;
             String retry = " (checking again with a growing delay, next in " + delay + " ms)";
             if (failure instanceof RuntimeException) {
-                LOG.log(Level.WARNING, cause + retry, failure);
+                LOG.log(Level.WARNING, failure, () -> cause + retry);
             } else {
-                LOG.warning(cause + retry);
+                LOG.log(Level.WARNING, "{0}{1}", new Object[] {cause, retry});
                 if (failure != null) {
                     LOG.log(Level.FINE, "change capture failure", failure);
                 }
@@ -152,7 +152,9 @@ public final class ChangeCapture implements Runnable {
                 capturing = true;
                 backoff.reset();
                 lastFailure = null;
-                LOG.info("capturing changes of schemas " + scope.schemas() + " from slot " + slot);
+                LOG.log(Level.INFO, "capturing changes of schemas {0} from slot {1}", new Object[] {
+                    scope.schemas(), slot
+                });
                 stream(control, reader, writer, published, slot);
             }
         }
@@ -267,7 +269,7 @@ public final class ChangeCapture implements Runnable {
             if (!rs.getBoolean(1)) {
                 return false;
             }
-            LOG.warning("replication slot " + slot + " was invalidated (max_slot_wal_keep_size); replacing it");
+            LOG.log(Level.WARNING, "replication slot {0} was invalidated (max_slot_wal_keep_size); replacing it", slot);
             try (Statement drop = control.createStatement()) {
                 drop.execute("select pg_drop_replication_slot('" + slot + "')");
             }
@@ -279,7 +281,7 @@ public final class ChangeCapture implements Runnable {
         try (Statement st = control.createStatement()) {
             st.execute("select pg_create_logical_replication_slot('" + slot + "', 'pgoutput')");
         }
-        LOG.info("created replication slot " + slot);
+        LOG.log(Level.INFO, "created replication slot {0}", slot);
     }
 
     /**

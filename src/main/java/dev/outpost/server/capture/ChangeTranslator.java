@@ -1,7 +1,7 @@
 package dev.outpost.server.capture;
 
 import dev.outpost.protocol.ChangeLines;
-import dev.outpost.server.schema.SyncScope;
+import dev.outpost.server.catalog.SyncScope;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,6 +1,6 @@
 package dev.outpost.server.capture;
 
-import dev.outpost.server.schema.RowShape;
+import dev.outpost.server.catalog.RowShape;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

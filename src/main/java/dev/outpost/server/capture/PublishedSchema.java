@@ -1,9 +1,9 @@
 package dev.outpost.server.capture;
 
 import dev.outpost.protocol.TableSchema;
-import dev.outpost.server.schema.Fingerprints;
-import dev.outpost.server.schema.PostgresCatalogReader;
-import dev.outpost.server.schema.SyncScope;
+import dev.outpost.server.catalog.Fingerprints;
+import dev.outpost.server.catalog.PostgresCatalogReader;
+import dev.outpost.server.catalog.SyncScope;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -1,12 +1,7 @@
 package dev.outpost.server.capture;
 
 import dev.outpost.protocol.TableSchema;
-import dev.outpost.server.config.OutpostSettings;
-import dev.outpost.server.schema.SyncScope;
-import dev.outpost.server.schema.SyncedSchema;
-import jakarta.annotation.Resource;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
+import dev.outpost.server.catalog.SyncScope;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,34 +9,20 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashSet;
 import java.util.Set;
-import javax.sql.DataSource;
 
 /**
  * A table's replica identity: what PostgreSQL writes to the WAL of a row an update or delete replaced.
  * A table with a filtered grant needs {@code FULL} — the whole old row — so that the feed can tell
  * whether a changed or deleted row was in the filter before ({@code docs/security.md}); capture stores
- * those old rows with each change. Call {@link #requireFull(String)} when a filtered grant is saved,
- * before it takes effect.
+ * those old rows with each change. Call {@link #requireFull} when a filtered grant is saved, before it
+ * takes effect.
  */
-@ApplicationScoped
-public class ReplicaIdentity {
+public final class ReplicaIdentity {
     private static final String FULL_TABLES = "select n.nspname, c.relname from pg_class c"
             + " join pg_namespace n on n.oid = c.relnamespace"
             + " where n.nspname = any(?) and c.relkind in ('r', 'p') and c.relreplident = 'f'";
 
-    @Resource(lookup = OutpostSettings.DATASOURCE)
-    private DataSource dataSource;
-
-    @Inject
-    private SyncedSchema syncedSchema;
-
-    /** Sets the synced table's replica identity to {@code FULL} unless it is already. */
-    public void requireFull(String table) throws SQLException {
-        TableSchema schema = syncedSchema.table(table);
-        try (Connection connection = dataSource.getConnection()) {
-            requireFull(connection, syncedSchema.scope(), schema);
-        }
-    }
+    private ReplicaIdentity() {}
 
     /** Sets the table's replica identity to {@code FULL} unless it is already (needs the table's owner). */
     public static void requireFull(Connection connection, SyncScope scope, TableSchema table) throws SQLException {

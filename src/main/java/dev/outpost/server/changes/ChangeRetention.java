@@ -34,8 +34,9 @@ public class ChangeRetention {
         try (Connection connection = dataSource.getConnection()) {
             long deleted = expire(connection, settings.retentionHours());
             if (deleted > 0) {
-                LOG.info(
-                        "retention deleted " + deleted + " changes older than " + settings.retentionHours() + " hours");
+                LOG.log(Level.INFO, "retention deleted {0} changes older than {1} hours", new Object[] {
+                    deleted, settings.retentionHours()
+                });
             }
         } catch (SQLException e) {
             LOG.log(Level.WARNING, "change retention failed; trying again in ten minutes", e);

@@ -1,20 +1,29 @@
 package dev.outpost.server.config;
 
-import dev.outpost.server.schema.SyncScope;
+import dev.outpost.server.catalog.SyncScope;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The server's settings, read from system properties when the application starts and validated
- * once. Every setting has a default so that a plain deployment works; names are the documented
- * property keys.
+ * The server's settings, the one place they are read: from system properties (the file ops write,
+ * {@code server-config/outpost.properties.example}) when the application starts, validated once, with
+ * the defaults {@code server-config/README.md} documents. Names are the documented property keys; a
+ * setting that is malformed stops the start with a message naming it.
  */
 @ApplicationScoped
 public class OutpostSettings {
     /** JNDI name of the datasource; the WAR's {@code web.xml} defines it from {@code db.*} properties. */
     public static final String DATASOURCE = "java:app/jdbc/outpost";
+
+    public static final String DB_HOST = "db.host";
+    public static final String DB_PORT = "db.port";
+    public static final String DB_NAME = "db.name";
+    public static final String DB_USER = "db.user";
+    public static final String DB_PASSWORD = "db.password";
 
     public static final String LIQUIBASE_ENABLED = "outpost.liquibase.enabled";
     public static final String LIQUIBASE_CHANGELOG = "outpost.liquibase.changelog";
@@ -28,13 +37,19 @@ public class OutpostSettings {
     public static final String CAPTURE_ENABLED = "outpost.capture.enabled";
     public static final String DROP_SLOT_ON_UNDEPLOY = "outpost.capture.drop-slot-on-undeploy";
     public static final String RETENTION_HOURS = "outpost.changes.retention-hours";
+    public static final String VERSION_MAX_AGE_MS = "outpost.version.max-age-ms";
 
     /** Changes are kept a week unless configured otherwise. */
     public static final int DEFAULT_RETENTION_HOURS = 168;
 
+    /** A version answer comes from a read at most a second old unless configured otherwise. */
+    public static final long DEFAULT_VERSION_MAX_AGE_MS = 1000;
+
     public static final String DEFAULT_CHANGELOG = "liquibase/changelog-master.xml";
     public static final String DEFAULT_SCHEMA = "public";
 
+    private final Properties source;
+    private final DatabaseSettings database;
     private final boolean liquibaseEnabled;
     private final String changelog;
     private final String schema;
@@ -45,11 +60,21 @@ public class OutpostSettings {
     private final boolean captureEnabled;
     private final boolean dropSlotOnUndeploy;
     private final int retentionHours;
+    private final long versionMaxAgeMillis;
 
+    /** The settings of this server: its system properties. */
     public OutpostSettings() {
+        this(System.getProperties());
+    }
+
+    /** The settings {@code source} holds; a missing or blank property takes its default. */
+    public OutpostSettings(Properties source) {
+        this.source = source;
+        this.database = new DatabaseSettings(
+                required(DB_HOST), port(), required(DB_NAME), required(DB_USER), text(DB_PASSWORD, ""));
         this.liquibaseEnabled = bool(LIQUIBASE_ENABLED, true);
-        this.changelog = System.getProperty(LIQUIBASE_CHANGELOG, DEFAULT_CHANGELOG);
-        this.schema = System.getProperty(SCHEMA, DEFAULT_SCHEMA);
+        this.changelog = text(LIQUIBASE_CHANGELOG, DEFAULT_CHANGELOG);
+        this.schema = text(SCHEMA, DEFAULT_SCHEMA);
         List<String> schemas = list(SCHEMAS).stream().distinct().toList();
         this.scope = new SyncScope(schema, schemas.isEmpty() ? List.of(schema) : schemas, Set.copyOf(list(TABLES)));
         this.syncTokens = Set.copyOf(list(SYNC_TOKENS));
@@ -58,7 +83,8 @@ public class OutpostSettings {
         requireDistinct();
         this.captureEnabled = bool(CAPTURE_ENABLED, true);
         this.dropSlotOnUndeploy = bool(DROP_SLOT_ON_UNDEPLOY, false);
-        this.retentionHours = positive(RETENTION_HOURS, DEFAULT_RETENTION_HOURS);
+        this.retentionHours = (int) whole(RETENTION_HOURS, DEFAULT_RETENTION_HOURS, 1, Integer.MAX_VALUE);
+        this.versionMaxAgeMillis = whole(VERSION_MAX_AGE_MS, DEFAULT_VERSION_MAX_AGE_MS, 0, TimeUnit.HOURS.toMillis(1));
     }
 
     /** A bootstrap token listed under two roles would be ambiguous. */
@@ -71,9 +97,27 @@ public class OutpostSettings {
         }
     }
 
-    private static boolean bool(String key, boolean fallback) {
-        String v = System.getProperty(key);
-        if (v == null || v.isBlank()) {
+    private String text(String key, String fallback) {
+        String v = source.getProperty(key);
+        return v == null || v.isBlank() ? fallback : v.trim();
+    }
+
+    private String required(String key) {
+        String v = text(key, null);
+        if (v == null) {
+            throw new IllegalStateException("setting " + key + " is required (see outpost.properties.example)");
+        }
+        return v;
+    }
+
+    private int port() {
+        required(DB_PORT);
+        return (int) whole(DB_PORT, 0, 1, 65535);
+    }
+
+    private boolean bool(String key, boolean fallback) {
+        String v = text(key, null);
+        if (v == null) {
             return fallback;
         }
         if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
@@ -82,27 +126,33 @@ public class OutpostSettings {
         return Boolean.parseBoolean(v);
     }
 
-    private static int positive(String key, int fallback) {
-        String v = System.getProperty(key);
-        if (v == null || v.isBlank()) {
+    private long whole(String key, long fallback, long min, long max) {
+        String v = text(key, null);
+        if (v == null) {
             return fallback;
         }
         try {
-            int value = Integer.parseInt(v.trim());
-            if (value > 0) {
+            long value = Long.parseLong(v);
+            if (value >= min && value <= max) {
                 return value;
             }
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new IllegalStateException("setting " + key + " must be a positive whole number, was '" + v + "'");
+        throw new IllegalStateException(
+                "setting " + key + " must be a whole number from " + min + " to " + max + ", was '" + v + "'");
     }
 
-    private static List<String> list(String key) {
-        return Arrays.stream(System.getProperty(key, "").split(","))
+    private List<String> list(String key) {
+        return Arrays.stream(text(key, "").split(","))
                 .map(String::trim)
                 .filter(s -> !s.isEmpty())
                 .toList();
+    }
+
+    /** The PostgreSQL the server reads and captures from ({@code db.*}; the datasource uses the same). */
+    public DatabaseSettings database() {
+        return database;
     }
 
     /** Whether the server applies the changelog itself at start-up ({@value #LIQUIBASE_ENABLED}). */
@@ -168,5 +218,13 @@ public class OutpostSettings {
     /** How long changes are kept ({@value #RETENTION_HOURS}); older positions must rebuild. */
     public int retentionHours() {
         return retentionHours;
+    }
+
+    /**
+     * How old, in milliseconds, the version read an answer of the version endpoint comes from may be
+     * ({@value #VERSION_MAX_AGE_MS}, 0 to 3,600,000; 0 reads on every request).
+     */
+    public long versionMaxAgeMillis() {
+        return versionMaxAgeMillis;
     }
 }

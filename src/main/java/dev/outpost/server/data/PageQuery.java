@@ -2,7 +2,7 @@ package dev.outpost.server.data;
 
 import dev.outpost.protocol.ColumnSchema;
 import dev.outpost.protocol.TableSchema;
-import dev.outpost.server.schema.SyncScope;
+import dev.outpost.server.catalog.SyncScope;
 import java.util.List;
 import java.util.stream.Collectors;
 

@@ -1,7 +1,7 @@
 package dev.outpost.server.domain;
 
-import dev.outpost.server.http.BodyTooLargeException;
 import dev.outpost.server.input.JsonInput;
+import dev.outpost.server.problem.BodyTooLargeException;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;

@@ -91,9 +91,10 @@ public class FleetRecorder {
         } catch (SQLException e) {
             LOG.log(
                     Level.WARNING,
-                    "could not record what " + pending.size() + " replicas did (dropped; their next requests"
-                            + " record it again), or sample the fleet: " + e.getMessage(),
-                    e);
+                    e,
+                    () -> "could not record what " + pending.size()
+                            + " replicas did (dropped; their next requests record it again), or sample the fleet: "
+                            + e.getMessage());
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.outpost.server.http;
 
+import dev.outpost.server.problem.BodyTooLargeException;
 import dev.outpost.server.problem.ErrorPageServlet;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -31,7 +32,7 @@ public class BodySizeLimitFilter extends HttpFilter {
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         if (request.getContentLengthLong() > MAX_BODY_BYTES) {
-            request.setAttribute(ErrorPageServlet.DETAIL_ATTRIBUTE, BodyTooLargeException.DETAIL);
+            request.setAttribute(ErrorPageServlet.DETAIL_ATTRIBUTE, BodyTooLargeException.detail(MAX_BODY_BYTES));
             response.sendError(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE);
             return;
         }

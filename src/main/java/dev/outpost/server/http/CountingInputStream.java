@@ -1,5 +1,6 @@
 package dev.outpost.server.http;
 
+import dev.outpost.server.problem.BodyTooLargeException;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 import java.io.IOException;
@@ -39,7 +40,7 @@ final class CountingInputStream extends ServletInputStream {
     private void counted(int n) throws BodyTooLargeException {
         count += n;
         if (count > limit) {
-            throw new BodyTooLargeException();
+            throw new BodyTooLargeException(limit);
         }
     }
 

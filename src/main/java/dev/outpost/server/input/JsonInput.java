@@ -1,7 +1,7 @@
 package dev.outpost.server.input;
 
 import dev.outpost.protocol.ProblemType;
-import dev.outpost.server.http.BodyTooLargeException;
+import dev.outpost.server.problem.BodyTooLargeException;
 import dev.outpost.server.problem.ProblemException;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;

@@ -9,6 +9,7 @@ import jakarta.ejb.TransactionManagement;
 import jakarta.ejb.TransactionManagementType;
 import jakarta.inject.Inject;
 import java.sql.Connection;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import liquibase.Scope;
@@ -40,7 +41,7 @@ public class LiquibaseMigrator {
     @PostConstruct
     void migrate() {
         if (!settings.liquibaseEnabled()) {
-            LOG.info("Liquibase at start-up is off (" + OutpostSettings.LIQUIBASE_ENABLED + "=false)");
+            LOG.log(Level.INFO, "Liquibase at start-up is off ({0}=false)", OutpostSettings.LIQUIBASE_ENABLED);
             return;
         }
         long start = System.nanoTime();
@@ -58,7 +59,8 @@ public class LiquibaseMigrator {
             throw new IllegalStateException(
                     "Liquibase update of " + settings.changelog() + " failed: " + e.getMessage(), e);
         }
-        LOG.info(
-                "Liquibase applied " + settings.changelog() + " in " + (System.nanoTime() - start) / 1_000_000 + " ms");
+        LOG.log(Level.INFO, "Liquibase applied {0} in {1} ms", new Object[] {
+            settings.changelog(), (System.nanoTime() - start) / 1_000_000
+        });
     }
 }

@@ -2,7 +2,6 @@ package dev.outpost.server.problem;
 
 import dev.outpost.protocol.Problem;
 import dev.outpost.protocol.ProblemType;
-import dev.outpost.server.http.BodyTooLargeException;
 import jakarta.json.JsonException;
 import jakarta.json.bind.JsonbException;
 import java.sql.SQLException;
@@ -47,8 +46,8 @@ public final class Problems {
             if (t instanceof ProblemException p) {
                 return Problem.of(p.type(), p.getMessage());
             }
-            if (t instanceof BodyTooLargeException) {
-                return Problem.of(ProblemType.PAYLOAD_TOO_LARGE, BodyTooLargeException.DETAIL);
+            if (t instanceof BodyTooLargeException tooLarge) {
+                return Problem.of(ProblemType.PAYLOAD_TOO_LARGE, tooLarge.getMessage());
             }
             if (t instanceof JsonbException || t instanceof JsonException) {
                 return Problem.of(ProblemType.BAD_REQUEST, "the request body is not valid JSON for this resource");

@@ -4,6 +4,7 @@ import dev.outpost.protocol.SchemaInfo;
 import dev.outpost.protocol.SyncPaths;
 import dev.outpost.protocol.TableSchema;
 import dev.outpost.server.access.CurrentAccess;
+import dev.outpost.server.catalog.Fingerprints;
 import dev.outpost.server.http.Revalidated;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;

@@ -10,8 +10,10 @@ import dev.outpost.server.access.view.ScopedTable;
 import dev.outpost.server.capture.FeedMode;
 import dev.outpost.server.capture.FeedTables;
 import dev.outpost.server.capture.ReplicaIdentity;
+import dev.outpost.server.catalog.Fingerprints;
+import dev.outpost.server.catalog.PostgresCatalogReader;
+import dev.outpost.server.catalog.SyncScope;
 import dev.outpost.server.config.OutpostSettings;
-import dev.outpost.server.problem.ProblemException;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -94,16 +96,8 @@ public class SyncedSchema {
                     FeedMode.read(connection, settings.captureEnabled()).capturing();
             return new PostgresCatalogReader(settings.scope(), feedRuns ? FeedTables.PUBLICATION : null)
                     .readTable(connection, name)
-                    .orElseThrow(() -> unknownTable(name));
+                    .orElseThrow(() -> ScopedTable.unknownTable(name));
         }
-    }
-
-    /**
-     * The answer to a table that is not synced, or that the caller may not see: the same in both
-     * cases, so that an answer never tells whether a table exists.
-     */
-    public static ProblemException unknownTable(String name) {
-        return new ProblemException(ProblemType.UNKNOWN_TABLE, "no synced table named '" + name + "'");
     }
 
     /** The synced tables' scope: their schemas and protocol names. */

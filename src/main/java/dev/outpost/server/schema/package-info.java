@@ -1,11 +1,7 @@
 /**
- * The synced tables as data, read from PostgreSQL's catalog so that any Liquibase-managed schema
- * works, not only ours: columns (type, length, precision, scale, nullability; defaults ignored),
- * primary key, unique constraints and foreign keys, each table with a fingerprint, its row shape (the
- * columns its change rows carry, {@link dev.outpost.server.schema.RowShape}) and whether the change
- * feed follows it.
- *
- * <p>Synced by default: every base table and partitioned parent of the configured schema, except
- * Liquibase's own two tables; partitions are not listed (their rows are read through the parent).
+ * The schema endpoint and {@link dev.outpost.server.schema.SyncedSchema}, the one reader every other
+ * feature asks for the synced tables: the catalog ({@code catalog}) as it is now, whether the feed
+ * follows each table ({@code capture}), narrowed to what the caller's grants show ({@code
+ * access.view}).
  */
 package dev.outpost.server.schema;

@@ -84,7 +84,7 @@ public class BearerTokenMechanism implements HttpAuthenticationMechanism {
         try {
             stored = tokens.find(token);
         } catch (SQLException e) {
-            LOG.log(Level.WARNING, "could not look up a bearer token: " + e.getMessage(), e);
+            LOG.log(Level.WARNING, e, () -> "could not look up a bearer token: " + e.getMessage());
             return unavailable(response);
         }
         if (stored.isEmpty()) {
@@ -145,7 +145,7 @@ public class BearerTokenMechanism implements HttpAuthenticationMechanism {
             response.getWriter().write(JSONB.toJson(problem));
             response.flushBuffer();
         } catch (IOException e) {
-            LOG.log(Level.FINE, "could not answer " + problem.status(), e);
+            LOG.log(Level.FINE, e, () -> "could not answer " + problem.status());
         }
         return AuthenticationStatus.SEND_FAILURE;
     }

@@ -4,8 +4,8 @@ import dev.outpost.protocol.ChangeSetInfo;
 import dev.outpost.protocol.SchemaInfo;
 import dev.outpost.protocol.TableSchema;
 import dev.outpost.protocol.VersionInfo;
+import dev.outpost.server.catalog.Fingerprints;
 import dev.outpost.server.config.OutpostSettings;
-import dev.outpost.server.schema.Fingerprints;
 import dev.outpost.server.schema.SyncedSchema;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
@@ -20,7 +20,8 @@ import javax.sql.DataSource;
 
 /**
  * The version of this database, read from {@code DATABASECHANGELOG} and {@code pg_catalog} and kept
- * for at most {@value #MAX_AGE_MS} milliseconds (default {@value #DEFAULT_MAX_AGE_MS}).
+ * for at most {@value OutpostSettings#VERSION_MAX_AGE_MS} milliseconds (default {@value
+ * OutpostSettings#DEFAULT_VERSION_MAX_AGE_MS}).
  *
  * <p>Invariant: an answer for a request comes from a read that started at most the maximum age
  * before the request arrived ({@link #recent}), or after it arrived ({@link #fresh}). So a changelog
@@ -32,11 +33,6 @@ import javax.sql.DataSource;
  */
 @ApplicationScoped
 public class RecentVersion {
-    /** System property: how old, in milliseconds, the version an answer comes from may be. */
-    public static final String MAX_AGE_MS = "outpost.version.max-age-ms";
-
-    public static final long DEFAULT_MAX_AGE_MS = 1000;
-
     @Resource(lookup = OutpostSettings.DATASOURCE)
     private DataSource dataSource;
 
@@ -51,24 +47,8 @@ public class RecentVersion {
 
     @PostConstruct
     void init() {
-        maxAgeNanos = TimeUnit.MILLISECONDS.toNanos(maxAgeMillis(System.getProperty(MAX_AGE_MS)));
+        maxAgeNanos = TimeUnit.MILLISECONDS.toNanos(settings.versionMaxAgeMillis());
         reads = new CoalescedRead<>(this::read, System::nanoTime);
-    }
-
-    static long maxAgeMillis(String setting) {
-        if (setting == null || setting.isBlank()) {
-            return DEFAULT_MAX_AGE_MS;
-        }
-        try {
-            long value = Long.parseLong(setting.trim());
-            if (value >= 0 && value <= TimeUnit.HOURS.toMillis(1)) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalStateException("setting " + MAX_AGE_MS
-                + " must be a whole number of milliseconds from 0 to 3600000, was '" + setting + "'");
     }
 
     /** The version from a read that started at most the maximum age before {@code arrivedNanos}. */

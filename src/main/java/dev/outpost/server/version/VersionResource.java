@@ -20,7 +20,7 @@ import java.sql.SQLException;
  * {@code GET /api/sync/version}: the latest tag and changeset plus schema fingerprints, with an ETag;
  * the fingerprints and the ETag are those of the caller's scope ({@link VersionSnapshot#scoped}).
  *
- * <p>Answers from {@link RecentVersion}: a version read at most {@value RecentVersion#MAX_AGE_MS}
+ * <p>Answers from {@link RecentVersion}: a version read at most {@value dev.outpost.server.config.OutpostSettings#VERSION_MAX_AGE_MS}
  * (default 1 s) before the request arrived, so that the common case — a replica revalidating an
  * unchanged version, answered {@code 304} — costs no database round trip. A request whose {@code
  * If-None-Match} does not match that recent version is answered from a read started after it

@@ -4,7 +4,7 @@ import dev.outpost.protocol.SchemaInfo;
 import dev.outpost.protocol.VersionInfo;
 import dev.outpost.server.access.AccessScope;
 import dev.outpost.server.access.view.ScopedSchema;
-import dev.outpost.server.schema.Fingerprints;
+import dev.outpost.server.catalog.Fingerprints;
 
 /**
  * The version as read at one moment, with the entity tag it is served under, and the schema it was

@@ -1,6 +1,6 @@
 package dev.outpost.server.capture;
 
-import dev.outpost.server.schema.SyncScope;
+import dev.outpost.server.catalog.SyncScope;
 import java.sql.SQLException;
 import java.util.function.LongConsumer;
 

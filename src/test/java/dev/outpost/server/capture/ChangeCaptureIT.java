@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.outpost.protocol.TableSchema;
-import dev.outpost.server.schema.PostgresCatalogReader;
-import dev.outpost.server.schema.SyncScope;
+import dev.outpost.server.catalog.PostgresCatalogReader;
+import dev.outpost.server.catalog.SyncScope;
 import dev.outpost.server.testsupport.EmbeddedPostgresSession;
 import dev.outpost.server.testsupport.TestLiquibase;
 import java.sql.Connection;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import dev.outpost.protocol.TableSchema;
-import dev.outpost.server.schema.PostgresCatalogReader;
-import dev.outpost.server.schema.SyncScope;
+import dev.outpost.server.catalog.PostgresCatalogReader;
+import dev.outpost.server.catalog.SyncScope;
 import dev.outpost.server.testsupport.EmbeddedPostgresSession;
 import java.nio.ByteBuffer;
 import java.sql.Connection;

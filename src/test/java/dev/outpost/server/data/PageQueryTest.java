@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.outpost.protocol.ColumnSchema;
 import dev.outpost.protocol.TableSchema;
-import dev.outpost.server.schema.SyncScope;
+import dev.outpost.server.catalog.SyncScope;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;

@@ -2,7 +2,7 @@ package dev.outpost.client.testing;
 
 import dev.outpost.client.ErrorCode;
 import dev.outpost.client.OutpostException;
-import dev.outpost.client.internal.sync.ReplicaSource;
+import dev.outpost.client.internal.http.ReplicaSource;
 import dev.outpost.protocol.ChangeLines;
 import dev.outpost.protocol.ColumnSchema;
 import dev.outpost.protocol.RowDigest;

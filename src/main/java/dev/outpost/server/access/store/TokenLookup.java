@@ -108,7 +108,7 @@ public class TokenLookup {
                             batch.values().stream().map(Timestamp::from).toArray()));
             st.executeUpdate();
         } catch (SQLException e) {
-            LOG.log(Level.WARNING, "could not record when tokens were last used: " + e.getMessage(), e);
+            LOG.log(Level.WARNING, e, () -> "could not record when tokens were last used: " + e.getMessage());
         }
     }
 

@@ -5,7 +5,7 @@ import dev.outpost.server.access.AccessScope;
 import dev.outpost.server.access.TableGrant;
 import dev.outpost.server.access.filter.FilterCompiler;
 import dev.outpost.server.access.filter.FilterCompiler.CompiledFilter;
-import dev.outpost.server.schema.SyncScope;
+import dev.outpost.server.catalog.SyncScope;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;

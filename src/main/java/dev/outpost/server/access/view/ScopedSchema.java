@@ -6,7 +6,7 @@ import dev.outpost.protocol.TableSchema;
 import dev.outpost.protocol.VersionInfo;
 import dev.outpost.server.access.AccessScope;
 import dev.outpost.server.access.TableGrant;
-import dev.outpost.server.schema.Fingerprints;
+import dev.outpost.server.catalog.Fingerprints;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

@@ -2,6 +2,7 @@ package dev.outpost.server.access.view;
 
 import dev.outpost.protocol.ColumnSchema;
 import dev.outpost.protocol.ForeignKeySchema;
+import dev.outpost.protocol.ProblemType;
 import dev.outpost.protocol.TableSchema;
 import dev.outpost.server.access.AccessScope;
 import dev.outpost.server.access.TableGrant;
@@ -9,8 +10,8 @@ import dev.outpost.server.access.filter.FilterCompiler;
 import dev.outpost.server.access.filter.FilterCompiler.CompiledFilter;
 import dev.outpost.server.access.filter.FilterException;
 import dev.outpost.server.access.filter.RowFilter;
-import dev.outpost.server.schema.Fingerprints;
-import dev.outpost.server.schema.SyncedSchema;
+import dev.outpost.server.catalog.Fingerprints;
+import dev.outpost.server.problem.ProblemException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -42,11 +43,19 @@ public final class ScopedTable {
     }
 
     /**
+     * The answer to a table that is not synced, or that the caller may not see: the same in both
+     * cases, so that an answer never tells whether a table exists.
+     */
+    public static ProblemException unknownTable(String name) {
+        return new ProblemException(ProblemType.UNKNOWN_TABLE, "no synced table named '" + name + "'");
+    }
+
+    /**
      * The caller's grant on a table, or the very problem an unknown table gets (no existence oracle).
      * Decided from the scope alone, before the catalog is read.
      */
     public static TableGrant require(String table, AccessScope scope) {
-        return scope.grant(table).orElseThrow(() -> SyncedSchema.unknownTable(table));
+        return scope.grant(table).orElseThrow(() -> unknownTable(table));
     }
 
     /**
@@ -59,7 +68,7 @@ public final class ScopedTable {
         try {
             return of(full, grant, scope, (table, columns) -> true);
         } catch (InvalidGrantException e) {
-            throw SyncedSchema.unknownTable(full.name());
+            throw unknownTable(full.name());
         }
     }
 

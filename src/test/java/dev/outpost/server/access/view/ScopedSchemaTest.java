@@ -168,7 +168,7 @@ class ScopedSchemaTest {
     void anUngrantedTableIsTheSameProblemAsAnUnknownOne() {
         AccessScope scope = scope(Map.of(), TableGrant.whole("log"));
         ProblemException hidden = assertThrows(ProblemException.class, () -> ScopedTable.require("users", scope));
-        ProblemException unknown = dev.outpost.server.schema.SyncedSchema.unknownTable("users");
+        ProblemException unknown = ScopedTable.unknownTable("users");
         assertEquals(unknown.type(), hidden.type());
         assertEquals(unknown.getMessage(), hidden.getMessage());
     }

@@ -4,13 +4,11 @@ import dev.outpost.client.ErrorCode;
 import dev.outpost.client.OutpostException;
 import dev.outpost.client.ReplicaStatus;
 import dev.outpost.client.SyncEvent;
-import dev.outpost.client.SyncResult;
+import dev.outpost.client.internal.http.ReplicaSource;
 import dev.outpost.client.internal.schema.DerbyTypes;
 import dev.outpost.client.internal.schema.ReplicaTable;
 import dev.outpost.client.internal.store.DerbyReplicaStore;
 import dev.outpost.client.internal.store.FeedState;
-import dev.outpost.client.internal.sync.ReplicaSource;
-import dev.outpost.client.internal.sync.ReplicaSync;
 import dev.outpost.client.internal.verify.ReplicaDigest;
 import dev.outpost.protocol.RowDigest;
 import dev.outpost.protocol.RowLines;
@@ -34,63 +32,29 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps a replica current from the server's change feed, after a sync built it. Each {@link #pull}
- * asks for the changes after the replica's stored position and applies them ({@link ChangeApplier}).
- *
- * <ul>
- *   <li>A change made under a newer table definition: the replica migrates (the sync's rebuild path),
- *       then continues; kept tables from where they were, rebuilt ones from their snapshot.
- *   <li>The feed cannot continue from the position (retention horizon, a gap, a position newer than
- *       the feed, a schema the replica lacks: HTTP 409): the replica syncs, and when that changed
- *       nothing or the feed still refuses, rebuilds every table from a snapshot ({@link #recover}).
- * </ul>
+ * asks for the changes after the replica's stored position, applies them ({@link ChangeApplier}) and
+ * says what it saw ({@link Pull}): changes applied, no feed to follow, a schema the replica does not
+ * have yet, or a position the feed refused. It never rebuilds anything itself: the sync decides what
+ * such an answer takes.
  */
 public final class FeedFollower {
     private static final Logger LOG = LoggerFactory.getLogger(FeedFollower.class);
 
-    /** Runs the sync's version check and rebuild path. */
-    @FunctionalInterface
-    public interface Resync {
-        /** Syncs, rebuilding what {@code scope} says. */
-        SyncResult run(ReplicaSync.Scope scope);
-    }
-
     private final ReplicaSource source;
     private final DerbyReplicaStore store;
-    private final Resync resync;
     private final Consumer<SyncEvent> events;
     private final int limit;
     private final Set<String> olderShapes = new HashSet<>();
     private String tablesFingerprint;
     private Map<String, ReplicaTable> tables;
-    /** Recoveries from a refused position since the feed last answered (see {@link #recover}). */
-    private int lostPositionRecoveries;
-
     private Session session;
 
     /** @param limit most changes asked for in one answer */
-    public FeedFollower(
-            ReplicaSource source, DerbyReplicaStore store, Resync resync, Consumer<SyncEvent> events, int limit) {
+    public FeedFollower(ReplicaSource source, DerbyReplicaStore store, Consumer<SyncEvent> events, int limit) {
         this.source = source;
         this.store = store;
-        this.resync = resync;
         this.events = events;
         this.limit = limit;
-    }
-
-    /**
-     * Applies changes until the server has none newer.
-     *
-     * @return the changes applied
-     */
-    public long catchUp() {
-        long total = 0;
-        while (true) {
-            Pull pull = pull(0);
-            total += pull.applied();
-            if (pull.drained()) {
-                return total;
-            }
-        }
     }
 
     /**
@@ -103,9 +67,7 @@ public final class FeedFollower {
         try {
             session = session();
         } catch (SchemaMoved e) {
-            resync.run(
-                    ReplicaSync.Scope.IF_VERSION_CHANGED); // the server's schema moved on since the replica was built
-            return Pull.AGAIN;
+            return new Pull.MustMigrate(e.getMessage()); // the server's schema moved on since the replica was built
         }
         if (session == null) {
             return Pull.NOT_FOLLOWING;
@@ -119,13 +81,10 @@ public final class FeedFollower {
             if (applied > 0) {
                 events.accept(new SyncEvent.ChangesApplied(applied, session.position));
             }
-            lostPositionRecoveries = 0;
-            return new Pull(applied, end.rows() < limit);
+            return new Pull.Applied(applied, end.rows() < limit);
         } catch (SchemaMoved e) {
-            LOG.info("Migrating before applying more changes: {}", e.getMessage());
             endSession();
-            resync.run(ReplicaSync.Scope.IF_VERSION_CHANGED);
-            return Pull.AGAIN;
+            return new Pull.MustMigrate(e.getMessage());
         } catch (OutpostException e) {
             endSession(); // what was committed is stored; the next pull reads it back
             if (e.code() == ErrorCode.FEED_UNAVAILABLE) {
@@ -138,7 +97,7 @@ public final class FeedFollower {
             if (e.code() != ErrorCode.FEED_POSITION_LOST) {
                 throw e;
             }
-            return recover(e);
+            return new Pull.PositionLost(e);
         } catch (NumberFormatException e) {
             endSession();
             throw new OutpostException(
@@ -242,8 +201,9 @@ public final class FeedFollower {
      * snapshots only for now) up to date:
      * a table whose rows differ from the server's (by the server's {@link
      * dev.outpost.protocol.TableDigest} next to the replica's, {@link ReplicaDigest}) is loaded again in
-     * one Derby transaction ({@link SnapshotRefresh}); an unchanged one is left alone. A table the
-     * server's feed follows now but the replica does not is rebuilt instead, to follow it from then on.
+     * one Derby transaction ({@link SnapshotRefresh}); an unchanged one is left alone. When the
+     * server's feed follows a table now that the replica does not, nothing is compared: the answer says
+     * so ({@link Refresh#mustFollowMore()}), and such tables are rebuilt to follow them from then on.
      *
      * @param justLoaded tables this sync downloaded: current as of their snapshot, not compared again
      */
@@ -265,8 +225,7 @@ public final class FeedFollower {
         Predicate<ReplicaTable> replicaFollows =
                 t -> feed.map(f -> f.tables().containsKey(t.name())).orElse(false);
         if (feed.isPresent() && held.stream().anyMatch(t -> t.followed() && !replicaFollows.test(t))) {
-            resync.run(ReplicaSync.Scope.TABLES_TO_FOLLOW);
-            return Refresh.NOTHING;
+            return Refresh.FOLLOW_MORE;
         }
         // followed: by the server's feed (now) and by the replica; every other table is compared
         List<ReplicaTable> unfollowed = held.stream()
@@ -292,7 +251,7 @@ public final class FeedFollower {
                         ErrorCode.REPLICA_ERROR, "Cannot reload " + table.name() + ": " + e.getMessage(), e);
             }
         }
-        return new Refresh(reloaded, rows);
+        return new Refresh(reloaded, rows, false);
     }
 
     /**
@@ -300,9 +259,12 @@ public final class FeedFollower {
      *
      * @param tables the tables loaded again, their rows having changed on the server
      * @param rows the rows loaded
+     * @param mustFollowMore whether the server's feed follows a table the replica does not (nothing
+     *     was compared; the replica should rebuild such tables to follow them)
      */
-    public record Refresh(List<String> tables, long rows) {
-        static final Refresh NOTHING = new Refresh(List.of(), 0);
+    public record Refresh(List<String> tables, long rows, boolean mustFollowMore) {
+        static final Refresh NOTHING = new Refresh(List.of(), 0, false);
+        static final Refresh FOLLOW_MORE = new Refresh(List.of(), 0, true);
 
         /** Copies the list. */
         public Refresh {
@@ -310,37 +272,30 @@ public final class FeedFollower {
         }
     }
 
-    /**
-     * What one pull did.
-     *
-     * @param applied changes applied
-     * @param drained whether the server had no more changes after these
-     */
-    public record Pull(long applied, boolean drained) {
-        static final Pull NOT_FOLLOWING = new Pull(0, true);
-        static final Pull AGAIN = new Pull(0, false);
-    }
+    /** What one {@link #pull} saw. */
+    public sealed interface Pull {
+        /** The replica follows no feed: the server runs none, or the replica was built without one. */
+        Pull NOT_FOLLOWING = new NotFollowing();
 
-    /**
-     * Recovers from a position the feed refused, in at most two steps: first the sync's migration (a
-     * replica behind the server's schema continues from its position once it has the new schema), and
-     * when that rebuilt nothing, or the feed refuses again, every table from a snapshot. A refusal
-     * after that is reported, never looped on.
-     */
-    private Pull recover(OutpostException lost) {
-        if (lostPositionRecoveries == 2) {
-            throw lost;
-        }
-        lostPositionRecoveries++;
-        LOG.warn("{}: syncing from a snapshot", lost.getMessage());
-        SyncResult result = lostPositionRecoveries == 1 ? resync.run(ReplicaSync.Scope.IF_VERSION_CHANGED) : null;
-        if (result == null
-                || result.outcome() == SyncResult.Outcome.UP_TO_DATE
-                || result.outcome() == SyncResult.Outcome.RETAGGED) {
-            resync.run(ReplicaSync.Scope.EVERY_TABLE);
-            lostPositionRecoveries = 2;
-        }
-        return Pull.AGAIN;
+        /**
+         * Changes were applied.
+         *
+         * @param changes changes applied
+         * @param drained whether the server had no more changes after these
+         */
+        record Applied(long changes, boolean drained) implements Pull {}
+
+        /** See {@link #NOT_FOLLOWING}. */
+        record NotFollowing() implements Pull {}
+
+        /** The server's schema is no longer the one the replica was built from: it must migrate first. */
+        record MustMigrate(String why) implements Pull {}
+
+        /**
+         * The feed cannot continue from the replica's position (retention horizon, a gap, a position
+         * newer than the feed, a schema the replica lacks: HTTP 409).
+         */
+        record PositionLost(OutpostException refusal) implements Pull {}
     }
 
     /** The replica's tables when the server's schema is still the one it was built from, else {@code null}. */

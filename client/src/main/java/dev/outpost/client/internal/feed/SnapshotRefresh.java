@@ -2,12 +2,12 @@ package dev.outpost.client.internal.feed;
 
 import dev.outpost.client.ErrorCode;
 import dev.outpost.client.OutpostException;
+import dev.outpost.client.internal.http.ReplicaSource;
 import dev.outpost.client.internal.load.RowBinder;
 import dev.outpost.client.internal.schema.Identifiers;
 import dev.outpost.client.internal.schema.ReplicaColumn;
 import dev.outpost.client.internal.schema.ReplicaTable;
 import dev.outpost.client.internal.store.Quarantine;
-import dev.outpost.client.internal.sync.ReplicaSource;
 import dev.outpost.protocol.RowLines;
 import dev.outpost.protocol.SyncPaths;
 import java.io.IOException;

@@ -2,7 +2,6 @@ package dev.outpost.client.internal.http;
 
 import dev.outpost.client.ErrorCode;
 import dev.outpost.client.OutpostException;
-import dev.outpost.client.internal.sync.ReplicaSource;
 import dev.outpost.protocol.MediaTypes;
 import dev.outpost.protocol.Problem;
 import dev.outpost.protocol.ProblemType;

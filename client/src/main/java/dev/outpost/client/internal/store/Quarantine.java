@@ -1,5 +1,7 @@
 package dev.outpost.client.internal.store;
 
+import dev.outpost.client.ErrorCode;
+import dev.outpost.client.OutpostException;
 import dev.outpost.client.Quarantined;
 import dev.outpost.client.internal.schema.Identifiers;
 import dev.outpost.client.internal.schema.ReplicaColumn;
@@ -183,6 +185,23 @@ public final class Quarantine {
     /** Copies the entries of a kept table from the active database into a new one (caller's transaction). */
     public static void copy(Connection from, Connection to, String table) throws SQLException {
         add(to, table, entries(from, table));
+    }
+
+    /**
+     * The values of the active replica that Derby cannot hold, per table and column; empty when there
+     * is no replica.
+     *
+     * @throws OutpostException {@link ErrorCode#REPLICA_ERROR} when the replica cannot be read
+     */
+    public static List<Quarantined> held(DerbyReplicaStore store) {
+        if (store.state().isEmpty()) {
+            return List.of();
+        }
+        try (Connection c = store.connect()) {
+            return counts(c);
+        } catch (SQLException e) {
+            throw new OutpostException(ErrorCode.REPLICA_ERROR, "Cannot read " + TABLE + ": " + e.getMessage(), e);
+        }
     }
 
     /** Values in quarantine per table and column, ordered by table and column. */

@@ -1,7 +1,8 @@
 package dev.outpost.client.internal.sync;
 
+import dev.outpost.client.internal.http.ReplicaSource;
+import dev.outpost.client.internal.http.ReplicaSource.PageStream;
 import dev.outpost.client.internal.load.ShortTableInsert;
-import dev.outpost.client.internal.sync.ReplicaSource.PageStream;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;

@@ -2,6 +2,7 @@ package dev.outpost.client.internal.sync;
 
 import dev.outpost.client.ErrorCode;
 import dev.outpost.client.OutpostException;
+import dev.outpost.client.internal.http.ReplicaSource;
 import dev.outpost.protocol.RowLines;
 import java.io.BufferedReader;
 import java.util.Objects;

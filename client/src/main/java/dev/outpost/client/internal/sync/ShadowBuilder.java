@@ -4,6 +4,7 @@ import dev.outpost.client.ErrorCode;
 import dev.outpost.client.OutpostException;
 import dev.outpost.client.ReplicaStatus;
 import dev.outpost.client.SyncEvent;
+import dev.outpost.client.internal.http.ReplicaSource;
 import dev.outpost.client.internal.load.TableCopier;
 import dev.outpost.client.internal.schema.HibernateSchemaBuilder;
 import dev.outpost.client.internal.schema.ReplicaTable;

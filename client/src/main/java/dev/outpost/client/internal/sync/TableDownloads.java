@@ -1,6 +1,7 @@
 package dev.outpost.client.internal.sync;
 
 import dev.outpost.client.SyncEvent;
+import dev.outpost.client.internal.http.ReplicaSource;
 import dev.outpost.client.internal.load.ShortTableInsert;
 import dev.outpost.client.internal.load.TableLoader;
 import dev.outpost.client.internal.schema.ReplicaTable;

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.outpost.client.internal.sync.ReplicaSource;
 import dev.outpost.protocol.RowLines;
 import java.io.IOException;
 import java.io.OutputStream;

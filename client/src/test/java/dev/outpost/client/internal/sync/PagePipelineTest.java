@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.outpost.client.ErrorCode;
 import dev.outpost.client.OutpostException;
+import dev.outpost.client.internal.http.ReplicaSource;
 import dev.outpost.client.testing.Fixtures;
 import dev.outpost.client.testing.InMemorySource;
 import dev.outpost.protocol.RowLines;

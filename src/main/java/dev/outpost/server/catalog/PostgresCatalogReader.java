@@ -1,4 +1,4 @@
-package dev.outpost.server.schema;
+package dev.outpost.server.catalog;
 
 import dev.outpost.protocol.ColumnSchema;
 import dev.outpost.protocol.ForeignKeySchema;

@@ -1,4 +1,4 @@
-package dev.outpost.server.schema;
+package dev.outpost.server.catalog;
 
 import dev.outpost.protocol.TableSchema;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.outpost.server.schema;
+package dev.outpost.server.catalog;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,4 +1,4 @@
-package dev.outpost.client.internal.sync;
+package dev.outpost.client.internal.http;
 
 import dev.outpost.protocol.RowLines;
 import dev.outpost.protocol.SchemaInfo;

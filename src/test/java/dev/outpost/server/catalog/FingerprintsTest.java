@@ -1,4 +1,4 @@
-package dev.outpost.server.schema;
+package dev.outpost.server.catalog;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
