@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import org.postgresql.replication.LogSequenceNumber;
 
 /**
  * Stores one source transaction's changes in the change log, in one local transaction committed when
@@ -116,7 +117,7 @@ final class ChangeLogWriter implements AutoCloseable {
         String[] values = new String[change.length - HEADER];
         System.arraycopy(change, HEADER, values, 0, values.length);
         insert.setLong(1, nextPosition++);
-        insert.setString(2, Lsn.format(transactionLsn));
+        insert.setString(2, LogSequenceNumber.valueOf(transactionLsn).asString());
         insert.setString(3, change[0]);
         insert.setString(4, change[1]);
         insert.setBoolean(5, last);

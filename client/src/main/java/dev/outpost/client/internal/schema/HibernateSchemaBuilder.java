@@ -2,12 +2,12 @@ package dev.outpost.client.internal.schema;
 
 import dev.outpost.client.ErrorCode;
 import dev.outpost.client.OutpostException;
+import dev.outpost.client.internal.store.Transactions;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -61,19 +61,11 @@ public final class HibernateSchemaBuilder {
                     ErrorCode.REPLICA_ERROR, "Could not create the replica tables: " + rootMessage(e), e);
         }
         try {
-            boolean autoCommit = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try (Statement s = c.createStatement()) {
+            Transactions.inOne(c, s -> {
                 for (String statement : ddl) {
                     s.execute(statement);
                 }
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(autoCommit);
-            }
+            });
             LOG.debug("Created {} tables with {} statements", tables.size(), ddl.size());
         } catch (SQLException e) {
             throw new OutpostException(

@@ -33,9 +33,7 @@ public final class ReplicaMetadata {
      * shadow's {@link ShadowProgress}, in one transaction.
      */
     public static void write(Connection c, ReplicaStatus.Local state) throws SQLException {
-        boolean autoCommit = c.getAutoCommit();
-        c.setAutoCommit(false);
-        try (Statement s = c.createStatement()) {
+        Transactions.inOne(c, s -> {
             s.executeUpdate(CREATE_REPLICA);
             s.executeUpdate(CREATE_TABLES);
             try (PreparedStatement ps = c.prepareStatement("insert into OUTPOST_REPLICA values (?, ?, ?, ?, ?)")) {
@@ -58,13 +56,7 @@ public final class ReplicaMetadata {
                 ps.executeBatch();
             }
             ShadowProgress.drop(c);
-            c.commit();
-        } catch (SQLException e) {
-            c.rollback();
-            throw e;
-        } finally {
-            c.setAutoCommit(autoCommit);
-        }
+        });
     }
 
     /**
@@ -73,21 +65,13 @@ public final class ReplicaMetadata {
      */
     public static void updateVersion(Connection c, String tag, String schemaFingerprint, String latestChangeSet)
             throws SQLException {
-        boolean autoCommit = c.getAutoCommit();
-        c.setAutoCommit(false);
         try (PreparedStatement ps = c.prepareStatement(
                 "update OUTPOST_REPLICA set tag = ?, schema_fingerprint = ?, latest_changeset = ?, synced_at = ?")) {
             ps.setString(1, tag);
             ps.setString(2, schemaFingerprint);
             ps.setString(3, latestChangeSet);
             ps.setTimestamp(4, Timestamp.from(java.time.Instant.now()), utc());
-            ps.executeUpdate();
-            c.commit();
-        } catch (SQLException e) {
-            c.rollback();
-            throw e;
-        } finally {
-            c.setAutoCommit(autoCommit);
+            ps.executeUpdate(); // one statement: atomic under auto-commit, and within a caller's transaction
         }
     }
 

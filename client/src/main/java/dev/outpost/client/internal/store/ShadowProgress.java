@@ -57,9 +57,7 @@ public final class ShadowProgress {
 
     /** Marks a freshly created shadow (its tables already exist) as being built for {@code target}. */
     public static void begin(Connection c, Target target) throws SQLException {
-        boolean autoCommit = c.getAutoCommit();
-        c.setAutoCommit(false);
-        try (Statement s = c.createStatement()) {
+        Transactions.inOne(c, s -> {
             s.executeUpdate("create table OUTPOST_SHADOW (tag varchar(1000),"
                     + " schema_fingerprint varchar(1000) not null, source_database varchar(1000), base varchar(100))");
             s.executeUpdate("create table OUTPOST_PROGRESS (table_name varchar(128) not null primary key,"
@@ -71,13 +69,7 @@ public final class ShadowProgress {
                 ps.setString(4, target.base());
                 ps.executeUpdate();
             }
-            c.commit();
-        } catch (SQLException e) {
-            c.rollback();
-            throw e;
-        } finally {
-            c.setAutoCommit(autoCommit);
-        }
+        });
     }
 
     /** The shadow's target, or empty when it was never marked (it is then useless). */

@@ -6,6 +6,7 @@ import dev.outpost.client.internal.schema.ReplicaTable;
 import dev.outpost.client.internal.store.DerbyReplicaStore;
 import dev.outpost.client.internal.store.Quarantine;
 import dev.outpost.client.internal.store.ShadowProgress;
+import dev.outpost.client.internal.store.Transactions;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -140,20 +141,12 @@ final class ShadowRowCounts {
 
     /** Empties {@code tables} and forgets their progress, in one transaction. */
     private static void reset(Connection shadow, List<ReplicaTable> tables) throws SQLException {
-        boolean autoCommit = shadow.getAutoCommit();
-        shadow.setAutoCommit(false);
-        try (Statement s = shadow.createStatement()) {
+        Transactions.inOne(shadow, s -> {
             for (ReplicaTable table : tables) {
                 s.executeUpdate("delete from " + table.sqlName());
                 ShadowProgress.forget(shadow, table.name());
                 Quarantine.clear(shadow, table.name());
             }
-            shadow.commit();
-        } catch (SQLException e) {
-            shadow.rollback();
-            throw e;
-        } finally {
-            shadow.setAutoCommit(autoCommit);
-        }
+        });
     }
 }
