@@ -1,37 +1,32 @@
 package dev.outpost.server.capture;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.LongConsumer;
 
 /**
- * Wakes long-polling feed requests of this instance when its capturer stored a transaction. Requests
- * on instances that do not capture wake on their own short poll instead.
+ * Tells this instance's waiting feed requests at once when its capturer stored a transaction.
+ * Requests on instances that do not capture learn of it from their own check of the log instead.
  */
 @ApplicationScoped
 public class ChangeSignal {
-    private final Object monitor = new Object();
-    private long latest;
+    private final List<LongConsumer> listeners = new CopyOnWriteArrayList<>();
 
-    /** Called by the capturer after it committed changes up to {@code position}. */
+    /** Called by the capturer after it committed changes up to {@code position}; tells the listeners. */
     public void stored(long position) {
-        synchronized (monitor) {
-            latest = Math.max(latest, position);
-            monitor.notifyAll();
+        for (LongConsumer listener : listeners) {
+            listener.accept(position);
         }
     }
 
-    /**
-     * Waits until a position above {@code after} was stored here, or the time is up.
-     *
-     * @return whether a position above {@code after} was stored here (committed: there is a change to read)
-     */
-    public boolean await(long after, long millis) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + millis;
-        synchronized (monitor) {
-            long left;
-            while (latest <= after && (left = deadline - System.currentTimeMillis()) > 0) {
-                monitor.wait(left);
-            }
-            return latest > after;
-        }
+    /** {@code listener} is told each position stored from now on, on the capturer's thread: keep it short. */
+    public void listen(LongConsumer listener) {
+        listeners.add(listener);
+    }
+
+    /** Stops telling {@code listener}. */
+    public void unlisten(LongConsumer listener) {
+        listeners.remove(listener);
     }
 }

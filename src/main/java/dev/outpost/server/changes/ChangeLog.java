@@ -174,15 +174,13 @@ final class ChangeLog {
         }
     }
 
-    /** Whether a change after {@code after} is stored. */
-    static boolean hasAfter(Connection connection, long after) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(
-                "select exists (select 1 from " + FeedTables.CHANGE_LOG + " where position > ?)")) {
-            ps.setLong(1, after);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getBoolean(1);
-            }
+    /** The position of the newest stored change (0 when there is none): a walk of the key from its end. */
+    static long newestChange(Connection connection) throws SQLException {
+        try (PreparedStatement ps =
+                        connection.prepareStatement("select coalesce(max(position), 0) from " + FeedTables.CHANGE_LOG);
+                ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
         }
     }
 }

@@ -7,8 +7,6 @@ import dev.outpost.protocol.SyncPaths;
 import dev.outpost.server.access.AccessScope;
 import dev.outpost.server.access.Caller;
 import dev.outpost.server.access.CurrentAccess;
-import dev.outpost.server.access.store.RevocationWatch;
-import dev.outpost.server.capture.ChangeSignal;
 import dev.outpost.server.config.OutpostSettings;
 import dev.outpost.server.http.Compress;
 import dev.outpost.server.problem.ProblemException;
@@ -20,6 +18,8 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.container.Suspended;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 import java.sql.Connection;
@@ -29,7 +29,8 @@ import javax.sql.DataSource;
 /**
  * {@code GET /api/sync/changes?after=&limit=&wait=&schema=}: the changes after a position, whole
  * transactions only, in {@link dev.outpost.protocol.ChangeLines} form. With {@code wait}, an empty
- * answer is held back until a change arrives or the time is up (live mode). {@code schema} is the
+ * answer is held back until a change arrives or the time is up (live mode), without holding a request
+ * thread ({@link WaitingPolls}). {@code schema} is the
  * replica's schema fingerprint: with the server's current one, a position before the newest schema
  * epoch is still served ({@link ChangeLog#checkContinuable}). Without a running feed (snapshot-only
  * mode, {@link dev.outpost.server.capture.FeedMode}) every request, also one for the newest position,
@@ -39,9 +40,6 @@ import javax.sql.DataSource;
 @Path(SyncPaths.SYNC + "/" + SyncPaths.CHANGES)
 @ApplicationScoped
 public class ChangesResource {
-    /** How often a waiting request looks at the log itself (changes captured by another instance). */
-    private static final long POLL_MILLIS = 50;
-
     /** Longest wait for capture to store what was committed before a position request: below the client's read timeout. */
     private static final long CAPTURE_WAIT_MILLIS = 30_000;
 
@@ -49,7 +47,7 @@ public class ChangesResource {
     private DataSource dataSource;
 
     @Inject
-    private ChangeSignal signal;
+    private WaitingPolls waitingPolls;
 
     @Inject
     private SyncedSchema syncedSchema;
@@ -60,17 +58,31 @@ public class ChangesResource {
     @Inject
     private CurrentAccess access;
 
-    @Inject
-    private RevocationWatch revocations;
-
     @GET
     @Compress
     @Produces(MediaTypes.NDJSON)
-    public Response changes(
+    public void changes(
             @QueryParam(SyncPaths.AFTER_PARAM) String afterParam,
             @QueryParam(SyncPaths.LIMIT_PARAM) String limitParam,
             @QueryParam(SyncPaths.WAIT_PARAM) String waitParam,
-            @QueryParam(SyncPaths.SCHEMA_PARAM) String schemaParam)
+            @QueryParam(SyncPaths.SCHEMA_PARAM) String schemaParam,
+            @Suspended AsyncResponse response) {
+        try {
+            answer(afterParam, limitParam, waitParam, schemaParam, response);
+        } catch (SQLException | InterruptedException | RuntimeException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            response.resume(e);
+        }
+    }
+
+    /**
+     * Resumes {@code response} with the answer at once, or, for a live-mode request with nothing newer,
+     * leaves it to {@link WaitingPolls}: the request thread is free while it waits.
+     */
+    private void answer(
+            String afterParam, String limitParam, String waitParam, String schemaParam, AsyncResponse response)
             throws SQLException, InterruptedException {
         int limit =
                 number(SyncPaths.LIMIT_PARAM, limitParam, SyncPaths.DEFAULT_CHANGE_ROWS, 1, SyncPaths.MAX_PAGE_ROWS);
@@ -81,23 +93,33 @@ public class ChangesResource {
         }
         if (afterParam == null || afterParam.isEmpty()) {
             long latest = newestPositionCoveringNow(status);
-            return Response.ok((StreamingOutput) out -> {
+            response.resume(Response.ok((StreamingOutput) out -> {
                         StringBuilder end = new StringBuilder();
                         RowLines.appendEnd(end, 0, Long.toString(latest));
                         out.write(end.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
                     })
-                    .build();
+                    .build());
+            return;
         }
         long after = position(afterParam);
         AccessScope scope = access.scope();
         ChangeLog.checkContinuable(
                 status, after, schemaParam, () -> syncedSchema.read(scope).fingerprint());
+        WaitingPolls.Read read = new WaitingPolls.Read(after, limit, scope);
         if (wait > 0 && status.latestPosition() <= after) {
-            awaitChange(after, wait * 1000L);
+            Long token = access.caller().flatMap(Caller::tokenId).orElse(null);
+            waitingPolls.await(read, this::open, wait * 1000L, token, response);
+            return;
         }
-        ScopedFeed feed = scope.unrestricted() ? ScopedFeed.unrestricted() : ScopedFeed.of(scope, syncedSchema.read());
-        return Response.ok(ChangePageOutput.start(dataSource.getConnection(), feed, after, limit))
-                .build();
+        response.resume(Response.ok(open(read)).build());
+    }
+
+    /** The changes a read asks for, streamed from the log; the schema is read now (a wait can outlast a release). */
+    private StreamingOutput open(WaitingPolls.Read read) throws SQLException {
+        ScopedFeed feed = read.scope().unrestricted()
+                ? ScopedFeed.unrestricted()
+                : ScopedFeed.of(read.scope(), syncedSchema.read());
+        return ChangePageOutput.start(dataSource.getConnection(), feed, read.after(), read.limit());
     }
 
     /**
@@ -113,40 +135,6 @@ public class ChangesResource {
                 return status.latestPosition();
             }
             return ChangeLog.bounds(connection, settings.captureEnabled()).latestPosition();
-        }
-    }
-
-    /**
-     * Waits for a change after {@code after}; a stored token revoked or expired meanwhile ends the wait
-     * with 401 within a second.
-     */
-    private void awaitChange(long after, long millis) throws SQLException, InterruptedException {
-        java.util.Optional<Long> token = access.caller().flatMap(Caller::tokenId);
-        if (token.isEmpty()) {
-            awaitChange(after, millis, null);
-            return;
-        }
-        try (RevocationWatch.Watched watched = revocations.watch(token.get())) {
-            awaitChange(after, millis, watched);
-        }
-    }
-
-    private void awaitChange(long after, long millis, RevocationWatch.Watched token)
-            throws SQLException, InterruptedException {
-        long deadline = System.currentTimeMillis() + millis;
-        long left;
-        while ((left = deadline - System.currentTimeMillis()) > 0) {
-            if (token != null && !token.usable()) {
-                throw new ProblemException(ProblemType.UNAUTHORIZED, "the bearer token was revoked or expired");
-            }
-            if (signal.await(after, Math.min(left, POLL_MILLIS))) {
-                return; // this instance's capturer stored one: no need to look
-            }
-            try (Connection connection = dataSource.getConnection()) {
-                if (ChangeLog.hasAfter(connection, after)) {
-                    return;
-                }
-            }
         }
     }
 

@@ -21,7 +21,7 @@ import java.nio.charset.StandardCharsets;
  * counted as it is read and fails with {@link BodyTooLargeException} at the first byte over, which the
  * problem mapping turns into the same 413.
  */
-@WebFilter("/api/*")
+@WebFilter(urlPatterns = "/api/*", asyncSupported = true)
 public class BodySizeLimitFilter extends HttpFilter {
     /** 1 MiB: far above any entity the write API accepts, far below what could hurt the heap. */
     public static final long MAX_BODY_BYTES = 1024 * 1024;

@@ -16,7 +16,7 @@ import java.io.IOException;
  * write, the container's own flush and close of the answer do nothing, where they would report the
  * same closed connection again as an error. {@link ClientGoneInterceptor} logs the event once.
  */
-@WebFilter("/api/sync/*")
+@WebFilter(urlPatterns = "/api/sync/*", asyncSupported = true)
 public class ClientGoneFilter extends HttpFilter {
     private static final long serialVersionUID = 1L;
 
