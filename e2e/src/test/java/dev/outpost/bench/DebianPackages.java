@@ -14,11 +14,11 @@ import java.util.Optional;
  * -x} into {@code target/<tool>/root}. Libraries the packages bring are found with {@code
  * LD_LIBRARY_PATH} pointed at {@link #libraries(Path)}.
  */
-final class DebianPackages {
+public final class DebianPackages {
     private DebianPackages() {}
 
     /** A tool's executable, with the directory of libraries unpacked beside it if it was fetched. */
-    record Tool(Path path, Path libraries) {
+    public record Tool(Path path, Path libraries) {
         String describe() {
             return path + (libraries == null ? "" : " (unpacked from Debian's packages)");
         }

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * nginx} on the {@code PATH} (or in {@code /usr/sbin}), else Debian's {@code nginx} package (names in
  * {@code -Dbench.nginx.packages}) fetched into {@code target/nginx/} by {@link DebianPackages}.
  */
-final class Nginx implements AutoCloseable {
+public final class Nginx implements AutoCloseable {
     static final String PACKAGES = "nginx";
     private static final Duration STARTUP = Duration.ofSeconds(15);
     /** Logs only the requests nginx passed to the server (those with an upstream address). */
@@ -39,7 +39,7 @@ final class Nginx implements AutoCloseable {
     }
 
     /** The nginx binary to run, fetched if need be. */
-    static DebianPackages.Tool locate(Path runDir) throws IOException, InterruptedException {
+    public static DebianPackages.Tool locate(Path runDir) throws IOException, InterruptedException {
         return DebianPackages.locate(runDir, "nginx", PACKAGES, "usr/sbin/nginx", "/usr/sbin");
     }
 
@@ -49,6 +49,15 @@ final class Nginx implements AutoCloseable {
      */
     static Nginx start(DebianPackages.Tool nginx, Path deploymentConfig, int upstreamPort, Path work)
             throws IOException, InterruptedException {
+        return start(nginx, deploymentConfig, List.of(upstreamPort), work);
+    }
+
+    /**
+     * Starts nginx as {@link #start(DebianPackages.Tool, Path, int, Path)} does, with every instance of
+     * {@code upstreamPorts} in the configuration's upstream block (nginx's round robin over them).
+     */
+    public static Nginx start(DebianPackages.Tool nginx, Path deploymentConfig, List<Integer> upstreamPorts, Path work)
+            throws IOException, InterruptedException {
         Path prefix = Files.createDirectories(work.resolve("nginx"));
         Path cache = Files.createDirectories(prefix.resolve("cache"));
         Path temp = Files.createDirectories(prefix.resolve("temp"));
@@ -57,7 +66,13 @@ final class Nginx implements AutoCloseable {
             port = probe.getLocalPort();
         }
         String site = Files.readString(deploymentConfig);
-        site = replaceOnce(site, "server 127.0.0.1:8080;", "server 127.0.0.1:" + upstreamPort + ";", deploymentConfig);
+        site = replaceOnce(
+                site,
+                "server 127.0.0.1:8080;",
+                upstreamPorts.stream()
+                        .map(p -> "server 127.0.0.1:" + p + ";")
+                        .collect(java.util.stream.Collectors.joining("\n    ")),
+                deploymentConfig);
         site = replaceOnce(site, "listen 80;", "listen 127.0.0.1:" + port + ";", deploymentConfig);
         site = replaceOnce(site, "/var/cache/nginx/outpost", cache.toString(), deploymentConfig);
         Path siteCopy = prefix.resolve("outpost.conf");
@@ -66,7 +81,7 @@ final class Nginx implements AutoCloseable {
         Path main = prefix.resolve("nginx.conf");
         Files.writeString(
                 main,
-                "# written by VersionBench: runs " + deploymentConfig + " (copied to outpost.conf)\n"
+                "# written by the tests: runs " + deploymentConfig + " (copied to outpost.conf)\n"
                         + "daemon off;\n"
                         + ("root".equals(System.getProperty("user.name")) ? "user root;\n" : "")
                         + "worker_processes " + System.getProperty("bench.nginx.workers", "auto") + ";\n"
@@ -124,7 +139,7 @@ final class Nginx implements AutoCloseable {
     }
 
     /** The same URI as {@code direct} (a URI of the upstream server), through nginx. */
-    URI proxied(URI direct) {
+    public URI proxied(URI direct) {
         return URI.create("http://127.0.0.1:" + port + direct.getRawPath());
     }
 

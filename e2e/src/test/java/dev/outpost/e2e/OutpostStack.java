@@ -127,6 +127,11 @@ final class OutpostStack implements AutoCloseable {
         server.kill();
     }
 
+    /** Stops the server as an operator does (SIGTERM: the application is undeployed cleanly). */
+    void stopServer() throws InterruptedException {
+        server.close();
+    }
+
     /** Starts the server again on the port it had (replicas keep their server URL). */
     void restartServer() throws java.io.IOException, InterruptedException {
         server = PayaraMicroServer.start(

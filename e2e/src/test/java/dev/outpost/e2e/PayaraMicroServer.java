@@ -116,6 +116,11 @@ public final class PayaraMicroServer implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + port + "/outpost/");
     }
 
+    /** The server's process id, as PostgreSQL's {@code application_name} of its capture shows it. */
+    public long pid() {
+        return process.pid();
+    }
+
     /** CPU time the server process has used so far. */
     public Duration cpuTime() {
         return process.info().totalCpuDuration().orElse(Duration.ZERO);
