@@ -42,7 +42,8 @@ public final class PayaraMicroServer implements AutoCloseable {
      * application answers.
      *
      * @param runDir directory holding {@code payara-micro.jar}, {@code outpost.war} and the shipped
-     *     {@code pre-boot-commands.asadmin} ({@code server-config/payara/})
+     *     {@code pre-boot-commands.asadmin} and {@code hazelcast-loopback.xml} ({@code
+     *     server-config/payara/})
      */
     public static PayaraMicroServer start(Path runDir, Path properties, String name)
             throws IOException, InterruptedException {
@@ -76,9 +77,10 @@ public final class PayaraMicroServer implements AutoCloseable {
                 runDir.resolve("outpost.war").toString(),
                 "--contextroot",
                 "outpost",
-                "--nocluster",
-                // no data grid: it would listen on every interface, and Outpost keeps no state in it
-                "--nohazelcast",
+                // the data grid on 127.0.0.1 alone, joining no other member (with --nocluster it would
+                // listen on every interface)
+                "--hzconfigfile",
+                runDir.resolve("hazelcast-loopback.xml").toString(),
                 "--prebootcommandfile",
                 preBoot.toString(),
                 "--port",

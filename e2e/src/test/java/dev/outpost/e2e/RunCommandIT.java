@@ -70,7 +70,7 @@ class RunCommandIT {
             assertFalse(out.contains("IS TAKEN"), out);
             URI server = URI.create(find(SERVER, out, 1));
             assertEquals(port, server.getPort(), out);
-            assertListensOnLoopbackOnly(port);
+            assertListensOnLoopbackOnly(run, port);
             checkConsole(find(CONSOLE, out, 1), find(ADMIN_TOKEN, out, 1), server);
             assertEquals(20, companies(out), "the demo data is in the printed database");
 
@@ -197,8 +197,24 @@ class RunCommandIT {
         }
     }
 
-    /** Nothing answers on the port at the machine's other addresses. */
-    private static void assertListensOnLoopbackOnly(int port) throws IOException {
+    /**
+     * Nothing the run started listens beyond the loopback interface: not the server (its HTTP port and
+     * Payara's data grid), not PostgreSQL; and nothing answers on the port at the machine's other
+     * addresses.
+     */
+    private void assertListensOnLoopbackOnly(RunCommandProcess run, int port) throws IOException {
+        if (ListeningSockets.available()) {
+            List<Long> pids = new ArrayList<>(run.pids());
+            Path postmaster = state.resolve("postgres").resolve("postmaster.pid");
+            pids.add(Long.parseLong(Files.readAllLines(postmaster).get(0).trim()));
+            List<ListeningSockets.Listener> listeners = ListeningSockets.of(pids);
+            assertTrue(
+                    listeners.stream().anyMatch(l -> l.port() == port && l.loopback()),
+                    "the server listens on its port: " + listeners);
+            assertTrue(
+                    listeners.stream().allMatch(ListeningSockets.Listener::loopback),
+                    "listening beyond the loopback interface: " + listeners);
+        }
         Optional<InetAddress> other = NetworkInterface.networkInterfaces()
                 .flatMap(NetworkInterface::inetAddresses)
                 .filter(a -> a instanceof Inet4Address && !a.isLoopbackAddress())

@@ -40,6 +40,14 @@ final class RunCommandProcess implements AutoCloseable {
         return new RunCommandProcess(process, output);
     }
 
+    /** Its process id and those of the processes it started that are running. */
+    List<Long> pids() {
+        List<Long> pids = new ArrayList<>();
+        pids.add(process.pid());
+        process.descendants().forEach(p -> pids.add(p.pid()));
+        return pids;
+    }
+
     /** What it printed so far. */
     String output() throws IOException {
         return Files.readString(output, StandardCharsets.UTF_8);
