@@ -60,7 +60,7 @@ public final class DemoServer {
                 database.serverProperties() + "outpost.sync-tokens=" + SYNC_TOKEN + "\noutpost.write-tokens="
                         + WRITE_TOKEN + "\noutpost.admin-tokens=" + adminToken + "\n");
 
-        int wanted = Integer.getInteger(PORT, DEFAULT_PORT);
+        int wanted = wantedPort();
         int port = PayaraMicroServer.isFree(wanted) ? wanted : PayaraMicroServer.freePort();
         Path log = state.resolve("payara.log");
         out.println("Starting Payara Micro with the Outpost WAR on 127.0.0.1:" + port + " (log: " + log + ") ...");
@@ -163,6 +163,19 @@ public final class DemoServer {
         out.println("  curl -H 'Authorization: Bearer " + WRITE_TOKEN + "' -H 'Content-Type: application/json'"
                 + " -d '{\"name\": \"Acme\"}' " + server + "api/companies");
         out.flush();
+    }
+
+    private static int wantedPort() {
+        String value = System.getProperty(PORT, Integer.toString(DEFAULT_PORT)).trim();
+        try {
+            int port = Integer.parseInt(value);
+            if (port > 0 && port < 65536) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(PORT + " must be a port number (1-65535), not '" + value + "'");
     }
 
     /** The client build's command-line jar, or the copy next to the server when that build is elsewhere. */
