@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * Issue 4's crash harness: the real CLI syncs in its own JVM and is killed with SIGKILL at a pause
+ * The crash harness: the real CLI syncs in its own JVM and is killed with SIGKILL at a pause
  * point of the client ({@code outpost.debug.pauseAt}: every sync event, i.e. before, during and after
  * each table, and each step of the swap), one run per point, for two syncs:
  *

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The story of the core issue, with real parts only: a team ships releases of its Liquibase
+ * The core story, with real parts only: a team ships releases of its Liquibase
  * changelog (applied by its pipeline, so the server runs with start-up migration off) and field
  * replicas follow, rebuilding exactly when the tag moves.
  */

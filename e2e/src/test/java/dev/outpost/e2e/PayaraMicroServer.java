@@ -1,6 +1,7 @@
 package dev.outpost.e2e;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,10 +16,16 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The Outpost WAR on Payara Micro with the shipped configuration, as a separate process on a free
- * port: what ops run, and what a test can stop at any moment.
+ * port of the loopback interface: what ops run, and what a test can stop at any moment.
  */
 public final class PayaraMicroServer implements AutoCloseable {
     private static final Duration STARTUP = Duration.ofMinutes(4);
+    /**
+     * Payara Micro has no option for the address it listens on and listens on every interface; this
+     * pre-boot command keeps its HTTP listener on the loopback interface.
+     */
+    static final String LOOPBACK_ONLY =
+            "set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address=127.0.0.1";
 
     private final Process process;
     private final int port;
@@ -35,7 +42,8 @@ public final class PayaraMicroServer implements AutoCloseable {
      * application answers.
      *
      * @param runDir directory holding {@code payara-micro.jar}, {@code outpost.war} and the shipped
-     *     {@code pre-boot-commands.asadmin} ({@code server-config/payara/})
+     *     {@code pre-boot-commands.asadmin} and {@code hazelcast-loopback.xml} ({@code
+     *     server-config/payara/})
      */
     public static PayaraMicroServer start(Path runDir, Path properties, String name)
             throws IOException, InterruptedException {
@@ -45,7 +53,16 @@ public final class PayaraMicroServer implements AutoCloseable {
     /** As {@link #start(Path, Path, String)}, on the given HTTP port. */
     public static PayaraMicroServer start(Path runDir, Path properties, String name, int port)
             throws IOException, InterruptedException {
-        Path log = runDir.resolve("payara-" + name + ".log");
+        return start(runDir, properties, runDir.resolve("payara-" + name + ".log"), port);
+    }
+
+    /** As {@link #start(Path, Path, String, int)}, writing the server's output to {@code log}. */
+    public static PayaraMicroServer start(Path runDir, Path properties, Path log, int port)
+            throws IOException, InterruptedException {
+        // the shipped pre-boot commands, and the loopback address
+        Path preBoot = log.resolveSibling(log.getFileName() + ".pre-boot.asadmin");
+        Files.writeString(
+                preBoot, Files.readString(runDir.resolve("pre-boot-commands.asadmin")) + "\n" + LOOPBACK_ONLY + "\n");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx512m"));
         // extra JVM options for the server, e.g. the benchmark's heap limit or a flight recording
@@ -60,9 +77,12 @@ public final class PayaraMicroServer implements AutoCloseable {
                 runDir.resolve("outpost.war").toString(),
                 "--contextroot",
                 "outpost",
-                "--nocluster",
+                // the data grid on 127.0.0.1 alone, joining no other member (with --nocluster it would
+                // listen on every interface)
+                "--hzconfigfile",
+                runDir.resolve("hazelcast-loopback.xml").toString(),
                 "--prebootcommandfile",
-                runDir.resolve("pre-boot-commands.asadmin").toString(),
+                preBoot.toString(),
                 "--port",
                 Integer.toString(port),
                 "--systemproperties",
@@ -144,6 +164,15 @@ public final class PayaraMicroServer implements AutoCloseable {
     public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
+        }
+    }
+
+    /** Whether {@code port} is free on the loopback interface (nothing listens on it there or on every interface). */
+    public static boolean isFree(int port) {
+        try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException taken) {
+            return false;
         }
     }
 }

@@ -50,7 +50,7 @@ import org.junit.jupiter.api.Test;
  * wal_level=logical} (the same data directory, a new postmaster), capture starts by itself and the
  * feed begins with one gap.
  *
- * <p>Its own PostgreSQL, not the session's: this one is restarted with another {@code wal_level}.
+ * <p>Its own PostgreSQL, not the one the test run shares: this one is restarted with another {@code wal_level}.
  */
 class SnapshotOnlyModeIT {
     private static final String DATABASE = "snapshot_only";

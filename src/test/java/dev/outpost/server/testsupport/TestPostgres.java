@@ -31,6 +31,19 @@ public final class TestPostgres {
         return builder.start();
     }
 
+    /**
+     * A PostgreSQL for data a user keeps (the run command's database): on {@code data}, initialised
+     * when empty and kept when not, on a free port, with {@code fsync} on (the embedded server turns it
+     * off, which is only fine for data thrown away after a test).
+     */
+    public static EmbeddedPostgres startKept(Path data) throws IOException {
+        return builder("logical")
+                .setServerConfig("fsync", "on")
+                .setDataDirectory(data)
+                .setCleanDataDirectory(false)
+                .start();
+    }
+
     private static EmbeddedPostgres.Builder builder(String walLevel) {
         return EmbeddedPostgres.builder()
                 .setServerConfig("wal_level", walLevel)

@@ -24,8 +24,7 @@ final class DerbyEngine {
     /**
      * Heap one cached page may take, counted generously: Derby counts its cache in pages, whatever
      * their size; a table with a CLOB or BLOB column, or wide rows, has 32 KiB pages; and each cached
-     * page also keeps a header object (32 bytes) per record on it. Measured: 20,000 cached 4 KiB pages
-     * of a primary-key index being built (~140 keys a page) took ~210 MiB of heap.
+     * page also keeps a header object per record on it (an index page holds many small records).
      */
     static final long HEAP_PER_CACHED_PAGE = 64 * 1024;
 
@@ -61,9 +60,8 @@ final class DerbyEngine {
     /**
      * Database-wide settings of a new replica database, which stay with it: the lock escalation
      * threshold ({@value #ESCALATION_THRESHOLD} row locks). Applying a backlog of changes takes a row
-     * lock per change, up to {@code ChangeApplier.COMMIT_CHANGES} in one transaction (in Derby alone,
-     * 200,000 single-row updates in transactions of 5,000: 139k-171k/s escalated, 123k-137k/s with a
-     * row lock each).
+     * lock per change, up to {@code ChangeApplier.COMMIT_CHANGES} in one transaction; one table lock
+     * instead is faster (figures in {@code docs/benchmarks.md}, "Change feed").
      * Once escalated, readers of that table wait for the transaction's commit instead of only for the
      * rows it changed; an escalation never waits for a reader (Derby keeps the row locks then), and a
      * small transaction, such as live mode's, keeps row locks. An application's own system property
@@ -81,9 +79,9 @@ final class DerbyEngine {
      * Pages of the page cache for a JVM with this maximum heap: at most a quarter of the heap even if
      * every cached page is a 32 KiB one full of small records, within [{@value #MIN_PAGE_CACHE_PAGES},
      * {@value #MAX_PAGE_CACHE_PAGES}] pages. Derby's cache never shrinks: it keeps every page read or
-     * written until it is full, so a fixed page count sized for speed (20,000) ran a client with a
-     * 256 MiB heap out of memory while it built the primary key of a 10-million-row table. Each booted
-     * database has a cache of its own: the replica and a shadow being built take at most half the heap.
+     * written until it is full, so a fixed page count sized for speed would run a small heap out of
+     * memory on a large table. Each booted database has a cache of its own: the replica and a shadow
+     * being built take at most half the heap.
      */
     static int pageCachePages(long maxHeapBytes) {
         long pages = maxHeapBytes / HEAP_SHARE_DIVISOR / HEAP_PER_CACHED_PAGE;
