@@ -11,6 +11,7 @@ import dev.outpost.server.access.store.RevocationWatch;
 import dev.outpost.server.capture.ChangeSignal;
 import dev.outpost.server.config.OutpostSettings;
 import dev.outpost.server.http.Compress;
+import dev.outpost.server.metrics.ServerMetrics;
 import dev.outpost.server.problem.ProblemException;
 import dev.outpost.server.schema.SyncedSchema;
 import jakarta.annotation.Resource;
@@ -63,6 +64,9 @@ public class ChangesResource {
     @Inject
     private RevocationWatch revocations;
 
+    @Inject
+    private ServerMetrics metrics;
+
     @GET
     @Compress
     @Produces(MediaTypes.NDJSON)
@@ -96,7 +100,7 @@ public class ChangesResource {
             awaitChange(after, wait * 1000L);
         }
         ScopedFeed feed = scope.unrestricted() ? ScopedFeed.unrestricted() : ScopedFeed.of(scope, syncedSchema.read());
-        return Response.ok(ChangePageOutput.start(dataSource.getConnection(), feed, after, limit))
+        return Response.ok(ChangePageOutput.start(dataSource.getConnection(), feed, after, limit, metrics))
                 .build();
     }
 

@@ -16,6 +16,7 @@ import dev.outpost.server.capture.CaptureConnections;
 import dev.outpost.server.capture.CaptureUnderTest;
 import dev.outpost.server.capture.FeedTables;
 import dev.outpost.server.capture.ReplicaIdentity;
+import dev.outpost.server.metrics.ServerMetrics;
 import dev.outpost.server.schema.PostgresCatalogReader;
 import dev.outpost.server.schema.SyncScope;
 import dev.outpost.server.testsupport.EmbeddedPostgresSession;
@@ -203,7 +204,8 @@ class ScopedFeedIT {
         String url = admin.getMetaData().getURL();
         Connection connection = DriverManager.getConnection(url, "postgres", "");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ChangePageOutput.start(connection, feed, 0, 100_000).write(out);
+        ChangePageOutput.start(connection, feed, 0, 100_000, new ServerMetrics())
+                .write(out);
         List<String[]> lines = new ArrayList<>();
         for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {
             RowLines.Line parsed = RowLines.parse(line);
