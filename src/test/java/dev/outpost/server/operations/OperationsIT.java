@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.outpost.protocol.Health;
 import dev.outpost.protocol.RowLines;
 import dev.outpost.server.testsupport.ApiCalls;
-import dev.outpost.server.testsupport.EmbeddedPostgresSession;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import java.io.File;
@@ -37,8 +36,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.yaml.snakeyaml.Yaml;
 
 /**
- * The operations endpoints on a real server: health without a token and readiness following
- * PostgreSQL down and up again, metrics in Prometheus' format that move with requests and refuse
+ * The operations endpoints on a real server: health without a token, metrics in Prometheus' format that move with requests and refuse
  * strangers, and the OpenAPI document matching the deployed endpoints in both directions. Runs on
  * Payara Micro here and on WildFly in the wildfly-it module.
  */
@@ -66,45 +64,15 @@ public class OperationsIT {
     }
 
     @Test
-    void readinessFollowsPostgresDownAndUpWithoutATokenAndWithoutDetails() throws Exception {
+    void healthAnswersWithoutATokenAndNamesItsChecksOnly() throws Exception {
         HttpResponse<String> live = api.get(LIVE, null);
         assertEquals(200, live.statusCode(), live.body());
         assertEquals(new Health(Health.UP, Map.of()), JSON.fromJson(live.body(), Health.class));
-
         HttpResponse<String> ready = await(() -> api.get(READY, null), r -> r.statusCode() == 200, 120, "ready");
-        Health up = JSON.fromJson(ready.body(), Health.class);
-        assertEquals(Health.UP, up.status());
         assertEquals(
-                Map.of("database", Health.UP, "changelog", Health.UP, "capture", Health.UP), up.checks(), ready.body());
+                new Health(Health.UP, Map.of("database", Health.UP, "changelog", Health.UP, "capture", Health.UP)),
+                JSON.fromJson(ready.body(), Health.class));
         assertEquals("no-store", ready.headers().firstValue("Cache-Control").orElse(""));
-
-        EmbeddedPostgresSession.stopPostgres();
-        try {
-            HttpResponse<String> down = await(() -> timed(READY), r -> r.statusCode() == 503, 60, "not ready");
-            Health health = JSON.fromJson(down.body(), Health.class);
-            assertEquals(Health.DOWN, health.status());
-            assertEquals(Health.DOWN, health.checks().get("database"), down.body());
-            assertEquals(
-                    Set.of("database", "changelog", "capture"), health.checks().keySet());
-            assertTrue(down.body().matches("[{}\\[\\]\":,A-Za-z]*"), "names and UP/DOWN only: " + down.body());
-            for (int i = 0; i < 3; i++) {
-                assertEquals(503, timed(READY).statusCode(), "stays down, answered in time");
-            }
-            assertEquals(200, api.get(LIVE, null).statusCode(), "alive without its database");
-        } finally {
-            EmbeddedPostgresSession.startPostgres();
-        }
-        HttpResponse<String> back = await(() -> api.get(READY, null), r -> r.statusCode() == 200, 120, "ready again");
-        assertEquals(Health.UP, JSON.fromJson(back.body(), Health.class).status());
-    }
-
-    /** A readiness request, which must be answered within a few seconds even while PostgreSQL is gone. */
-    private HttpResponse<String> timed(String path) {
-        long start = System.nanoTime();
-        HttpResponse<String> r = api.get(path, null);
-        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        assertTrue(millis < 5_000, path + " took " + millis + " ms");
-        return r;
     }
 
     @Test
@@ -154,7 +122,7 @@ public class OperationsIT {
         assertEquals(200, r.statusCode(), r.body());
         assertEquals(
                 "text/plain; version=0.0.4; charset=utf-8",
-                r.headers().firstValue("Content-Type").orElse("").toLowerCase().replace(";charset", "; charset"));
+                r.headers().firstValue("Content-Type").orElse("").toLowerCase().replaceAll(";\\s*", "; "));
         return PrometheusText.parse(r.body());
     }
 
@@ -268,8 +236,7 @@ public class OperationsIT {
         }
     }
 
-    private static <T> T await(Supplier<T> probe, Predicate<T> done, int seconds, String what)
-            throws InterruptedException {
+    static <T> T await(Supplier<T> probe, Predicate<T> done, int seconds, String what) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         T last = probe.get();
         while (!done.test(last)) {
