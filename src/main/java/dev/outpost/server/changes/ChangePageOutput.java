@@ -2,6 +2,8 @@ package dev.outpost.server.changes;
 
 import dev.outpost.protocol.ChangeLines;
 import dev.outpost.protocol.RowLines;
+import dev.outpost.server.metrics.CountingOutputStream;
+import dev.outpost.server.metrics.ServerMetrics;
 import jakarta.ws.rs.core.StreamingOutput;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -37,6 +39,7 @@ final class ChangePageOutput implements StreamingOutput {
     private ResultSet rows;
     private final long after;
     private final int limit;
+    private final ServerMetrics metrics;
 
     private ChangePageOutput(
             Connection connection,
@@ -44,7 +47,9 @@ final class ChangePageOutput implements StreamingOutput {
             PreparedStatement statement,
             ResultSet rows,
             long after,
-            int limit) {
+            int limit,
+            ServerMetrics metrics) {
+        this.metrics = metrics;
         this.connection = connection;
         this.feed = feed;
         this.statement = statement;
@@ -54,7 +59,8 @@ final class ChangePageOutput implements StreamingOutput {
     }
 
     /** Reads the first chunk now, so that a failure is an error response and not a broken stream. */
-    static ChangePageOutput start(Connection connection, ScopedFeed feed, long after, int limit) throws SQLException {
+    static ChangePageOutput start(Connection connection, ScopedFeed feed, long after, int limit, ServerMetrics metrics)
+            throws SQLException {
         try {
             connection.setAutoCommit(false);
             try (Statement st = connection.createStatement()) {
@@ -63,7 +69,7 @@ final class ChangePageOutput implements StreamingOutput {
             }
             PreparedStatement ps = connection.prepareStatement(feed.sql());
             feed.bind(ps, after);
-            return new ChangePageOutput(connection, feed, ps, ps.executeQuery(), after, limit);
+            return new ChangePageOutput(connection, feed, ps, ps.executeQuery(), after, limit, metrics);
         } catch (SQLException | RuntimeException e) {
             close(connection);
             throw e;
@@ -72,9 +78,10 @@ final class ChangePageOutput implements StreamingOutput {
 
     @Override
     public void write(OutputStream output) throws IOException {
+        CountingOutputStream counted = new CountingOutputStream(output);
+        long count = 0;
         try {
-            BufferedWriter out = new BufferedWriter(new OutputStreamWriter(output, StandardCharsets.UTF_8), 64 * 1024);
-            long count = 0;
+            BufferedWriter out = new BufferedWriter(new OutputStreamWriter(counted, StandardCharsets.UTF_8), 64 * 1024);
             long position = after;
             boolean done = false;
             // the change written next, held back until the next one is known: when the stored last change
@@ -133,6 +140,7 @@ final class ChangePageOutput implements StreamingOutput {
         } catch (SQLException e) {
             throw new UncheckedIOException(new IOException("reading the change log failed", e));
         } finally {
+            metrics.streamed(ServerMetrics.Stream.CHANGES, count, counted.count());
             try {
                 rows.close();
                 statement.close();

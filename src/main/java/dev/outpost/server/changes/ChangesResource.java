@@ -9,6 +9,7 @@ import dev.outpost.server.access.Caller;
 import dev.outpost.server.access.CurrentAccess;
 import dev.outpost.server.config.OutpostSettings;
 import dev.outpost.server.http.Compress;
+import dev.outpost.server.metrics.ServerMetrics;
 import dev.outpost.server.problem.ProblemException;
 import dev.outpost.server.schema.SyncedSchema;
 import jakarta.annotation.Resource;
@@ -57,6 +58,9 @@ public class ChangesResource {
 
     @Inject
     private CurrentAccess access;
+
+    @Inject
+    private ServerMetrics metrics;
 
     @GET
     @Compress
@@ -119,7 +123,7 @@ public class ChangesResource {
         ScopedFeed feed = read.scope().unrestricted()
                 ? ScopedFeed.unrestricted()
                 : ScopedFeed.of(read.scope(), syncedSchema.read());
-        return ChangePageOutput.start(dataSource.getConnection(), feed, read.after(), read.limit());
+        return ChangePageOutput.start(dataSource.getConnection(), feed, read.after(), read.limit(), metrics);
     }
 
     /**

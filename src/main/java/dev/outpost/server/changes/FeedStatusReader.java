@@ -24,8 +24,13 @@ public class FeedStatusReader {
 
     public FeedStatus read() throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
-            return ChangeLog.status(connection, settings.captureEnabled());
+            return read(connection);
         }
+    }
+
+    /** The feed's status read on {@code connection}, which stays open. */
+    public FeedStatus read(Connection connection) throws SQLException {
+        return ChangeLog.status(connection, settings.captureEnabled());
     }
 
     /** What capture is doing: which instance reads the slot, and how fast changes arrive. */

@@ -33,6 +33,7 @@ public class OutpostSettings {
     public static final String SYNC_TOKENS = "outpost.sync-tokens";
     public static final String WRITE_TOKENS = "outpost.write-tokens";
     public static final String ADMIN_TOKENS = "outpost.admin-tokens";
+    public static final String METRICS_TOKENS = "outpost.metrics-tokens";
 
     public static final String CAPTURE_ENABLED = "outpost.capture.enabled";
     public static final String DROP_SLOT_ON_UNDEPLOY = "outpost.capture.drop-slot-on-undeploy";
@@ -57,6 +58,7 @@ public class OutpostSettings {
     private final Set<String> syncTokens;
     private final Set<String> writeTokens;
     private final Set<String> adminTokens;
+    private final Set<String> metricsTokens;
     private final boolean captureEnabled;
     private final boolean dropSlotOnUndeploy;
     private final int retentionHours;
@@ -80,6 +82,7 @@ public class OutpostSettings {
         this.syncTokens = Set.copyOf(list(SYNC_TOKENS));
         this.writeTokens = Set.copyOf(list(WRITE_TOKENS));
         this.adminTokens = Set.copyOf(list(ADMIN_TOKENS));
+        this.metricsTokens = Set.copyOf(list(METRICS_TOKENS));
         requireDistinct();
         this.captureEnabled = bool(CAPTURE_ENABLED, true);
         this.dropSlotOnUndeploy = bool(DROP_SLOT_ON_UNDEPLOY, false);
@@ -93,6 +96,12 @@ public class OutpostSettings {
             if (syncTokens.contains(token) || writeTokens.contains(token)) {
                 throw new IllegalStateException("setting " + ADMIN_TOKENS + " lists a token that " + SYNC_TOKENS
                         + " or " + WRITE_TOKENS + " lists too; an admin token must be of its own");
+            }
+        }
+        for (String token : metricsTokens) {
+            if (syncTokens.contains(token) || writeTokens.contains(token) || adminTokens.contains(token)) {
+                throw new IllegalStateException("setting " + METRICS_TOKENS + " lists a token that another"
+                        + " token setting lists too; a metrics token must be of its own");
             }
         }
     }
@@ -153,6 +162,14 @@ public class OutpostSettings {
     /** The PostgreSQL the server reads and captures from ({@code db.*}; the datasource uses the same). */
     public DatabaseSettings database() {
         return database;
+    }
+
+    /**
+     * Bearer tokens that may read {@code /api/metrics} and nothing else ({@value #METRICS_TOKENS}, default
+     * none): the credential a Prometheus scrape configuration holds.
+     */
+    public Set<String> metricsTokens() {
+        return metricsTokens;
     }
 
     /** Whether the server applies the changelog itself at start-up ({@value #LIQUIBASE_ENABLED}). */

@@ -2,6 +2,8 @@ package dev.outpost.server.data;
 
 import dev.outpost.protocol.RowLines;
 import dev.outpost.protocol.TableSchema;
+import dev.outpost.server.metrics.CountingOutputStream;
+import dev.outpost.server.metrics.ServerMetrics;
 import jakarta.ws.rs.core.StreamingOutput;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -30,8 +32,16 @@ final class RowPageOutput implements StreamingOutput {
     private final ResultSet rows;
     private final TableSchema table;
     private final int limit;
+    private final ServerMetrics metrics;
 
-    RowPageOutput(Connection connection, PreparedStatement statement, ResultSet rows, TableSchema table, int limit) {
+    RowPageOutput(
+            Connection connection,
+            PreparedStatement statement,
+            ResultSet rows,
+            TableSchema table,
+            int limit,
+            ServerMetrics metrics) {
+        this.metrics = metrics;
         this.connection = connection;
         this.statement = statement;
         this.rows = rows;
@@ -41,15 +51,16 @@ final class RowPageOutput implements StreamingOutput {
 
     @Override
     public void write(OutputStream output) throws IOException {
+        CountingOutputStream counted = new CountingOutputStream(output);
+        long count = 0;
         try {
             // rows are appended to a StringBuilder and handed to the writer in blocks: appending char by
             // char to a (synchronized) Writer was the larger part of the server's work per row
-            Writer out = new OutputStreamWriter(output, StandardCharsets.UTF_8);
+            Writer out = new OutputStreamWriter(counted, StandardCharsets.UTF_8);
             StringBuilder block = new StringBuilder(BUFFER + 4096);
             int width = table.columns().size();
             int[] keys = PageQuery.keyPositions(table);
             String[] values = new String[width];
-            long count = 0;
             while (rows.next()) {
                 for (int i = 0; i < width; i++) {
                     values[i] = rows.getString(i + 1);
@@ -68,6 +79,7 @@ final class RowPageOutput implements StreamingOutput {
         } catch (SQLException e) {
             throw new UncheckedIOException(new IOException("reading table " + table.name() + " failed", e));
         } finally {
+            metrics.streamed(ServerMetrics.Stream.SNAPSHOT, count, counted.count());
             try {
                 rows.close();
                 statement.close();

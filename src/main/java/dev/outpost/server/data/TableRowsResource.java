@@ -9,6 +9,7 @@ import dev.outpost.server.access.filter.FilterCompiler.CompiledFilter;
 import dev.outpost.server.access.view.ScopedTable;
 import dev.outpost.server.config.OutpostSettings;
 import dev.outpost.server.http.Compress;
+import dev.outpost.server.metrics.ServerMetrics;
 import dev.outpost.server.problem.ProblemException;
 import dev.outpost.server.schema.SyncedSchema;
 import jakarta.annotation.Resource;
@@ -44,6 +45,9 @@ public class TableRowsResource {
 
     @Inject
     private CurrentAccess access;
+
+    @Inject
+    private ServerMetrics metrics;
 
     @GET
     @Compress
@@ -100,7 +104,7 @@ public class TableRowsResource {
             if (!table.primaryKey().isEmpty()) {
                 ps.setInt(p, limit);
             }
-            return new RowPageOutput(connection, ps, ps.executeQuery(), table, limit);
+            return new RowPageOutput(connection, ps, ps.executeQuery(), table, limit, metrics);
         } catch (SQLException e) {
             RowPageOutput.closeQuietly(connection);
             if (!afterKey.isEmpty()

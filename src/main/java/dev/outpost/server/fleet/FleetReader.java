@@ -97,6 +97,13 @@ public class FleetReader {
         }
     }
 
+    /** The fleet now: replicas known, current, behind, failing, stale and the largest lag. */
+    public FleetSample current() throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            return FleetSamples.current(connection);
+        }
+    }
+
     /** The fleet's samples of the last {@code hours}, oldest first. */
     public List<FleetSample> history(int hours) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {

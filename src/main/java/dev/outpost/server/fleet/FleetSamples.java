@@ -44,15 +44,8 @@ final class FleetSamples {
                     return;
                 }
             }
-            try (PreparedStatement ps = connection.prepareStatement("insert into " + TABLE
-                    + " select now(), count(*),"
-                    + " count(*) filter (where coalesce(x.behind, 0) = 0 and x.outcome is distinct from ?),"
-                    + " count(*) filter (where x.behind > 0),"
-                    + " count(*) filter (where x.outcome = ?),"
-                    + " count(*) filter (where x.last_seen < now() - interval '1 day'),"
-                    + " coalesce(max(x.behind), 0), coalesce(max(x.seconds), 0)"
-                    + " from (select r.last_outcome, r.last_seen, " + FleetReader.lag(connection)
-                    + " from " + FleetTables.REPLICAS + " r) as x(outcome, last_seen, behind, seconds)")) {
+            try (PreparedStatement ps =
+                    connection.prepareStatement("insert into " + TABLE + " " + summary(connection))) {
                 ps.setString(1, SyncReport.FAILED);
                 ps.setString(2, SyncReport.FAILED);
                 ps.executeUpdate();
@@ -68,6 +61,42 @@ final class FleetSamples {
         }
     }
 
+    /** The fleet as it is now, computed like a sample but not stored. */
+    static FleetSample current(Connection connection) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(summary(connection))) {
+            ps.setString(1, SyncReport.FAILED);
+            ps.setString(2, SyncReport.FAILED);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return sample(rs);
+            }
+        }
+    }
+
+    /** One sample row: now, then the counts of a sample's columns; binds the failed outcome twice. */
+    private static String summary(Connection connection) throws SQLException {
+        return "select now(), count(*),"
+                + " count(*) filter (where coalesce(x.behind, 0) = 0 and x.outcome is distinct from ?),"
+                + " count(*) filter (where x.behind > 0),"
+                + " count(*) filter (where x.outcome = ?),"
+                + " count(*) filter (where x.last_seen < now() - interval '1 day'),"
+                + " coalesce(max(x.behind), 0), coalesce(max(x.seconds), 0)"
+                + " from (select r.last_outcome, r.last_seen, " + FleetReader.lag(connection)
+                + " from " + FleetTables.REPLICAS + " r) as x(outcome, last_seen, behind, seconds)";
+    }
+
+    private static FleetSample sample(ResultSet rs) throws SQLException {
+        return new FleetSample(
+                rs.getTimestamp(1).toInstant().atOffset(ZoneOffset.UTC),
+                rs.getInt(2),
+                rs.getInt(3),
+                rs.getInt(4),
+                rs.getInt(5),
+                rs.getInt(6),
+                rs.getLong(7),
+                rs.getLong(8));
+    }
+
     /** The samples of the last {@code hours}, oldest first. */
     static List<FleetSample> history(Connection connection, int hours) throws SQLException {
         List<FleetSample> samples = new ArrayList<>();
@@ -77,15 +106,7 @@ final class FleetSamples {
             ps.setInt(1, hours);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    samples.add(new FleetSample(
-                            rs.getTimestamp(1).toInstant().atOffset(ZoneOffset.UTC),
-                            rs.getInt(2),
-                            rs.getInt(3),
-                            rs.getInt(4),
-                            rs.getInt(5),
-                            rs.getInt(6),
-                            rs.getLong(7),
-                            rs.getLong(8)));
+                    samples.add(sample(rs));
                 }
             }
         }

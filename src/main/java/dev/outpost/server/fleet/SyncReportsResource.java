@@ -6,6 +6,7 @@ import dev.outpost.protocol.SyncReport;
 import dev.outpost.server.access.Caller;
 import dev.outpost.server.access.CurrentAccess;
 import dev.outpost.server.input.JsonInput;
+import dev.outpost.server.metrics.ServerMetrics;
 import dev.outpost.server.problem.ProblemException;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -47,6 +48,9 @@ public class SyncReportsResource {
     @Inject
     private CurrentAccess access;
 
+    @Inject
+    private ServerMetrics metrics;
+
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response report(
@@ -60,8 +64,9 @@ public class SyncReportsResource {
                         "a report needs the header " + SyncPaths.REPLICA_HEADER + " with the replica's id (a UUID)"));
         Caller caller = access.caller()
                 .orElseThrow(() -> new ProblemException(ProblemType.UNAUTHORIZED, "a report needs a token"));
-        sightings.reported(
-                replica, caller, ReplicaRequests.clientVersion(clientHeader), read(JsonInput.read(body, FIELDS)));
+        SyncReport report = read(JsonInput.read(body, FIELDS));
+        sightings.reported(replica, caller, ReplicaRequests.clientVersion(clientHeader), report);
+        metrics.syncReported(report.outcome());
         return Response.noContent().build();
     }
 

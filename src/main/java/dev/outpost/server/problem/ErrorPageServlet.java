@@ -2,6 +2,10 @@ package dev.outpost.server.problem;
 
 import dev.outpost.protocol.MediaTypes;
 import dev.outpost.protocol.Problem;
+import dev.outpost.server.metrics.EndpointFamily;
+import dev.outpost.server.metrics.RequestMetricsFilter;
+import dev.outpost.server.metrics.ServerMetrics;
+import jakarta.inject.Inject;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import jakarta.servlet.RequestDispatcher;
@@ -26,6 +30,9 @@ public class ErrorPageServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     private static final Jsonb JSONB = JsonbBuilder.create();
 
+    @Inject
+    private transient ServerMetrics metrics;
+
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
@@ -36,6 +43,15 @@ public class ErrorPageServlet extends HttpServlet {
         response.setContentType(MediaTypes.PROBLEM_JSON);
         response.setCharacterEncoding(StandardCharsets.UTF_8.name());
         response.getWriter().write(JSONB.toJson(problem));
+        if (request.getAttribute(RequestMetricsFilter.COUNTED) == null) { // refused before the filters ran
+            Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
+            metrics.request(
+                    uri == null
+                            ? EndpointFamily.OTHER
+                            : EndpointFamily.of(uri.toString()
+                                    .substring(request.getContextPath().length())),
+                    status);
+        }
     }
 
     private static String defaultDetail(int status) {

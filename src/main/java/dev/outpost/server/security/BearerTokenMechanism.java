@@ -8,6 +8,8 @@ import dev.outpost.server.access.CurrentAccess;
 import dev.outpost.server.access.store.StoredToken;
 import dev.outpost.server.access.store.TokenLookup;
 import dev.outpost.server.config.OutpostSettings;
+import dev.outpost.server.metrics.EndpointFamily;
+import dev.outpost.server.metrics.ServerMetrics;
 import dev.outpost.server.problem.ErrorPageServlet;
 import dev.outpost.server.problem.Problems;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -52,6 +54,9 @@ public class BearerTokenMechanism implements HttpAuthenticationMechanism {
     @Inject
     private FailedAuthentications failures;
 
+    @Inject
+    private ServerMetrics metrics;
+
     @Override
     public AuthenticationStatus validateRequest(
             HttpServletRequest request, HttpServletResponse response, HttpMessageContext context) {
@@ -64,7 +69,7 @@ public class BearerTokenMechanism implements HttpAuthenticationMechanism {
         String address = request.getRemoteAddr();
         long retryAfter = failures.retryAfterSeconds(address);
         if (retryAfter > 0) {
-            return tooManyFailures(response, retryAfter);
+            return tooManyFailures(request, response, retryAfter);
         }
         if (!header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             failures.failed(address);
@@ -80,12 +85,15 @@ public class BearerTokenMechanism implements HttpAuthenticationMechanism {
         if (matches(settings.syncTokens(), token)) {
             return login(request, context, Caller.bootstrap("replica"), Set.of(Roles.SYNC));
         }
+        if (matches(settings.metricsTokens(), token)) {
+            return login(request, context, Caller.bootstrap("metrics"), Set.of(Roles.METRICS));
+        }
         Optional<StoredToken> stored;
         try {
             stored = tokens.find(token);
         } catch (SQLException e) {
             LOG.log(Level.WARNING, e, () -> "could not look up a bearer token: " + e.getMessage());
-            return unavailable(response);
+            return unavailable(request, response);
         }
         if (stored.isEmpty()) {
             failures.failed(address);
@@ -124,20 +132,28 @@ public class BearerTokenMechanism implements HttpAuthenticationMechanism {
         return context.responseUnauthorized();
     }
 
-    private static AuthenticationStatus tooManyFailures(HttpServletResponse response, long retryAfter) {
+    private AuthenticationStatus tooManyFailures(
+            HttpServletRequest request, HttpServletResponse response, long retryAfter) {
         response.setHeader("Retry-After", Long.toString(retryAfter));
         return write(
+                request,
                 response,
                 Problem.of(
                         ProblemType.TOO_MANY_REQUESTS,
                         "too many failed authentications from this address; retry after " + retryAfter + " s"));
     }
 
-    private static AuthenticationStatus unavailable(HttpServletResponse response) {
-        return write(response, Problems.forStatus(503, "the token store cannot be read right now; retry later"));
+    private AuthenticationStatus unavailable(HttpServletRequest request, HttpServletResponse response) {
+        return write(
+                request, response, Problems.forStatus(503, "the token store cannot be read right now; retry later"));
     }
 
-    private static AuthenticationStatus write(HttpServletResponse response, Problem problem) {
+    /** Answers a refusal itself (no error page, no filter runs): counted here. */
+    private AuthenticationStatus write(HttpServletRequest request, HttpServletResponse response, Problem problem) {
+        metrics.request(
+                EndpointFamily.of(request.getRequestURI()
+                        .substring(request.getContextPath().length())),
+                problem.status());
         try {
             response.setStatus(problem.status());
             response.setContentType(MediaTypes.PROBLEM_JSON);

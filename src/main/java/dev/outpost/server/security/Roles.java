@@ -11,5 +11,8 @@ public final class Roles {
     /** May call the admin API: create, change and revoke tokens, read the audit. */
     public static final String ADMIN = "admin";
 
+    /** May read the metrics ({@code /api/metrics}) and the API description, nothing else. */
+    public static final String METRICS = "metrics";
+
     private Roles() {}
 }

@@ -18,6 +18,7 @@ import dev.outpost.server.capture.FeedTables;
 import dev.outpost.server.capture.ReplicaIdentity;
 import dev.outpost.server.catalog.PostgresCatalogReader;
 import dev.outpost.server.catalog.SyncScope;
+import dev.outpost.server.metrics.ServerMetrics;
 import dev.outpost.server.testsupport.EmbeddedPostgresSession;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -203,7 +204,8 @@ class ScopedFeedIT {
         String url = admin.getMetaData().getURL();
         Connection connection = DriverManager.getConnection(url, "postgres", "");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ChangePageOutput.start(connection, feed, 0, 100_000).write(out);
+        ChangePageOutput.start(connection, feed, 0, 100_000, new ServerMetrics())
+                .write(out);
         List<String[]> lines = new ArrayList<>();
         for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {
             RowLines.Line parsed = RowLines.parse(line);

@@ -26,7 +26,12 @@ public class EmbeddedPostgresSession implements LauncherSessionListener {
     /** Bootstrap token the test server accepts for the admin API. */
     public static final String ADMIN_TOKEN = "it-admin-token";
 
+    /** Bootstrap token the test server accepts for the metrics. */
+    public static final String METRICS_TOKEN = "it-metrics-token";
+
     private static EmbeddedPostgres postgres;
+    private static Path data;
+    private static int port;
 
     @Override
     public void launcherSessionOpened(LauncherSession session) {
@@ -35,14 +40,18 @@ public class EmbeddedPostgresSession implements LauncherSessionListener {
             return;
         }
         try {
-            postgres = TestPostgres.start();
+            // a data directory of its own, kept across stopPostgres()/startPostgres() and deleted at the end
+            data = Files.createTempDirectory("outpost-it-postgres");
+            postgres = TestPostgres.start("logical", data, 0);
+            port = postgres.getPort();
             TestPostgres.createDatabase(postgres, "outpost", "outpost");
             Files.writeString(
                     Path.of(properties),
                     TestPostgres.serverProperties(postgres.getPort(), "outpost", "outpost")
                             + "outpost.sync-tokens=" + SYNC_TOKEN + "\n"
                             + "outpost.write-tokens=" + WRITE_TOKEN + "\n"
-                            + "outpost.admin-tokens=" + ADMIN_TOKEN + "\n");
+                            + "outpost.admin-tokens=" + ADMIN_TOKEN + "\n"
+                            + "outpost.metrics-tokens=" + METRICS_TOKEN + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (SQLException e) {
@@ -54,6 +63,24 @@ public class EmbeddedPostgresSession implements LauncherSessionListener {
     public void launcherSessionClosed(LauncherSession session) {
         TestPostgres.stop(postgres);
         postgres = null;
+        if (data != null) {
+            TestPostgres.deleteTree(data);
+            data = null;
+        }
+    }
+
+    /** Stops the session's PostgreSQL (a fast shutdown), as an outage would; {@link #startPostgres} undoes it. */
+    public static synchronized void stopPostgres() {
+        running();
+        TestPostgres.stop(postgres);
+        postgres = null;
+    }
+
+    /** Starts the session's PostgreSQL again on the same data directory and port, if it is stopped. */
+    public static synchronized void startPostgres() throws IOException {
+        if (postgres == null && data != null) {
+            postgres = TestPostgres.start("logical", data, port);
+        }
     }
 
     /**

@@ -73,6 +73,16 @@ public final class TestPostgres {
                 + "db.password=" + password + "\n";
     }
 
+    /** Deletes a directory and everything in it, best effort (a PostgreSQL data directory). */
+    public static void deleteTree(Path root) {
+        try (java.util.stream.Stream<Path> paths = java.nio.file.Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("could not delete " + root + ": " + e.getMessage());
+        }
+    }
+
     public static void stop(EmbeddedPostgres postgres) {
         if (postgres == null) {
             return;
