@@ -17,7 +17,7 @@ import java.io.IOException;
  * before any filter runs (no or a wrong token, a missing role) are counted by the error page instead:
  * this filter marks the requests it counts with {@link #COUNTED}, so none is counted twice.
  */
-@WebFilter("/api/*")
+@WebFilter(urlPatterns = "/api/*", asyncSupported = true)
 public class RequestMetricsFilter extends HttpFilter {
     /** Request attribute set on every request this filter counts. */
     public static final String COUNTED = "dev.outpost.metrics.counted";
