@@ -39,7 +39,9 @@ import org.junit.jupiter.api.Test;
  */
 class RunCommandIT {
     private static final Duration START = Duration.ofMinutes(3);
-    private static final String READY = "Ctrl-C stops it.";
+    /** The end of the last line the run command prints once it is up (the curl example's address). */
+    private static final String READY = "/api/companies\n";
+
     private static final Pattern SERVER = Pattern.compile(
             "Server: +(http://127\\.0\\.0\\.1:(\\d+)/outpost/) +\\(listening on 127\\.0\\.0\\.1 only\\)");
     private static final Pattern CONSOLE =
