@@ -149,7 +149,7 @@ public class AccessScopeIT {
                 assertEquals(expected.hex(), digest.digest());
 
                 // changes: rows entering and leaving the filter, nothing of the others
-                String from = awaitFeed(api);
+                String from = api.awaitFeedPosition(CHANGES, SYNC_TOKEN);
                 long de2 = insert(db, "Scope DE2 " + tag, "DE");
                 long fr2 = insert(db, "Scope FR2 " + tag, "FR");
                 exec(
@@ -224,18 +224,6 @@ public class AccessScopeIT {
     private static String cursorOf(HttpResponse<String> page) {
         String[] lines = page.body().split("\n");
         return ((RowLines.End) RowLines.parse(lines[lines.length - 1])).next();
-    }
-
-    private static String awaitFeed(ApiCalls api) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            HttpResponse<String> r = api.get(CHANGES, SYNC_TOKEN);
-            if (r.statusCode() == 200) {
-                return ((RowLines.End) RowLines.parse(r.body().trim())).next();
-            }
-            assertTrue(System.nanoTime() < deadline, "the change feed came up: " + r.body());
-            Thread.sleep(200);
-        }
     }
 
     private static long insert(Connection db, String name, String country) throws SQLException {

@@ -4,7 +4,6 @@ import static dev.outpost.server.testsupport.EmbeddedPostgresSession.SYNC_TOKEN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.outpost.protocol.RowLines;
 import dev.outpost.protocol.SyncPaths;
 import dev.outpost.server.testsupport.ApiCalls;
 import dev.outpost.server.testsupport.EmbeddedPostgresSession;
@@ -53,7 +52,7 @@ public class LongPollIT {
     @Test
     void manyWaitingPollsLeaveTheServerFreeAndOneChangeAnswersThemAll() throws Exception {
         ApiCalls api = new ApiCalls(base.toURI());
-        String from = awaitFeed(api);
+        String from = api.awaitFeedPosition(CHANGES, SYNC_TOKEN);
         String marker = "Long poll " + System.nanoTime();
         List<Socket> polls = new ArrayList<>();
         try {
@@ -100,17 +99,5 @@ public class LongPollIT {
 
     private static String readAll(InputStream in) throws IOException {
         return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-
-    private static String awaitFeed(ApiCalls api) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            HttpResponse<String> r = api.get(CHANGES, SYNC_TOKEN);
-            if (r.statusCode() == 200) {
-                return ((RowLines.End) RowLines.parse(r.body().trim())).next();
-            }
-            assertTrue(System.nanoTime() < deadline, "the change feed came up: " + r.body());
-            Thread.sleep(200);
-        }
     }
 }

@@ -48,4 +48,21 @@ final class Conditions {
                 .mapToLong(e -> ((SyncEvent.ChangesApplied) e).changes())
                 .sum();
     }
+
+    /**
+     * The replica continued from its position (no snapshot loaded again) and applied positions that
+     * only moved forward: no change applied twice.
+     */
+    static void assertFollowedWithoutRebuild(List<SyncEvent> events) {
+        assertTrue(
+                events.stream().noneMatch(e -> e instanceof SyncEvent.RebuildStarted),
+                "the replica continued from its position, no snapshot: " + events);
+        long last = -1;
+        for (SyncEvent e : events) {
+            if (e instanceof SyncEvent.ChangesApplied applied) {
+                assertTrue(applied.position() > last, "positions only move forward: " + events);
+                last = applied.position();
+            }
+        }
+    }
 }

@@ -179,19 +179,7 @@ class FailoverIT {
                 }
             }
         });
-        assertEquals(
-                0,
-                events.stream()
-                        .filter(e -> e instanceof SyncEvent.RebuildStarted)
-                        .count(),
-                "the replica continued from its position, no snapshot: " + events);
-        long last = -1;
-        for (SyncEvent e : events) {
-            if (e instanceof SyncEvent.ChangesApplied applied) {
-                assertTrue(applied.position() > last, "positions only move forward: " + events);
-                last = applied.position();
-            }
-        }
+        Conditions.assertFollowedWithoutRebuild(events);
     }
 
     /** Process ids a predicate accepts. */

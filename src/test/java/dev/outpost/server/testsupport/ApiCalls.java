@@ -18,6 +18,26 @@ public final class ApiCalls {
     private final HttpClient http = HttpClient.newHttpClient();
     private final URI base;
 
+    /**
+     * The change feed's newest position ({@code changesPath} without {@code after}), once the feed runs:
+     * a server that just started may still answer 503 for a while.
+     */
+    public String awaitFeedPosition(String changesPath, String token) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            HttpResponse<String> r = get(changesPath, token);
+            if (r.statusCode() == 200) {
+                return ((dev.outpost.protocol.RowLines.End)
+                                dev.outpost.protocol.RowLines.parse(r.body().trim()))
+                        .next();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the change feed did not come up: " + r.body());
+            }
+            Thread.sleep(200);
+        }
+    }
+
     /** @param base the application's root URL, e.g. {@code http://127.0.0.1:8080/outpost/} */
     public ApiCalls(URI base) {
         this.base = base.toString().endsWith("/") ? base : URI.create(base + "/");
