@@ -96,7 +96,11 @@ public final class FollowersBench {
             throws Exception {
         HttpClient http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
-                .executor(Executors.newFixedThreadPool(2))
+                .executor(Executors.newFixedThreadPool(2, r -> {
+                    Thread thread = new Thread(r, "follower-answers");
+                    thread.setDaemon(true); // the bench ends when main does
+                    return thread;
+                }))
                 .build();
         Deliveries deliveries = new Deliveries();
         AtomicBoolean running = new AtomicBoolean(true);

@@ -115,6 +115,11 @@ public class ChangesResource {
             waitingPolls.await(read, this::open, wait * 1000L, token, response);
             return;
         }
+        if (wait > 0) {
+            // a live follower with changes waiting: answered with the others asking the same
+            waitingPolls.answerSoon(read, this::open, response);
+            return;
+        }
         response.resume(Response.ok(open(read)).build());
     }
 

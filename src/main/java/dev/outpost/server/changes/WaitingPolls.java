@@ -54,6 +54,15 @@ public class WaitingPolls {
     /** The largest page read once for many polls; a larger one is streamed to each poll from its own read. */
     static final int SHARED_PAGE_BYTES = 256 * 1024;
 
+    /**
+     * How long a live-mode request that finds changes waiting is held so that others asking for the same
+     * read are answered from one read with it: followers answered together ask again together.
+     */
+    static final long COALESCE_MILLIS = 5;
+
+    /** Below this many waiting polls a request is answered at once: a few followers are not worth the wait. */
+    static final int CROWD = 64;
+
     /** Polls answered by one task of the executor, so that a crowd is written by several threads. */
     private static final int POLLS_PER_TASK = 256;
 
@@ -75,6 +84,9 @@ public class WaitingPolls {
     private RevocationWatch revocations;
 
     private final Set<Poll> waiting = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.ConcurrentLinkedQueue<Poll> soon =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final AtomicBoolean flushScheduled = new AtomicBoolean();
     private final LongConsumer wake = this::wake;
     private ScheduledFuture<?> checks;
     private volatile boolean failing;
@@ -152,6 +164,32 @@ public class WaitingPolls {
         waiting.add(poll);
     }
 
+    /**
+     * Answers a live-mode request that need not wait (changes after its position are stored): at once
+     * while fewer than {@value #CROWD} polls wait here, else within {@value #COALESCE_MILLIS} ms together
+     * with the others asking for the same read meanwhile.
+     */
+    public void answerSoon(Read read, Reader reader, AsyncResponse response) {
+        Poll poll = new Poll(read, reader, 0, null, response);
+        if (waiting.size() < CROWD) {
+            answerNow(poll); // on the request's own thread: no hand-over to add to the latency
+            return;
+        }
+        soon.add(poll);
+        if (flushScheduled.compareAndSet(false, true)) {
+            scheduler.schedule(this::flushSoon, COALESCE_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void flushSoon() {
+        flushScheduled.set(false);
+        List<Poll> batch = new ArrayList<>();
+        for (Poll poll = soon.poll(); poll != null; poll = soon.poll()) {
+            batch.add(poll);
+        }
+        answer(batch);
+    }
+
     /** Answers every poll waiting for a position below {@code stored}. */
     private void wake(long stored) {
         List<Poll> woken = new ArrayList<>();
@@ -214,13 +252,21 @@ public class WaitingPolls {
         byRead.values().forEach(group -> executor.execute(() -> answerGroup(group)));
     }
 
+    private static void answerNow(Poll poll) {
+        try {
+            resume(poll, poll.reader.open(poll.read));
+        } catch (SQLException | RuntimeException e) {
+            poll.response.resume(e);
+        }
+    }
+
     /** Reads the group's page once and writes it to each poll (streams it to each when it is large). */
     private void answerGroup(List<Poll> group) {
         Poll first = group.get(0);
         byte[] page;
         try {
             if (group.size() == 1) {
-                resume(first, first.reader.open(first.read));
+                answerNow(first);
                 return;
             }
             page = readShared(first);
@@ -231,10 +277,10 @@ public class WaitingPolls {
         for (int from = 0; from < group.size(); from += POLLS_PER_TASK) {
             List<Poll> part = group.subList(from, Math.min(group.size(), from + POLLS_PER_TASK));
             executor.execute(() -> part.forEach(p -> {
-                try {
-                    resume(p, page != null ? out -> out.write(page) : p.reader.open(p.read));
-                } catch (SQLException | RuntimeException e) {
-                    p.response.resume(e);
+                if (page == null) {
+                    answerNow(p);
+                } else {
+                    resume(p, out -> out.write(page));
                 }
             }));
         }
