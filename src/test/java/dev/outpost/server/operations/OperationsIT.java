@@ -105,7 +105,7 @@ public class OperationsIT {
                 after.value("outpost_streamed_rows_total{stream=\"snapshot\"}"));
         assertEquals(
                 before.value("outpost_streamed_bytes_total{stream=\"snapshot\"}")
-                        + rows.body().length(),
+                        + rows.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length,
                 after.value("outpost_streamed_bytes_total{stream=\"snapshot\"}"),
                 "uncompressed bytes");
         assertEquals(
