@@ -122,7 +122,7 @@ public final class ChangeCapture implements Runnable {
             if (failure instanceof RuntimeException) {
                 LOG.log(Level.WARNING, failure, () -> cause + retry);
             } else {
-                LOG.log(Level.WARNING, "{0}{1}", new Object[] {cause, retry});
+                LOG.log(Level.WARNING, () -> cause + retry);
                 if (failure != null) {
                     LOG.log(Level.FINE, "change capture failure", failure);
                 }
