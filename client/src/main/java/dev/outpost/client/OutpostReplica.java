@@ -81,7 +81,8 @@ public final class OutpostReplica implements AutoCloseable {
                         config.token(),
                         config.connectTimeout(),
                         config.requestTimeout(),
-                        store.replicaId());
+                        store.replicaId(),
+                        config.compression());
         return new OutpostReplica(config, store, source);
     }
 

@@ -29,6 +29,17 @@ public final class ReplicaConfig {
     private final Duration connectTimeout;
     private final Duration requestTimeout;
     private final Duration checkInterval;
+    private final Compression compression;
+
+    /** Whether sync answers are asked for compressed. */
+    public enum Compression {
+        /** Compressed unless the server is on this machine (a loopback address), where it only costs time. */
+        AUTO,
+        /** Always compressed: a server behind a local proxy or tunnel that leads to a real link. */
+        ALWAYS,
+        /** Never compressed: a fast link where the CPU is the limit. */
+        NEVER
+    }
 
     private ReplicaConfig(Builder b) {
         this.serverUrl = b.serverUrl == null ? null : withTrailingSlash(b.serverUrl);
@@ -39,6 +50,7 @@ public final class ReplicaConfig {
         this.connectTimeout = b.connectTimeout;
         this.requestTimeout = b.requestTimeout;
         this.checkInterval = b.checkInterval;
+        this.compression = b.compression;
     }
 
     /** A builder with every default set and no server, token or directory. */
@@ -84,11 +96,17 @@ public final class ReplicaConfig {
         return checkInterval;
     }
 
+    /** Whether sync answers are asked for compressed. */
+    public Compression compression() {
+        return compression;
+    }
+
     @Override
     public String toString() {
         return "ReplicaConfig[serverUrl=" + serverUrl + ", token=" + (token == null ? "none" : "***")
                 + ", directory=" + directory + ", pageRows=" + pageRows + ", connectTimeout="
-                + connectTimeout + ", requestTimeout=" + requestTimeout + ", checkInterval=" + checkInterval + "]";
+                + connectTimeout + ", requestTimeout=" + requestTimeout + ", checkInterval=" + checkInterval
+                + ", compression=" + compression + "]";
     }
 
     private void validate() {
@@ -117,6 +135,9 @@ public final class ReplicaConfig {
         if (checkInterval != null) {
             requirePositive("checkInterval", checkInterval);
         }
+        if (compression == null) {
+            throw invalid("compression must be set (AUTO, ALWAYS or NEVER)");
+        }
     }
 
     private static void requirePositive(String name, Duration d) {
@@ -143,6 +164,7 @@ public final class ReplicaConfig {
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
         private Duration checkInterval;
+        private Compression compression = Compression.AUTO;
 
         private Builder() {}
 
@@ -189,6 +211,12 @@ public final class ReplicaConfig {
         /** How often a background sync checks the server (default: none, sync on demand only). */
         public Builder checkInterval(Duration checkInterval) {
             this.checkInterval = checkInterval;
+            return this;
+        }
+
+        /** Whether sync answers are asked for compressed (default {@link Compression#AUTO}). */
+        public Builder compression(Compression compression) {
+            this.compression = compression;
             return this;
         }
 

@@ -26,12 +26,22 @@ final class ReplicaOptions {
     @Option(names = "--page-rows", description = "Rows per page (default: " + ReplicaConfig.DEFAULT_PAGE_ROWS + ")")
     Integer pageRows;
 
+    @Option(
+            names = "--compression",
+            defaultValue = "AUTO",
+            description = "Ask for compressed answers: AUTO (unless the server is on this machine), ALWAYS"
+                    + " or NEVER (default: ${DEFAULT-VALUE})")
+    ReplicaConfig.Compression compression;
+
     @Option(names = "--verbose", description = "Log progress details and print stack traces")
     boolean verbose;
 
     OutpostReplica open() {
-        ReplicaConfig.Builder b =
-                ReplicaConfig.builder().serverUrl(server).token(token).directory(replica);
+        ReplicaConfig.Builder b = ReplicaConfig.builder()
+                .serverUrl(server)
+                .token(token)
+                .directory(replica)
+                .compression(compression);
         if (pageRows != null) {
             b.pageRows(pageRows);
         }

@@ -2,6 +2,7 @@ package dev.outpost.client.internal.http;
 
 import dev.outpost.client.ErrorCode;
 import dev.outpost.client.OutpostException;
+import dev.outpost.client.ReplicaConfig;
 import dev.outpost.protocol.MediaTypes;
 import dev.outpost.protocol.Problem;
 import dev.outpost.protocol.ProblemType;
@@ -34,8 +35,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The server's sync API. Sends {@code Authorization: Bearer} on every request, and {@code
- * Accept-Encoding: gzip} unless the server is on this machine (a loopback address: compressing for
- * the loopback interface only costs both processes time), and decodes gzip itself. Failures map to codes here, in one place: no connection,
+ * Accept-Encoding: gzip} as {@link ReplicaConfig.Compression} says (by default unless the server is on
+ * this machine, a loopback address: compressing for the loopback interface only costs both processes
+ * time), and decodes gzip itself. Failures map to codes here, in one place: no connection,
  * timeouts, broken or stalled streams ({@link StallWatch}) and 503 (retry later) are {@link ErrorCode#SERVER_UNREACHABLE}; 401/403 {@link
  * ErrorCode#AUTHENTICATION_FAILED}; other problem responses {@link ErrorCode#SERVER_ERROR} with the
  * problem's detail; an unreadable document {@link ErrorCode#PROTOCOL_ERROR}. Every request names the
@@ -63,7 +65,7 @@ public final class SyncHttpClient implements ReplicaSource, AutoCloseable {
 
     /** A client that names no replica, for a look at the server without a replica (checks, tests). */
     public SyncHttpClient(URI base, String token, Duration connectTimeout, Duration requestTimeout) {
-        this(base, token, connectTimeout, requestTimeout, null);
+        this(base, token, connectTimeout, requestTimeout, null, ReplicaConfig.Compression.AUTO);
     }
 
     /**
@@ -72,13 +74,24 @@ public final class SyncHttpClient implements ReplicaSource, AutoCloseable {
      * @param requestTimeout time allowed for a response to start, and for each read of an answer's
      *     body to get its next bytes ({@link StallWatch})
      * @param replicaId the replica's id, sent with every request ({@code null}: the header is left out)
+     * @param compression whether answers are asked for compressed ({@link ReplicaConfig.Compression#AUTO}:
+     *     unless the server is on a loopback address)
      */
-    public SyncHttpClient(URI base, String token, Duration connectTimeout, Duration requestTimeout, UUID replicaId) {
+    public SyncHttpClient(
+            URI base,
+            String token,
+            Duration connectTimeout,
+            Duration requestTimeout,
+            UUID replicaId,
+            ReplicaConfig.Compression compression) {
         this.base = base;
         this.token = token;
         this.replicaId = replicaId == null ? null : replicaId.toString();
         this.requestTimeout = requestTimeout;
-        this.gzip = !isLoopback(base);
+        this.gzip = switch (compression) {
+            case AUTO -> !isLoopback(base);
+            case ALWAYS -> true;
+            case NEVER -> false;};
         this.stallWatch = new StallWatch(requestTimeout);
         this.http = HttpClient.newBuilder()
                 .connectTimeout(connectTimeout)

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.outpost.client.ReplicaConfig;
 import dev.outpost.protocol.RowLines;
 import dev.outpost.protocol.SyncPaths;
 import dev.outpost.protocol.SyncReport;
@@ -88,8 +89,13 @@ class SyncHttpClientHeadersTest {
             closedPort = free.getLocalPort();
         }
         URI nobody = URI.create("http://127.0.0.1:" + closedPort + "/outpost/");
-        try (SyncHttpClient client =
-                new SyncHttpClient(nobody, "token", Duration.ofSeconds(5), Duration.ofSeconds(5), REPLICA)) {
+        try (SyncHttpClient client = new SyncHttpClient(
+                nobody,
+                "token",
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(5),
+                REPLICA,
+                ReplicaConfig.Compression.AUTO)) {
             long start = System.nanoTime();
             client.report(report()); // nothing listens there
             long millis = (System.nanoTime() - start) / 1_000_000;
@@ -119,7 +125,8 @@ class SyncHttpClientHeadersTest {
         });
         server.start();
         URI base = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/outpost/");
-        return new SyncHttpClient(base, "token", Duration.ofSeconds(5), Duration.ofSeconds(5), REPLICA);
+        return new SyncHttpClient(
+                base, "token", Duration.ofSeconds(5), Duration.ofSeconds(5), REPLICA, ReplicaConfig.Compression.AUTO);
     }
 
     private static void answer(HttpExchange exchange, int status) throws IOException {
