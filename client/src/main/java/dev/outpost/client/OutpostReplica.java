@@ -8,6 +8,7 @@ import dev.outpost.client.internal.store.Quarantine;
 import dev.outpost.client.internal.sync.ReplicaSync;
 import dev.outpost.client.internal.sync.SyncReports;
 import dev.outpost.client.internal.verify.ReplicaVerifier;
+import dev.outpost.protocol.Backoff;
 import dev.outpost.protocol.SyncPaths;
 import dev.outpost.protocol.SyncReport;
 import dev.outpost.protocol.VersionInfo;
@@ -52,7 +53,10 @@ public final class OutpostReplica implements AutoCloseable {
     /** Longest wait of one long poll in live mode. */
     public static final int LIVE_WAIT_SECONDS = 20;
 
-    private static final java.time.Duration LIVE_RETRY = java.time.Duration.ofSeconds(2);
+    /** Pauses of live mode after a failure: 1 s, doubling to 30 s, jittered ({@link Backoff}). */
+    private static final long LIVE_FIRST_PAUSE_MILLIS = 1_000;
+
+    private static final long LIVE_LONGEST_PAUSE_MILLIS = 30_000;
 
     // read by close() without the replica's lock, which a long poll of live mode holds
     private volatile ScheduledExecutorService scheduler;
@@ -157,7 +161,8 @@ public final class OutpostReplica implements AutoCloseable {
      * #LIVE_WAIT_SECONDS} s), until {@link #close()}; also checks the server's version every {@link
      * ReplicaConfig#checkInterval()} (default one minute) for changes the feed does not carry (a new
      * tag, tables the feed does not follow). Runs on a background thread; failures are reported to the
-     * listeners ({@link SyncEvent.SyncFailed}) and retried after a pause, except a refused token, which
+     * listeners ({@link SyncEvent.SyncFailed}) and retried after a pause that grows from 1 s to 30 s,
+     * jittered so that a site's replicas do not all call at once when its uplink comes back, except a refused token, which
      * stops live mode ({@link SyncEvent.LiveSyncStopped}): a revoked device is cut off, not retrying.
      *
      * @throws OutpostException {@link ErrorCode#CONFIG_INVALID} without a server URL
@@ -178,6 +183,7 @@ public final class OutpostReplica implements AutoCloseable {
         long checkNanos =
                 (config.checkInterval() == null ? java.time.Duration.ofMinutes(1) : config.checkInterval()).toNanos();
         long nextCheck = System.nanoTime();
+        Backoff backoff = new Backoff(LIVE_FIRST_PAUSE_MILLIS, LIVE_LONGEST_PAUSE_MILLIS);
         while (!Thread.currentThread().isInterrupted()) {
             try {
                 if (System.nanoTime() - nextCheck >= 0) {
@@ -185,6 +191,7 @@ public final class OutpostReplica implements AutoCloseable {
                     nextCheck = System.nanoTime() + checkNanos;
                 }
                 pullLive();
+                backoff.reset();
             } catch (OutpostException e) {
                 if (Thread.currentThread().isInterrupted()) {
                     return;
@@ -194,9 +201,10 @@ public final class OutpostReplica implements AutoCloseable {
                     fire(new SyncEvent.LiveSyncStopped(e));
                     return;
                 }
-                LOG.warn("Live sync failed, retrying in {} s: {}", LIVE_RETRY.toSeconds(), e.getMessage());
+                long pause = backoff.next();
+                LOG.warn("Live sync failed, retrying in {} ms: {}", pause, e.getMessage());
                 try {
-                    Thread.sleep(LIVE_RETRY.toMillis());
+                    Thread.sleep(pause);
                 } catch (InterruptedException stop) {
                     return;
                 }

@@ -5,8 +5,9 @@
  * dev.outpost.protocol.MediaTypes}), the JSON documents as records ({@link
  * dev.outpost.protocol.VersionInfo}, {@link dev.outpost.protocol.SchemaInfo}, {@link
  * dev.outpost.protocol.Problem}, {@link dev.outpost.protocol.TableDigest}), the streamed row format
- * ({@link dev.outpost.protocol.RowLines}) and the row hash both sides compute ({@link
- * dev.outpost.protocol.RowDigest}).
+ * ({@link dev.outpost.protocol.RowLines}), the row hash both sides compute ({@link
+ * dev.outpost.protocol.RowDigest}) and the jittered delays both sides retry with ({@link
+ * dev.outpost.protocol.Backoff}).
  * This package has no dependencies; JSON shapes are pinned by golden files in its tests.
  */
 package dev.outpost.protocol;

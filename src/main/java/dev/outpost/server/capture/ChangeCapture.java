@@ -1,5 +1,6 @@
 package dev.outpost.server.capture;
 
+import dev.outpost.protocol.Backoff;
 import dev.outpost.server.catalog.SyncScope;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
@@ -51,7 +52,7 @@ public final class ChangeCapture implements Runnable {
      * @param stored told the newest position after each stored transaction
      */
     public ChangeCapture(CaptureConnections connections, SyncScope scope, LongConsumer stored) {
-        this(connections, scope, stored, Backoff.DEFAULT.copy());
+        this(connections, scope, stored, new Backoff(1_000, 60_000));
     }
 
     ChangeCapture(CaptureConnections connections, SyncScope scope, LongConsumer stored, Backoff backoff) {

@@ -1,5 +1,6 @@
 package dev.outpost.server.capture;
 
+import dev.outpost.protocol.Backoff;
 import dev.outpost.server.catalog.SyncScope;
 import java.sql.SQLException;
 import java.util.function.LongConsumer;

@@ -57,7 +57,8 @@ final class ReadAhead {
     private final int width;
     private final long rowsBefore;
     private final Consumer<RowLines.End> endArrived;
-    private final TableLoader.FollowingPages following;
+    private final PageResume pages;
+    private final boolean following;
     private final Consumer<RowLines.End> pageTaken;
     private final Thread thread;
 
@@ -86,17 +87,18 @@ final class ReadAhead {
      * @param endArrived told, on the reading thread, each page's end marker as soon as it was read and
      *     its count matched, before the loading thread has taken the last rows: the moment to ask for
      *     the next page (it must not block)
-     * @param following the pages after the first, opened on the reading thread once the page before
-     *     has ended; {@code null}: the first page alone
+     * @param pages opens the pages after the first, on the reading thread once the page before has
+     *     ended, and takes a page up again after a lost connection; {@code null}: a lost connection
+     *     ends the reading
      * @param pageTaken told, on the loading thread, the end marker of each page but the last, once
-     *     the page's last row has been taken ({@code null} without {@code following})
+     *     the page's last row has been taken; {@code null}: the first page alone
      */
     ReadAhead(
             BufferedReader firstPage,
             ReplicaTable table,
             long rowsBefore,
             Consumer<RowLines.End> endArrived,
-            TableLoader.FollowingPages following,
+            PageResume pages,
             Consumer<RowLines.End> pageTaken) {
         this.firstPage = firstPage;
         this.table = table;
@@ -110,7 +112,8 @@ final class ReadAhead {
         this.width = kinds.length + (table.hasRowNumber() ? 1 : 0);
         this.rowsBefore = rowsBefore;
         this.endArrived = endArrived;
-        this.following = following;
+        this.pages = pages;
+        this.following = pageTaken != null;
         this.pageTaken = pageTaken;
         this.thread = new Thread(this::read, "outpost-read-ahead " + table.name());
         thread.setDaemon(true);
@@ -216,21 +219,35 @@ final class ReadAhead {
         long chars = 0;
         long rows = 0;
         long pageRows = 0;
+        // the rows of the page's answer, which after a lost connection is another answer (see PageResume)
+        long answerRows = 0;
         try {
             while (true) {
-                String line = lines.readLine();
+                String line;
+                try {
+                    line = lines.readLine();
+                } catch (IOException lost) {
+                    if (pages == null) {
+                        throw lost;
+                    }
+                    lines = pages.resume(lost);
+                    answerRows = pages.skipped();
+                    continue;
+                }
                 if (line == null) {
                     throw protocolError(
-                            "the page ended without its end marker after " + pageRows + " rows (truncated)");
+                            "the page ended without its end marker after " + answerRows + " rows (truncated)");
                 }
                 RowLines.Line parsed = parse(line);
-                if (parsed instanceof RowLines.End e) {
-                    if (e.rows() != pageRows) {
-                        throw protocolError(
-                                "the page's end marker counts " + e.rows() + " rows but " + pageRows + " arrived");
+                if (parsed instanceof RowLines.End answerEnd) {
+                    if (answerEnd.rows() != answerRows) {
+                        throw protocolError("the page's end marker counts " + answerEnd.rows() + " rows but "
+                                + answerRows + " arrived");
                     }
+                    RowLines.End e =
+                            answerEnd.rows() == pageRows ? answerEnd : new RowLines.End(pageRows, answerEnd.next());
                     endArrived.accept(e);
-                    if (following == null || e.next() == null) {
+                    if (!following || e.next() == null) {
                         handOver(new Batch(batch, chars, null));
                         finish(e, null);
                         return;
@@ -239,12 +256,18 @@ final class ReadAhead {
                     batch = new ArrayList<>(BATCH_ROWS);
                     chars = 0;
                     pageRows = 0;
-                    lines = following.after(e);
+                    answerRows = 0;
+                    lines = pages.open(e.next());
                     continue;
+                }
+                String[] values = ((RowLines.Row) parsed).values();
+                if (pages != null) {
+                    pages.rowRead(values);
                 }
                 rows++;
                 pageRows++;
-                batch.add(convert(((RowLines.Row) parsed).values(), rowsBefore + rows));
+                answerRows++;
+                batch.add(convert(values, rowsBefore + rows));
                 chars += line.length();
                 if (batch.size() == BATCH_ROWS || chars >= WAITING_CHARS / 4) {
                     handOver(new Batch(batch, chars, null));

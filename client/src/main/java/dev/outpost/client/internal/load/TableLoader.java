@@ -6,6 +6,7 @@ import dev.outpost.client.internal.schema.Identifiers;
 import dev.outpost.client.internal.schema.ReplicaColumn;
 import dev.outpost.client.internal.schema.ReplicaTable;
 import dev.outpost.client.internal.store.Quarantine;
+import dev.outpost.protocol.Backoff;
 import dev.outpost.protocol.RowLines;
 import java.io.BufferedReader;
 import java.sql.Connection;
@@ -29,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * pages' lines while Derby inserts them ({@link PageFunction}): either every page with one statement
  * and one commit ({@link #loadAll}, Derby's bulk mode into an empty table), or one statement and one
  * commit per page ({@link #loadPage}). A page is stored only when its end marker arrived and its count
- * matches; otherwise the transaction is rolled back and the load fails. Values Derby cannot hold are
+ * matches; a lost connection is taken up again inside the page ({@link PageResume}); otherwise the
+ * transaction is rolled back and the load fails. Values Derby cannot hold are
  * stored as NULL and their text in the {@link Quarantine}, in the transaction of their page. Each
  * commit also stores the
  * caller's {@link PageCheckpoint} (the cursor of the next page), so a load page by page resumes after
@@ -52,6 +54,11 @@ public final class TableLoader implements AutoCloseable {
 
     /** Progress is reported every this many rows (and at the end of each page). */
     public static final int PROGRESS_ROWS = 10_000;
+
+    /** Pauses before a page is asked for again after a lost connection: 1 s, doubling to 16 s. */
+    private static final long RESUME_FIRST_PAUSE_MILLIS = 1_000;
+
+    private static final long RESUME_LONGEST_PAUSE_MILLIS = 16_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(TableLoader.class);
 
@@ -124,6 +131,9 @@ public final class TableLoader implements AutoCloseable {
     /**
      * Loads one page and commits it.
      *
+     * @param after the cursor the page was asked for with ({@code null}: the table's first page)
+     * @param reader the page's lines
+     * @param pages asks for the page again after a lost connection ({@link PageResume})
      * @param endArrived told the page's end marker as soon as it was read, on another thread and
      *     before the page is stored (see {@link ReadAhead}); it must not block
      * @return the page's end marker (its {@code next} cursor is {@code null} after the last page)
@@ -131,8 +141,8 @@ public final class TableLoader implements AutoCloseable {
      *     {@link ErrorCode#SERVER_UNREACHABLE} when reading fails, {@link ErrorCode#REPLICA_ERROR} when
      *     Derby refuses a row
      */
-    public RowLines.End loadPage(BufferedReader reader, Consumer<RowLines.End> endArrived) {
-        return load(reader, endArrived, null, null);
+    public RowLines.End loadPage(String after, BufferedReader reader, Pages pages, Consumer<RowLines.End> endArrived) {
+        return load(reader, endArrived, resume(after, pages), null);
     }
 
     /**
@@ -142,23 +152,28 @@ public final class TableLoader implements AutoCloseable {
      * until the last page, so an interrupted load starts again (see {@code ShadowBuilder}).
      *
      * @param first the first page's lines
-     * @param following opens the page after each one, on the thread that reads the pages ahead
-     *     ({@link ReadAhead}), as soon as the page before has been read
+     * @param pages opens the page after each one, on the thread that reads the pages ahead ({@link
+     *     ReadAhead}), as soon as the page before has been read, and asks for a page again after a
+     *     lost connection ({@link PageResume})
      * @param endArrived as for {@link #loadPage}, for every page
      * @return the last page's end marker
      */
-    public RowLines.End loadAll(BufferedReader first, FollowingPages following, Consumer<RowLines.End> endArrived) {
+    public RowLines.End loadAll(BufferedReader first, Pages pages, Consumer<RowLines.End> endArrived) {
         long[] read = {rows};
-        return load(first, endArrived, following, end -> {
+        return load(first, endArrived, resume(null, pages), end -> {
             read[0] += end.rows();
             progress.accept(read[0]); // each page's rows are in, not committed yet
         });
     }
 
+    private PageResume resume(String after, Pages pages) {
+        return new PageResume(table, after, pages, new Backoff(RESUME_FIRST_PAUSE_MILLIS, RESUME_LONGEST_PAUSE_MILLIS));
+    }
+
     private RowLines.End load(
             BufferedReader reader,
             Consumer<RowLines.End> endArrived,
-            FollowingPages following,
+            PageResume pages,
             Consumer<RowLines.End> pageTaken) {
         String key = function + ":" + rows;
         LongConsumer eachRow = total -> {
@@ -166,7 +181,7 @@ public final class TableLoader implements AutoCloseable {
                 progress.accept(total);
             }
         };
-        ReadAhead ahead = new ReadAhead(reader, table, rows, endArrived, following, pageTaken);
+        ReadAhead ahead = new ReadAhead(reader, table, rows, endArrived, pages, pageTaken);
         PageFunction.Page page = PageFunction.open(key, ahead, rows, eachRow);
         try {
             insert.setString(1, key);
@@ -283,16 +298,16 @@ public final class TableLoader implements AutoCloseable {
         }
     }
 
-    /** The pages after the first of a table loaded in one statement ({@link #loadAll}). */
+    /** The pages of the table being loaded, asked for on the thread that reads them ({@link ReadAhead}). */
     @FunctionalInterface
-    public interface FollowingPages {
+    public interface Pages {
         /**
-         * The lines of the page after the one that ended with {@code end} (whose {@code next} is not
-         * {@code null}).
+         * The lines of the page after cursor {@code after} ({@code null}: the table's first page); the
+         * page opened before is closed.
          *
          * @throws OutpostException when it cannot be had
          */
-        BufferedReader after(RowLines.End end);
+        BufferedReader open(String after);
     }
 
     /** Stores where the load got to, in the transaction of the page it describes. */

@@ -41,8 +41,7 @@ final class PagePipeline implements AutoCloseable {
         this.ahead = first;
     }
 
-    /** The page after cursor {@code after}: the one asked for ahead if it is that page, else asked for now. */
-    ReplicaSource.PageStream take(String after) {
+    private ReplicaSource.PageStream take(String after) {
         CompletableFuture<ReplicaSource.PageStream> asked;
         synchronized (this) {
             asked = Objects.equals(after, aheadAfter) ? ahead : null;
@@ -72,18 +71,14 @@ final class PagePipeline implements AutoCloseable {
     }
 
     /**
-     * For a table loaded in one statement: the lines of its first page, the one after {@code after}.
-     * The pipeline closes it, when the next one is taken or when it is closed.
+     * The lines of the page after {@code after}: the one asked for ahead if it is that page, else
+     * asked for now. Closes the page opened before; the pipeline closes this one, when the next one
+     * is opened or when it is closed.
      */
-    BufferedReader first(String after) {
+    BufferedReader open(String after) {
         closeCurrent();
         current = take(after);
         return current.lines();
-    }
-
-    /** For a table loaded in one statement: closes the page read last and takes the one after it. */
-    BufferedReader following(RowLines.End end) {
-        return first(end.next());
     }
 
     /**
@@ -101,7 +96,7 @@ final class PagePipeline implements AutoCloseable {
 
     /**
      * Drops the page asked for ahead, if any (closed unread once its answer has started), and closes
-     * the page of a one-statement load.
+     * the page opened last.
      */
     @Override
     public void close() {

@@ -69,7 +69,7 @@ final class TableDownloads {
                 ? new PagePipeline(source, table.name(), pageRows, firstPages.take(table.name()))
                 : new PagePipeline(source, table.name(), pageRows)) {
             if (fromStart) {
-                BufferedReader first = pages.first(null);
+                BufferedReader first = pages.open(null);
                 if (ShortTableInsert.isShort(first, table.name())) {
                     firstPages.askAhead();
                     RowLines.End end = ShortTableInsert.insert(c, table, first);
@@ -86,7 +86,7 @@ final class TableDownloads {
                 ShadowProgress.record(c, table.name(), ShadowProgress.Table.WHOLE_LOAD_TRIED);
                 c.commit();
                 try (TableLoader loader = loader(c, table, 0, followFrom)) {
-                    loader.loadAll(first, pages::following, pages::endArrived);
+                    loader.loadAll(first, pages::open, pages::endArrived);
                     return loaded(table, loader, 0);
                 }
             }
@@ -97,11 +97,8 @@ final class TableDownloads {
                     LOG.info("Resuming {} after {} rows", table.name(), done.rows());
                 }
                 do {
-                    RowLines.End end;
-                    try (ReplicaSource.PageStream page = pages.take(after)) {
-                        end = loader.loadPage(page.lines(), pages::endArrived);
-                    }
-                    after = end.next();
+                    after = loader.loadPage(after, pages.open(after), pages::open, pages::endArrived)
+                            .next();
                 } while (after != null);
                 return loaded(table, loader, done.rows());
             }

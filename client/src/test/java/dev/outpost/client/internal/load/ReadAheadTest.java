@@ -12,6 +12,7 @@ import dev.outpost.client.OutpostException;
 import dev.outpost.client.internal.schema.ColumnKind;
 import dev.outpost.client.internal.schema.ReplicaColumn;
 import dev.outpost.client.internal.schema.ReplicaTable;
+import dev.outpost.protocol.Backoff;
 import dev.outpost.protocol.RowLines;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -167,20 +168,20 @@ class ReadAheadTest {
 
     @Test
     void readsIntoTheNextPageBeforeThePageBeforeIsTakenAndTellsEachPageOnceTaken() throws Exception {
-        CompletableFuture<RowLines.End> opened = new CompletableFuture<>();
+        CompletableFuture<String> opened = new CompletableFuture<>();
         List<RowLines.End> taken = new CopyOnWriteArrayList<>();
-        TableLoader.FollowingPages following = end -> {
-            opened.complete(end);
-            return switch (end.next()) {
+        TableLoader.Pages following = after -> {
+            opened.complete(after);
+            return switch (after) {
                 case "p2" -> pageOf(11, 10, "p3", true);
                 case "p3" -> pageOf(21, 5, null, true);
-                default -> throw new AssertionError("no page after " + end.next());
+                default -> throw new AssertionError("no page after " + after);
             };
         };
-        ReadAhead ahead = new ReadAhead(pageOf(1, 10, "p2", true), KEYLESS, 0, end -> {}, following, taken::add);
+        ReadAhead ahead =
+                new ReadAhead(pageOf(1, 10, "p2", true), KEYLESS, 0, end -> {}, resumed(following), taken::add);
         try {
-            assertEquals(
-                    new RowLines.End(10, "p2"), opened.get(10, TimeUnit.SECONDS), "opened before any row was taken");
+            assertEquals("p2", opened.get(10, TimeUnit.SECONDS), "opened before any row was taken");
             for (int i = 1; i <= 25; i++) {
                 Object[] row = ahead.next();
                 assertEquals((long) i, row[0]);
@@ -198,10 +199,10 @@ class ReadAheadTest {
 
     @Test
     void aNextPageThatCannotBeHadFailsTheLoadAfterTheRowsBeforeIt() throws Exception {
-        TableLoader.FollowingPages following = end -> {
+        TableLoader.Pages following = after -> {
             throw new OutpostException(ErrorCode.SERVER_UNREACHABLE, "the server went away");
         };
-        ReadAhead ahead = new ReadAhead(pageOf(1, 3, "p2", true), KEYLESS, 0, end -> {}, following, end -> {});
+        ReadAhead ahead = new ReadAhead(pageOf(1, 3, "p2", true), KEYLESS, 0, end -> {}, resumed(following), end -> {});
         try {
             for (int i = 1; i <= 3; i++) {
                 assertEquals((long) i, ahead.next()[0]);
@@ -217,7 +218,12 @@ class ReadAheadTest {
     @Test
     void aTruncatedFollowingPageFailsTheLoad() throws Exception {
         ReadAhead ahead = new ReadAhead(
-                pageOf(1, 3, "p2", true), KEYLESS, 0, end -> {}, end -> pageOf(4, 3, null, false), end -> {});
+                pageOf(1, 3, "p2", true),
+                KEYLESS,
+                0,
+                end -> {},
+                resumed(after -> pageOf(4, 3, null, false)),
+                end -> {});
         try {
             OutpostException e = assertThrows(OutpostException.class, () -> {
                 for (int i = 0; i <= 6; i++) {
@@ -235,17 +241,19 @@ class ReadAheadTest {
     void closeStopsAReaderWaitingForTheNextPagesAnswer() throws Exception {
         CountDownLatch asked = new CountDownLatch(1);
         CompletableFuture<Boolean> interrupted = new CompletableFuture<>();
-        TableLoader.FollowingPages neverAnswers = end -> {
+        TableLoader.Pages neverAnswers = after -> {
             asked.countDown();
             try {
                 new CountDownLatch(1).await(); // an answer that does not start
                 throw new AssertionError("unreachable");
             } catch (InterruptedException e) {
                 interrupted.complete(true);
+                Thread.currentThread().interrupt();
                 throw new OutpostException(ErrorCode.SERVER_UNREACHABLE, "interrupted", e);
             }
         };
-        ReadAhead ahead = new ReadAhead(pageOf(1, 3, "p2", true), KEYLESS, 0, end -> {}, neverAnswers, end -> {});
+        ReadAhead ahead =
+                new ReadAhead(pageOf(1, 3, "p2", true), KEYLESS, 0, end -> {}, resumed(neverAnswers), end -> {});
         assertEquals(1L, ahead.next()[0]);
         assertTrue(asked.await(10, TimeUnit.SECONDS));
         assertTimeoutPreemptively(Duration.ofSeconds(10), ahead::close);
@@ -279,6 +287,11 @@ class ReadAheadTest {
         ReadAhead ahead = new ReadAhead(new BufferedReader(stalls), KEYLESS, 0, end -> {}, null, null);
         assertTrue(blocked.await(10, TimeUnit.SECONDS));
         assertTimeoutPreemptively(Duration.ofSeconds(10), ahead::close);
+    }
+
+    /** The pages of {@link #KEYLESS}, asked for again at once after a lost connection. */
+    private static PageResume resumed(TableLoader.Pages pages) {
+        return new PageResume(KEYLESS, null, pages, new Backoff(1, 2));
     }
 
     /** Keyless rows {@code (i, "r" + i)} from {@code first}, with an end marker pointing at {@code next} or cut before it. */

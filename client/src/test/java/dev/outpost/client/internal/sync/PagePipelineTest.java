@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.outpost.client.ErrorCode;
 import dev.outpost.client.OutpostException;
-import dev.outpost.client.internal.http.ReplicaSource;
 import dev.outpost.client.testing.Fixtures;
 import dev.outpost.client.testing.InMemorySource;
 import dev.outpost.protocol.RowLines;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,16 +24,11 @@ class PagePipelineTest {
     @Test
     void theNextPageIsAskedForWhenTheEndMarkerArrivesAndTakenFromThere() throws Exception {
         try (PagePipeline pages = new PagePipeline(source, TABLE, 1000)) {
-            RowLines.End end;
-            try (ReplicaSource.PageStream first = pages.take(null)) {
-                end = readToEnd(first);
-            }
+            RowLines.End end = readToEnd(pages.open(null));
             assertEquals(new RowLines.End(1000, "1000"), end);
             pages.endArrived(end);
             awaitServed(2000);
-            try (ReplicaSource.PageStream second = pages.take("1000")) {
-                assertEquals("1001", firstValue(second));
-            }
+            assertEquals("1001", firstValue(pages.open("1000")));
             assertEquals(2000, source.rowsServed(TABLE), "the page asked for ahead was used, not asked for again");
         }
     }
@@ -43,9 +38,7 @@ class PagePipelineTest {
         try (PagePipeline pages = new PagePipeline(source, TABLE, 1000)) {
             pages.endArrived(new RowLines.End(1000, "1000"));
             awaitServed(1000);
-            try (ReplicaSource.PageStream page = pages.take("2000")) {
-                assertEquals("2001", firstValue(page));
-            }
+            assertEquals("2001", firstValue(pages.open("2000")));
             assertEquals(1500, source.rowsServed(TABLE));
         }
     }
@@ -55,7 +48,7 @@ class PagePipelineTest {
         source.failAfterPages(TABLE, 0);
         try (PagePipeline pages = new PagePipeline(source, TABLE, 1000)) {
             pages.endArrived(new RowLines.End(1000, "1000"));
-            OutpostException e = assertThrows(OutpostException.class, () -> pages.take("1000"));
+            OutpostException e = assertThrows(OutpostException.class, () -> pages.open("1000"));
             assertEquals(ErrorCode.SERVER_UNREACHABLE, e.code());
             assertTrue(e.getMessage().contains("connection reset (test)"), e.getMessage());
         }
@@ -79,8 +72,8 @@ class PagePipelineTest {
         assertEquals(rows, source.rowsServed(TABLE));
     }
 
-    private static RowLines.End readToEnd(ReplicaSource.PageStream page) throws IOException {
-        for (String line; (line = page.lines().readLine()) != null; ) {
+    private static RowLines.End readToEnd(BufferedReader page) throws IOException {
+        for (String line; (line = page.readLine()) != null; ) {
             if (RowLines.parse(line) instanceof RowLines.End end) {
                 return end;
             }
@@ -88,8 +81,8 @@ class PagePipelineTest {
         throw new AssertionError("no end marker");
     }
 
-    private static String firstValue(ReplicaSource.PageStream page) throws IOException {
-        return ((RowLines.Row) RowLines.parse(page.lines().readLine())).values()[1];
+    private static String firstValue(BufferedReader page) throws IOException {
+        return ((RowLines.Row) RowLines.parse(page.readLine())).values()[1];
     }
 
     private static List<String[]> rows(int count) {

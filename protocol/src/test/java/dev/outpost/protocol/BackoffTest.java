@@ -1,4 +1,4 @@
-package dev.outpost.server.capture;
+package dev.outpost.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
