@@ -392,7 +392,7 @@ final class LeakAttacks {
             }
         }
 
-        // content negotiation with real values: other media types, compression (bodies are gunzipped)
+        // content negotiation with real values: other media types, compression (bodies are decoded)
         for (Map.Entry<String, Kind> endpoint : endpoints.entrySet()) {
             for (String[] header : List.of(
                     new String[] {"Accept", "application/xml"},
@@ -403,6 +403,8 @@ final class LeakAttacks {
                     new String[] {"Accept-Encoding", "gzip"},
                     new String[] {"Accept-Encoding", "gzip;q=0"},
                     new String[] {"Accept-Encoding", "deflate, br, gzip"},
+                    new String[] {"Accept-Encoding", "zstd"},
+                    new String[] {"Accept-Encoding", "zstd;q=0, gzip"},
                     new String[] {"Accept-Encoding", "' or ''='"})) {
                 list.add(new Attack(
                         header[0] + ": " + header[1] + " on " + endpoint.getKey(),

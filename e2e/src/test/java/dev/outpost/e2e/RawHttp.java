@@ -1,5 +1,6 @@
 package dev.outpost.e2e;
 
+import io.airlift.compress.zstd.ZstdInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -23,7 +24,7 @@ import java.util.zip.GZIPInputStream;
 final class RawHttp {
     private RawHttp() {}
 
-    /** An answer: status, headers by lower-case name, the head as sent, the body decoded (chunked, gzip). */
+    /** An answer: status, headers by lower-case name, the head as sent, the body decoded (chunked, gzip, zstd). */
     record Answer(int status, Map<String, String> headers, String head, String body) {
         String header(String name) {
             return headers.get(name);
@@ -80,9 +81,12 @@ final class RawHttp {
         if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
             body = dechunk(body);
         }
-        if ("gzip".equalsIgnoreCase(headers.get("content-encoding"))) {
-            try (InputStream gunzip = new GZIPInputStream(new ByteArrayInputStream(body))) {
-                body = gunzip.readAllBytes();
+        String coding = headers.getOrDefault("content-encoding", "").toLowerCase(Locale.ROOT);
+        if (coding.equals("gzip") || coding.equals("zstd")) {
+            try (InputStream decoded = coding.equals("gzip")
+                    ? new GZIPInputStream(new ByteArrayInputStream(body))
+                    : new ZstdInputStream(new ByteArrayInputStream(body))) {
+                body = decoded.readAllBytes();
             }
         }
         return new Answer(status, headers, head, new String(body, StandardCharsets.UTF_8));

@@ -65,6 +65,14 @@ public final class SyncPaths {
     /** Request header with the client's version, e.g. {@code 0.1.0}, sent with every sync request. */
     public static final String CLIENT_HEADER = "Outpost-Client";
 
+    /**
+     * Response header of a page of rows that another page follows: the cursor of that next page, the
+     * same as the page's end marker will name, sent before the rows so that a client can ask for the
+     * next page while this one still streams (a long round trip then never idles the link). Absent on
+     * a table's last page; optional for clients, which may wait for the end marker instead.
+     */
+    public static final String NEXT_PAGE_HEADER = "Outpost-Next-Page";
+
     /** Longest long poll the server accepts, in seconds. */
     public static final int MAX_WAIT_SECONDS = 60;
 

@@ -9,7 +9,8 @@ import java.util.stream.Collectors;
 /**
  * The SQL of one page: every column of the table (as the caller's grant shows it) as PostgreSQL text,
  * the rows of the grant's filter only (its SQL with placeholders, bound before the cursor's), rows after the cursor's key in key order
- * (a row-value comparison that the primary-key index answers), at most {@code limit} rows. Key
+ * (a row-value comparison that the primary-key index answers), at most {@code limit} rows, or up to
+ * the key of the page's last row found before ({@link #lastKey}). Key
  * columns are qualified everywhere: an unqualified {@code ORDER BY id} would sort by the selected
  * {@code id::text} output column, i.e. as text. A table without a primary key is one page: every
  * row, in no particular order, without a limit parameter.
@@ -31,28 +32,78 @@ final class PageQuery {
     }
 
     static String sql(SyncScope scope, TableSchema table, boolean afterCursor) {
-        return sql(scope, table, afterCursor, null);
+        return sql(scope, table, afterCursor, null, false);
     }
 
-    /** @param filter the grant's row filter over {@link #column} references, or {@code null} */
-    static String sql(SyncScope scope, TableSchema table, boolean afterCursor, String filter) {
-        // qualified, so that ORDER BY sorts by the key column itself, not by the selected text of the same name
-        String key = table.primaryKey().stream().map(k -> "t." + quote(k)).collect(Collectors.joining(", "));
+    /**
+     * @param filter the grant's row filter over {@link #column} references, or {@code null}
+     * @param upToLastKey the page ends with the key bound after the cursor's ({@link #lastKey}) instead
+     *     of a limit
+     */
+    static String sql(SyncScope scope, TableSchema table, boolean afterCursor, String filter, boolean upToLastKey) {
         StringBuilder sql = new StringBuilder(allRows(scope, table, filter));
         if (table.primaryKey().isEmpty()) {
             return sql.toString();
         }
+        boolean where = filter != null;
         if (afterCursor) {
-            String params = table.primaryKey().stream()
-                    .map(k -> "cast(cast(? as text) as " + quote(typeOf(table, k)) + ")")
-                    .collect(Collectors.joining(", "));
-            sql.append(filter == null ? " where (" : " and (")
-                    .append(key)
+            sql.append(where ? " and (" : " where (")
+                    .append(key(table))
                     .append(") > (")
-                    .append(params)
+                    .append(keyParams(table))
+                    .append(')');
+            where = true;
+        }
+        if (upToLastKey) {
+            sql.append(where ? " and (" : " where (")
+                    .append(key(table))
+                    .append(") <= (")
+                    .append(keyParams(table))
+                    .append(')');
+            return sql.append(" order by ").append(key(table)).toString();
+        }
+        return sql.append(" order by ").append(key(table)).append(" limit ?").toString();
+    }
+
+    /**
+     * The key (as text) of the page's last row if the page is full: the row at position {@code ?} (the
+     * limit, bound as an offset of limit - 1) after the cursor. No row: the page is the table's last.
+     * The primary-key index answers it without reading the rows.
+     */
+    static String lastKey(TableSchema table, SyncScope scope, boolean afterCursor, String filter) {
+        String keyText =
+                table.primaryKey().stream().map(k -> "t." + quote(k) + "::text").collect(Collectors.joining(", "));
+        StringBuilder sql = new StringBuilder("select ")
+                .append(keyText)
+                .append(" from ")
+                .append(scope.sql(table))
+                .append(" t");
+        if (filter != null) {
+            sql.append(" where ").append(filter);
+        }
+        if (afterCursor) {
+            sql.append(filter != null ? " and (" : " where (")
+                    .append(key(table))
+                    .append(") > (")
+                    .append(keyParams(table))
                     .append(')');
         }
-        return sql.append(" order by ").append(key).append(" limit ?").toString();
+        return sql.append(" order by ")
+                .append(key(table))
+                .append(" offset ? limit 1")
+                .toString();
+    }
+
+    /** The key columns, qualified, so that ORDER BY sorts by the column itself, not by the selected text of the same name. */
+    private static String key(TableSchema table) {
+        return table.primaryKey().stream().map(k -> "t." + quote(k)).collect(Collectors.joining(", "));
+    }
+
+    /** One text parameter per key column, cast to the column's type. */
+    private static String keyParams(TableSchema table) {
+        return table.primaryKey().stream()
+                .map(k -> "cast(cast(? as text) as " + quote(typeOf(table, k)) + ")")
+                .collect(Collectors.joining(", "));
     }
 
     /** Positions (0-based) of the key columns among the selected columns. */

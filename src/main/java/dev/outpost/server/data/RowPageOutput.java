@@ -20,6 +20,8 @@ import java.util.List;
 
 /**
  * Writes an open page query as row lines while reading it: at most one fetch of rows is in memory.
+ * The end marker names the next page's cursor given (already sent in a header), or else the last
+ * row's when the page is full.
  * Owns the connection and closes it when the page is written or fails; a failure mid-page ends the
  * stream without its end marker, which the client treats as a truncated page.
  */
@@ -32,6 +34,7 @@ final class RowPageOutput implements StreamingOutput {
     private final ResultSet rows;
     private final TableSchema table;
     private final int limit;
+    private final String next;
     private final ServerMetrics metrics;
 
     RowPageOutput(
@@ -40,6 +43,7 @@ final class RowPageOutput implements StreamingOutput {
             ResultSet rows,
             TableSchema table,
             int limit,
+            String next,
             ServerMetrics metrics) {
         this.metrics = metrics;
         this.connection = connection;
@@ -47,6 +51,7 @@ final class RowPageOutput implements StreamingOutput {
         this.rows = rows;
         this.table = table;
         this.limit = limit;
+        this.next = next;
     }
 
     @Override
@@ -72,8 +77,9 @@ final class RowPageOutput implements StreamingOutput {
                     block.setLength(0);
                 }
             }
-            String next = count < limit ? null : PageCursor.encode(table.name(), keyValues(values, keys));
-            RowLines.appendEnd(block, count, next);
+            String cursor =
+                    next != null || count < limit ? next : PageCursor.encode(table.name(), keyValues(values, keys));
+            RowLines.appendEnd(block, count, cursor);
             out.append(block);
             out.flush();
         } catch (SQLException e) {

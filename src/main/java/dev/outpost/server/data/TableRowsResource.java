@@ -23,7 +23,10 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Response;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
 
@@ -65,8 +68,7 @@ public class TableRowsResource {
                 ? List.of()
                 : PageCursor.decode(after, table.name(), table.primaryKey().size());
         // a table without a primary key has no stable order to page by: it is sent whole, in one page
-        return Response.ok(start(table, filter, afterKey, table.primaryKey().isEmpty() ? Integer.MAX_VALUE : limit))
-                .build();
+        return start(table, filter, afterKey, table.primaryKey().isEmpty() ? Integer.MAX_VALUE : limit);
     }
 
     private static int limit(String value) {
@@ -86,25 +88,40 @@ public class TableRowsResource {
                 "'limit' must be a whole number from 1 to " + SyncPaths.MAX_PAGE_ROWS + ", was '" + value + "'");
     }
 
-    private RowPageOutput start(TableSchema table, CompiledFilter filter, List<String> afterKey, int limit)
+    /**
+     * Starts the page's query. For a keyed table the key of the page's last row is looked up first, in
+     * the same snapshot (repeatable read), so that the next page's cursor is known before the rows and
+     * goes out as {@link SyncPaths#NEXT_PAGE_HEADER}; the page then ends exactly at that key.
+     */
+    private Response start(TableSchema table, CompiledFilter filter, List<String> afterKey, int limit)
             throws SQLException {
         Connection connection = dataSource.getConnection();
         try {
             TextSession.begin(connection);
-            PreparedStatement ps = connection.prepareStatement(PageQuery.sql(
-                    syncedSchema.scope(), table, !afterKey.isEmpty(), filter == null ? null : filter.sql()));
-            ps.setFetchSize(RowPageOutput.FETCH_ROWS);
-            int p = 1;
-            for (String value : filter == null ? List.<String>of() : filter.binds()) {
-                ps.setString(p++, value);
-            }
-            for (String key : afterKey) {
-                ps.setString(p++, key);
-            }
+            String filterSql = filter == null ? null : filter.sql();
+            List<String> filterBinds = filter == null ? List.of() : filter.binds();
+            List<String> lastKey = null;
             if (!table.primaryKey().isEmpty()) {
+                try (Statement snapshot = connection.createStatement()) {
+                    snapshot.execute("set transaction isolation level repeatable read");
+                }
+                lastKey = lastKey(connection, table, filterSql, filterBinds, afterKey, limit);
+            }
+            PreparedStatement ps = connection.prepareStatement(
+                    PageQuery.sql(syncedSchema.scope(), table, !afterKey.isEmpty(), filterSql, lastKey != null));
+            ps.setFetchSize(RowPageOutput.FETCH_ROWS);
+            int p = bind(ps, 1, filterBinds, afterKey);
+            if (lastKey != null) {
+                bind(ps, p, lastKey);
+            } else if (!table.primaryKey().isEmpty()) {
                 ps.setInt(p, limit);
             }
-            return new RowPageOutput(connection, ps, ps.executeQuery(), table, limit, metrics);
+            String next = lastKey == null ? null : PageCursor.encode(table.name(), lastKey);
+            Response.ResponseBuilder answer =
+                    Response.ok(new RowPageOutput(connection, ps, ps.executeQuery(), table, limit, next, metrics));
+            return next == null
+                    ? answer.build()
+                    : answer.header(SyncPaths.NEXT_PAGE_HEADER, next).build();
         } catch (SQLException e) {
             RowPageOutput.closeQuietly(connection);
             if (!afterKey.isEmpty()
@@ -117,5 +134,42 @@ public class TableRowsResource {
             RowPageOutput.closeQuietly(connection);
             throw e;
         }
+    }
+
+    /** The key of the page's last row if the page is full, else {@code null} (the table's last page). */
+    private List<String> lastKey(
+            Connection connection,
+            TableSchema table,
+            String filterSql,
+            List<String> filterBinds,
+            List<String> afterKey,
+            int limit)
+            throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                PageQuery.lastKey(table, syncedSchema.scope(), !afterKey.isEmpty(), filterSql))) {
+            ps.setInt(bind(ps, 1, filterBinds, afterKey), limit - 1);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                List<String> key = new ArrayList<>();
+                for (int i = 1; i <= table.primaryKey().size(); i++) {
+                    key.add(rs.getString(i));
+                }
+                return key;
+            }
+        }
+    }
+
+    /** Binds the values of each list in turn from parameter {@code first}; returns the next parameter. */
+    @SafeVarargs
+    private static int bind(PreparedStatement ps, int first, List<String>... lists) throws SQLException {
+        int p = first;
+        for (List<String> values : lists) {
+            for (String value : values) {
+                ps.setString(p++, value);
+            }
+        }
+        return p;
     }
 }

@@ -44,6 +44,24 @@ class PageQueryTest {
     }
 
     @Test
+    void theLastKeyOfAFullPageIsTheRowAtTheLimitAfterTheCursorInsideTheFilter() {
+        assertEquals(
+                "select t.\"a\"::text, t.\"b\"::text from \"public\".\"Odd \"\"name\"\"\" t where t.\"x\" = ?"
+                        + " and (t.\"a\", t.\"b\") > (cast(cast(? as text) as \"int8\"), cast(cast(? as text) as \"text\"))"
+                        + " order by t.\"a\", t.\"b\" offset ? limit 1",
+                PageQuery.lastKey(TABLE, PUBLIC, true, "t.\"x\" = ?"));
+    }
+
+    @Test
+    void aPageWhoseLastKeyIsKnownEndsThereWithoutALimit() {
+        assertEquals(
+                "select t.\"b\"::text, t.\"x\"::text, t.\"a\"::text from \"public\".\"Odd \"\"name\"\"\" t"
+                        + " where (t.\"a\", t.\"b\") <= (cast(cast(? as text) as \"int8\"), cast(cast(? as text) as \"text\"))"
+                        + " order by t.\"a\", t.\"b\"",
+                PageQuery.sql(PUBLIC, TABLE, false, null, true));
+    }
+
+    @Test
     void aTableWithoutPrimaryKeyIsOneUnorderedUnlimitedPage() {
         TableSchema log = keylessLog("log", null);
         assertEquals("select t.\"line\"::text from \"public\".\"log\" t", PageQuery.sql(PUBLIC, log, false));

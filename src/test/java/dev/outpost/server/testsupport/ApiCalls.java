@@ -1,5 +1,6 @@
 package dev.outpost.server.testsupport;
 
+import com.github.luben.zstd.ZstdInputStream;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -147,16 +148,26 @@ public final class ApiCalls {
 
     /** GET with {@code Accept-Encoding: gzip}; returns the decoded body and the response. */
     public Decoded getGzip(String path, String token) {
+        return getEncoded(path, token, "gzip");
+    }
+
+    /** GET with this {@code Accept-Encoding}; returns the body decoded (gzip or zstd) and the response. */
+    public Decoded getEncoded(String path, String token, String acceptEncoding) {
         try {
             HttpResponse<InputStream> r = http.send(
-                    request(path, token).header("Accept-Encoding", "gzip").GET().build(),
+                    request(path, token)
+                            .header("Accept-Encoding", acceptEncoding)
+                            .GET()
+                            .build(),
                     HttpResponse.BodyHandlers.ofInputStream());
-            boolean gzip = r.headers()
-                    .firstValue("Content-Encoding")
-                    .map("gzip"::equalsIgnoreCase)
-                    .orElse(false);
-            try (InputStream in = gzip ? new GZIPInputStream(r.body()) : r.body()) {
-                return new Decoded(r, gzip, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            String coding = r.headers().firstValue("Content-Encoding").orElse("identity");
+            try (InputStream in =
+                    switch (coding) {
+                        case "gzip" -> new GZIPInputStream(r.body());
+                        case "zstd" -> new ZstdInputStream(r.body());
+                        default -> r.body();
+                    }) {
+                return new Decoded(r, coding, new String(in.readAllBytes(), StandardCharsets.UTF_8));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -166,6 +177,6 @@ public final class ApiCalls {
         }
     }
 
-    /** A response whose body was read and, if it was gzipped, decompressed. */
-    public record Decoded(HttpResponse<InputStream> response, boolean gzipped, String body) {}
+    /** A response whose body was read and decoded from its content coding ({@code identity}: none). */
+    public record Decoded(HttpResponse<InputStream> response, String coding, String body) {}
 }

@@ -167,7 +167,9 @@ public final class InMemorySource implements ReplicaSource {
         }
         bytes += page.length();
         rowsServed.merge(table, (long) (to - from), Long::sum);
-        return new PageStream(new BufferedReader(new StringReader(page.toString())));
+        // the next page's cursor is announced before the rows, as the server does
+        return new PageStream(
+                new BufferedReader(new StringReader(page.toString())), to < all.size() ? Integer.toString(to) : null);
     }
 
     @Override

@@ -68,8 +68,12 @@ public interface ReplicaSource {
     /** Bytes received so far, on the wire. */
     long bytesReceived();
 
-    /** One page's answer, open: its {@link RowLines}, line by line. */
-    record PageStream(BufferedReader lines) implements AutoCloseable {
+    /**
+     * One page's answer, open: its {@link RowLines}, line by line, and the next page's cursor if the
+     * server announced it before the rows ({@link dev.outpost.protocol.SyncPaths#NEXT_PAGE_HEADER}),
+     * else {@code null} (the last page, or a server that does not announce it).
+     */
+    record PageStream(BufferedReader lines, String next) implements AutoCloseable {
         /** Ends the answer, read to its end or not (a page abandoned half-read is asked for again). */
         @Override
         public void close() {

@@ -12,6 +12,7 @@ import dev.outpost.protocol.SyncPaths;
 import dev.outpost.protocol.SyncReport;
 import dev.outpost.protocol.TableDigest;
 import dev.outpost.protocol.VersionInfo;
+import io.airlift.compress.zstd.ZstdInputStream;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import jakarta.json.bind.JsonbException;
@@ -22,10 +23,12 @@ import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -35,9 +38,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The server's sync API. Sends {@code Authorization: Bearer} on every request, and {@code
- * Accept-Encoding: gzip} as {@link ReplicaConfig.Compression} says (by default unless the server is on
- * this machine, a loopback address: compressing for the loopback interface only costs both processes
- * time), and decodes gzip itself. Failures map to codes here, in one place: no connection,
+ * Accept-Encoding: zstd, gzip} as {@link ReplicaConfig.Compression} says (by default unless the server
+ * is on this machine, a loopback address: compressing for the loopback interface only costs both
+ * processes time), and decodes either itself (zstd with a pure-Java decoder). Failures map to codes here, in one place: no connection,
  * timeouts, broken or stalled streams ({@link StallWatch}) and 503 (retry later) are {@link ErrorCode#SERVER_UNREACHABLE}; 401/403 {@link
  * ErrorCode#AUTHENTICATION_FAILED}; other problem responses {@link ErrorCode#SERVER_ERROR} with the
  * problem's detail; an unreadable document {@link ErrorCode#PROTOCOL_ERROR}. Every request names the
@@ -57,7 +60,7 @@ public final class SyncHttpClient implements ReplicaSource, AutoCloseable {
     private final HttpClient http;
     private final Jsonb jsonb = JsonbBuilder.create();
     private final AtomicLong bytes = new AtomicLong();
-    private final boolean gzip;
+    private final boolean compress;
     private final StallWatch stallWatch;
     private final String replicaId;
     /** Whether the last report failed: a failure is logged at INFO once, until a report goes through. */
@@ -88,7 +91,7 @@ public final class SyncHttpClient implements ReplicaSource, AutoCloseable {
         this.token = token;
         this.replicaId = replicaId == null ? null : replicaId.toString();
         this.requestTimeout = requestTimeout;
-        this.gzip = switch (compression) {
+        this.compress = switch (compression) {
             case AUTO -> !isLoopback(base);
             case ALWAYS -> true;
             case NEVER -> false;};
@@ -123,8 +126,10 @@ public final class SyncHttpClient implements ReplicaSource, AutoCloseable {
                     .append('=')
                     .append(URLEncoder.encode(after, StandardCharsets.UTF_8));
         }
-        InputStream body = send(uri(path.toString()), MediaTypes.NDJSON, Duration.ZERO);
-        return new PageStream(new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8), 1 << 16));
+        Answer answer = send(uri(path.toString()), MediaTypes.NDJSON, Duration.ZERO);
+        return new PageStream(
+                new BufferedReader(new InputStreamReader(answer.body(), StandardCharsets.UTF_8), 1 << 16),
+                answer.headers().firstValue(SyncPaths.NEXT_PAGE_HEADER).orElse(null));
     }
 
     @Override
@@ -178,7 +183,7 @@ public final class SyncHttpClient implements ReplicaSource, AutoCloseable {
 
     /** Streams the NDJSON answer of {@code uri} to {@code reader}; {@code held}: see {@link #send}. */
     private RowLines.End readLines(URI uri, Duration held, PageReader reader) {
-        try (InputStream body = send(uri, MediaTypes.NDJSON, held);
+        try (InputStream body = send(uri, MediaTypes.NDJSON, held).body();
                 BufferedReader lines =
                         new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8), 1 << 16)) {
             return reader.read(lines);
@@ -242,7 +247,7 @@ public final class SyncHttpClient implements ReplicaSource, AutoCloseable {
 
     private <T> T getJson(String path, Class<T> type) {
         URI uri = uri(path);
-        try (InputStream body = send(uri, "application/json", Duration.ZERO)) {
+        try (InputStream body = send(uri, "application/json", Duration.ZERO).body()) {
             return jsonb.fromJson(body, type);
         } catch (JsonbException e) {
             throw new OutpostException(
@@ -252,19 +257,22 @@ public final class SyncHttpClient implements ReplicaSource, AutoCloseable {
         }
     }
 
+    /** A 200 answer: its body, decoded, and its headers. */
+    private record Answer(InputStream body, HttpHeaders headers) {}
+
     /**
-     * Sends a GET and returns the decoded body of a 200 answer; any other status is thrown.
+     * Sends a GET and returns the 200 answer, its body decoded; any other status is thrown.
      *
      * @param held how long the server may hold the answer back on purpose (a long poll), on top of the
      *     request timeout
      */
-    private InputStream send(URI uri, String accept, Duration held) {
+    private Answer send(URI uri, String accept, Duration held) {
         HttpRequest.Builder builder = headers(HttpRequest.newBuilder(uri))
                 .GET()
                 .timeout(requestTimeout.plus(held))
                 .header("Accept", accept + ", " + MediaTypes.PROBLEM_JSON);
-        if (gzip) {
-            builder.header("Accept-Encoding", "gzip");
+        if (compress) {
+            builder.header("Accept-Encoding", "zstd, gzip");
         }
         HttpRequest request = builder.build();
         HttpResponse<InputStream> response;
@@ -277,15 +285,11 @@ public final class SyncHttpClient implements ReplicaSource, AutoCloseable {
             throw new OutpostException(ErrorCode.SERVER_UNREACHABLE, "Interrupted while calling " + uri, e);
         }
         try {
-            InputStream body = new CountingInputStream(stallWatch.watch(response.body()), bytes);
-            if (response.headers()
-                    .firstValue("Content-Encoding")
-                    .filter("gzip"::equalsIgnoreCase)
-                    .isPresent()) {
-                body = new GZIPInputStream(body, 1 << 16);
-            }
+            InputStream body = decoded(
+                    response.headers().firstValue("Content-Encoding").orElse(""),
+                    new CountingInputStream(stallWatch.watch(response.body()), bytes));
             if (response.statusCode() == 200) {
-                return body;
+                return new Answer(body, response.headers());
             }
             try (InputStream error = body) {
                 throw failure(uri, response, new String(error.readNBytes(MAX_ERROR_BODY), StandardCharsets.UTF_8));
@@ -293,6 +297,15 @@ public final class SyncHttpClient implements ReplicaSource, AutoCloseable {
         } catch (IOException e) {
             throw unreachable(uri, e);
         }
+    }
+
+    /** The body as sent before its content coding: zstd and gzip are decoded here, nothing else is asked for. */
+    private static InputStream decoded(String contentEncoding, InputStream body) throws IOException {
+        return switch (contentEncoding.trim().toLowerCase(Locale.ROOT)) {
+            case "zstd" -> new ZstdInputStream(body);
+            case "gzip", "x-gzip" -> new GZIPInputStream(body, 1 << 16);
+            default -> body;
+        };
     }
 
     /** The headers every request carries: the token, the replica's id, the client's version. */

@@ -10,10 +10,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
 /**
- * The pages of one table's download, each asked for while the page before it is still being stored:
- * as soon as a page's end marker has been read ({@link #endArrived}), the request for the next page
- * goes out on a thread of its own, so the server's time to answer (its query, the network's round
- * trip) passes while Derby stores the last rows of the page and commits it, instead of after.
+ * The pages of one table's download, each asked for while the page before it is still streaming: as
+ * soon as a page's answer starts with the next page's cursor ({@link ReplicaSource.PageStream#next()}),
+ * or else once its end marker has been read ({@link #endArrived}), the request for the next page goes
+ * out on a thread of its own. The server's time to answer and the network's round trip then pass
+ * while the page before still arrives, and the link never idles between pages; the next answer waits
+ * in the connection (TCP flow control, not memory) until it is read.
  *
  * <p>At most one page is asked for ahead. A page asked for ahead that is not wanted after all (the
  * page before it failed to store, or the download stopped) is closed unread by {@link #close()}; a
@@ -28,6 +30,7 @@ final class PagePipeline implements AutoCloseable {
     private String aheadAfter;
     private CompletableFuture<ReplicaSource.PageStream> ahead;
     private ReplicaSource.PageStream current;
+    private String currentAfter;
 
     PagePipeline(ReplicaSource source, String table, int limit) {
         this.source = source;
@@ -51,7 +54,9 @@ final class PagePipeline implements AutoCloseable {
             }
         }
         if (asked == null) {
-            discardAhead();
+            if (!Objects.equals(after, currentAfter)) {
+                discardAhead(); // not wanted: the load went elsewhere; but a page asked for again keeps it
+            }
             return source.openPage(table, after, limit);
         }
         try {
@@ -78,6 +83,10 @@ final class PagePipeline implements AutoCloseable {
     BufferedReader open(String after) {
         closeCurrent();
         current = take(after);
+        currentAfter = after;
+        if (current.next() != null) {
+            askAhead(current.next());
+        }
         return current.lines();
     }
 
@@ -86,10 +95,18 @@ final class PagePipeline implements AutoCloseable {
      * next page, if there is one, without waiting for the answer.
      */
     void endArrived(RowLines.End end) {
-        if (end.next() == null) {
-            return;
+        if (end.next() != null) {
+            askAhead(end.next());
         }
-        String after = end.next();
+    }
+
+    /** Asks for the page after {@code after} on a thread of its own, unless it was asked for already. */
+    private void askAhead(String after) {
+        synchronized (this) {
+            if (after.equals(aheadAfter)) {
+                return;
+            }
+        }
         replaceAhead(
                 after, CompletableFuture.supplyAsync(() -> source.openPage(table, after, limit), PagePipeline::daemon));
     }

@@ -22,14 +22,37 @@ class PagePipelineTest {
     private final InMemorySource source = new InMemorySource("v1", Fixtures.schema()).rows(TABLE, rows(2500));
 
     @Test
-    void theNextPageIsAskedForWhenTheEndMarkerArrivesAndTakenFromThere() throws Exception {
+    void theNextPageIsAskedForAsSoonAsThePageBeforeStartsAndTakenFromThere() throws Exception {
         try (PagePipeline pages = new PagePipeline(source, TABLE, 1000)) {
-            RowLines.End end = readToEnd(pages.open(null));
+            BufferedReader first = pages.open(null);
+            awaitServed(2000); // the second page was asked for before a row of the first was read
+            RowLines.End end = readToEnd(first);
             assertEquals(new RowLines.End(1000, "1000"), end);
             pages.endArrived(end);
-            awaitServed(2000);
             assertEquals("1001", firstValue(pages.open("1000")));
-            assertEquals(2000, source.rowsServed(TABLE), "the page asked for ahead was used, not asked for again");
+            awaitServed(2500); // the third, asked for when the second started; the second not asked again
+        }
+    }
+
+    @Test
+    void aPageAskedForAgainKeepsThePageAskedForAfterIt() throws Exception {
+        try (PagePipeline pages = new PagePipeline(source, TABLE, 1000)) {
+            pages.open(null);
+            awaitServed(2000);
+            assertEquals("1", firstValue(pages.open(null)), "the first page again, as after a lost connection");
+            awaitServed(3000);
+            assertEquals("1001", firstValue(pages.open("1000")));
+            awaitServed(3500); // the second page came from the request made before, not a new one
+        }
+    }
+
+    @Test
+    void theEndMarkerAsksForTheNextPageWhenTheAnswerDidNotAnnounceIt() throws Exception {
+        try (PagePipeline pages = new PagePipeline(source, TABLE, 1000)) {
+            pages.endArrived(new RowLines.End(1000, "1000"));
+            awaitServed(1000);
+            assertEquals("1001", firstValue(pages.open("1000")));
+            awaitServed(1500);
         }
     }
 
