@@ -5,6 +5,7 @@ import dev.outpost.protocol.Health;
 import dev.outpost.server.changes.FeedStatusReader;
 import dev.outpost.server.config.OutpostSettings;
 import dev.outpost.server.version.ChangelogReader;
+import dev.outpost.server.version.CoalescedRead;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,6 +17,7 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 
@@ -32,6 +34,7 @@ public class Readiness {
     static final String CHANGELOG = "changelog";
     static final String CAPTURE = "capture";
     static final long DEADLINE_MILLIS = 2_000;
+    private static final long REUSE_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final int QUERY_TIMEOUT_SECONDS = 2;
     private static final Logger LOG = Logger.getLogger(Readiness.class.getName());
 
@@ -47,14 +50,14 @@ public class Readiness {
     @Inject
     private FeedStatusReader feed;
 
-    private final BoundedRead<Health> read = new BoundedRead<>(1_000);
+    private final CoalescedRead<Health> read = new CoalescedRead<>(this::run, System::nanoTime);
     private final CaptureHealth capture = new CaptureHealth();
     private volatile String lastLogged = Health.UP;
 
     /** The checks now; {@link Health#DOWN} for each one not answered within the deadline. */
     public Health check() {
-        Health health =
-                read.get(executor, this::run, DEADLINE_MILLIS).orElseGet(() -> Health.of(checks(false, false, false)));
+        Health health = read.get(System.nanoTime() - REUSE_NANOS, executor, DEADLINE_MILLIS)
+                .orElseGet(() -> Health.of(checks(false, false, false)));
         String summary = health.checks().toString();
         if (!summary.equals(lastLogged)) {
             lastLogged = summary;
