@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 
@@ -61,7 +62,7 @@ public class Readiness {
         String summary = health.checks().toString();
         if (!summary.equals(lastLogged)) {
             lastLogged = summary;
-            LOG.info("readiness: " + summary);
+            LOG.log(Level.INFO, "readiness: {0}", summary);
         }
         return health;
     }
@@ -84,7 +85,7 @@ public class Readiness {
             FeedStatus status = feed.read(connection);
             captureUp = capture.up(settings.captureEnabled() && "logical".equals(walLevel), status, Instant.now());
         } catch (SQLException | RuntimeException e) {
-            LOG.fine("readiness check failed: " + e);
+            LOG.fine(() -> "readiness check failed: " + e);
         }
         return Health.of(checks(database, changelog, captureUp));
     }
@@ -94,7 +95,7 @@ public class Readiness {
             action.run();
             return true;
         } catch (SQLException e) {
-            LOG.fine("readiness check " + name + " failed: " + e);
+            LOG.fine(() -> "readiness check " + name + " failed: " + e);
             return false;
         }
     }
