@@ -5,6 +5,7 @@ import dev.outpost.protocol.Health;
 import dev.outpost.server.changes.FeedStatusReader;
 import dev.outpost.server.config.OutpostSettings;
 import dev.outpost.server.version.ChangelogReader;
+import dev.outpost.server.version.CoalescedRead;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,6 +17,8 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 
@@ -32,6 +35,7 @@ public class Readiness {
     static final String CHANGELOG = "changelog";
     static final String CAPTURE = "capture";
     static final long DEADLINE_MILLIS = 2_000;
+    private static final long REUSE_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final int QUERY_TIMEOUT_SECONDS = 2;
     private static final Logger LOG = Logger.getLogger(Readiness.class.getName());
 
@@ -47,18 +51,18 @@ public class Readiness {
     @Inject
     private FeedStatusReader feed;
 
-    private final BoundedRead<Health> read = new BoundedRead<>(1_000);
+    private final CoalescedRead<Health> read = new CoalescedRead<>(this::run, System::nanoTime);
     private final CaptureHealth capture = new CaptureHealth();
     private volatile String lastLogged = Health.UP;
 
     /** The checks now; {@link Health#DOWN} for each one not answered within the deadline. */
     public Health check() {
-        Health health =
-                read.get(executor, this::run, DEADLINE_MILLIS).orElseGet(() -> Health.of(checks(false, false, false)));
+        Health health = read.get(System.nanoTime() - REUSE_NANOS, executor, DEADLINE_MILLIS)
+                .orElseGet(() -> Health.of(checks(false, false, false)));
         String summary = health.checks().toString();
         if (!summary.equals(lastLogged)) {
             lastLogged = summary;
-            LOG.info("readiness: " + summary);
+            LOG.log(Level.INFO, "readiness: {0}", summary);
         }
         return health;
     }
@@ -81,7 +85,7 @@ public class Readiness {
             FeedStatus status = feed.read(connection);
             captureUp = capture.up(settings.captureEnabled() && "logical".equals(walLevel), status, Instant.now());
         } catch (SQLException | RuntimeException e) {
-            LOG.fine("readiness check failed: " + e);
+            LOG.fine(() -> "readiness check failed: " + e);
         }
         return Health.of(checks(database, changelog, captureUp));
     }
@@ -91,7 +95,7 @@ public class Readiness {
             action.run();
             return true;
         } catch (SQLException e) {
-            LOG.fine("readiness check " + name + " failed: " + e);
+            LOG.fine(() -> "readiness check " + name + " failed: " + e);
             return false;
         }
     }

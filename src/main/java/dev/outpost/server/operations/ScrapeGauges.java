@@ -4,15 +4,20 @@ import dev.outpost.protocol.FeedStatus;
 import dev.outpost.protocol.FleetSample;
 import dev.outpost.server.changes.FeedStatusReader;
 import dev.outpost.server.fleet.FleetReader;
+import dev.outpost.server.version.CoalescedRead;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The gauges read from PostgreSQL when Prometheus scrapes: the change feed (mode, slot, lag, positions)
@@ -24,6 +29,8 @@ import java.util.Optional;
 @ApplicationScoped
 public class ScrapeGauges {
     static final long DEADLINE_MILLIS = 3_000;
+    private static final long REUSE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final Logger LOG = Logger.getLogger(ScrapeGauges.class.getName());
 
     @Resource
     private ManagedExecutorService executor;
@@ -34,14 +41,14 @@ public class ScrapeGauges {
     @Inject
     private FleetReader fleet;
 
-    private final BoundedRead<Reading> read = new BoundedRead<>(1_000);
+    private final CoalescedRead<Optional<Reading>> read = new CoalescedRead<>(this::query, System::nanoTime);
 
     private record Reading(FeedStatus feed, FleetSample fleet) {}
 
     /** The gauges now. */
     public List<MetricSnapshot> collect() {
-        Optional<Reading> reading =
-                read.get(executor, () -> new Reading(feed.read(), fleet.current()), DEADLINE_MILLIS);
+        Optional<Reading> reading = read.get(System.nanoTime() - REUSE_NANOS, executor, DEADLINE_MILLIS)
+                .flatMap(r -> r);
         List<MetricSnapshot> gauges = new ArrayList<>();
         gauges.add(gauge(
                 "outpost_database_up",
@@ -87,6 +94,19 @@ public class ScrapeGauges {
                     s.maxSecondsBehind()));
         });
         return gauges;
+    }
+
+    /**
+     * The two queries' answers, or empty when PostgreSQL failed them: a failure is kept for a second
+     * like an answer, so a failing database is not asked more often than a working one.
+     */
+    private Optional<Reading> query() {
+        try {
+            return Optional.of(new Reading(feed.read(), fleet.current()));
+        } catch (SQLException | RuntimeException e) {
+            LOG.log(Level.FINE, "the scrape's gauges could not be read", e);
+            return Optional.empty();
+        }
     }
 
     private static MetricSnapshot gauge(String name, String help, double value) {

@@ -16,6 +16,8 @@ import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
@@ -33,6 +35,8 @@ import javax.sql.DataSource;
  */
 @ApplicationScoped
 public class RecentVersion {
+    private static final Logger LOG = Logger.getLogger(RecentVersion.class.getName());
+
     @Resource(lookup = OutpostSettings.DATASOURCE)
     private DataSource dataSource;
 
@@ -75,8 +79,7 @@ public class RecentVersion {
             recordedTag = version.tag();
         } catch (SQLException e) {
             // the history is for operators; the version answer does not depend on it (tried again next read)
-            java.util.logging.Logger.getLogger(RecentVersion.class.getName())
-                    .log(java.util.logging.Level.WARNING, "could not record the tables of release " + version.tag(), e);
+            LOG.log(Level.WARNING, e, () -> "could not record the tables of release " + version.tag());
         }
     }
 

@@ -8,10 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -121,6 +124,75 @@ class CoalescedReadTest {
         assertEquals("08001", failure.getSQLState());
         assertSame(down, failure.getCause());
         assertEquals(2, read.get(now.get() - 1_000), "the next caller reads again");
+    }
+
+    @Test
+    void aCallerWithADeadlineGetsNothingFromAHangingReadWhichOneThreadRunsForEveryone() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CoalescedRead<Integer> read = new CoalescedRead<>(
+                () -> {
+                    int n = reads.incrementAndGet();
+                    await(release);
+                    return n;
+                },
+                now::get);
+        ExecutorService pool = Executors.newCachedThreadPool();
+        AtomicInteger started = new AtomicInteger();
+        Executor counted = task -> {
+            started.incrementAndGet();
+            pool.execute(task);
+        };
+        try {
+            assertEquals(Optional.empty(), read.get(now.get() - 1_000, counted, 50));
+            now.addAndGet(5_000); // the read in flight started before the next callers' bound: shared all the same
+            for (int i = 0; i < 2; i++) {
+                long start = System.nanoTime();
+                assertEquals(Optional.empty(), read.get(now.get() - 1_000, counted, 50));
+                assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5), "answered at its deadline");
+            }
+            assertEquals(1, started.get(), "one read started, however many callers gave up on it");
+            release.countDown();
+            assertEquals(Optional.of(1), read.get(now.get() - 10_000, counted, 10_000));
+            assertEquals(1, started.get());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aCallerWithADeadlineReadsAgainOnceTheReadIsTooOld() {
+        Executor inline = Runnable::run;
+        CoalescedRead<Integer> read = counting();
+        assertEquals(Optional.of(1), read.get(now.get() - 1_000, inline, 1_000));
+        now.addAndGet(500);
+        assertEquals(Optional.of(1), read.get(now.get() - 1_000, inline, 1_000), "started 500 ago, 1000 allowed");
+        now.addAndGet(600);
+        assertEquals(Optional.of(2), read.get(now.get() - 1_000, inline, 1_000), "started 1100 ago: read again");
+    }
+
+    @Test
+    void aCallerWithADeadlineGetsNothingFromAFailedReadAndTheNextOneReadsAgain() {
+        Executor inline = Runnable::run;
+        CoalescedRead<Integer> read = new CoalescedRead<>(
+                () -> {
+                    if (reads.incrementAndGet() == 1) {
+                        throw new SQLException("connection refused", "08001");
+                    }
+                    return reads.get();
+                },
+                now::get);
+        assertEquals(Optional.empty(), read.get(now.get(), inline, 1_000));
+        assertEquals(Optional.of(2), read.get(now.get(), inline, 1_000));
+    }
+
+    @Test
+    void aReadTheExecutorRefusesLeavesNoReadInFlight() {
+        CoalescedRead<Integer> read = counting();
+        Executor refusing = task -> {
+            throw new RejectedExecutionException("shut down");
+        };
+        assertThrows(RejectedExecutionException.class, () -> read.get(now.get(), refusing, 1_000));
+        assertEquals(Optional.of(1), read.get(now.get(), Runnable::run, 1_000), "the next caller reads");
     }
 
     private static void await(CountDownLatch latch) {

@@ -2,12 +2,27 @@ package dev.outpost.client.cli;
 
 import dev.outpost.client.OutpostReplica;
 import dev.outpost.client.ReplicaConfig;
+import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** Options every subcommand shares; turned into a {@link ReplicaConfig}. */
+/**
+ * Options every subcommand shares; turned into a {@link ReplicaConfig}. Also runs a command that
+ * reports on the open replica ({@link #report}), so such a command holds only what it prints.
+ */
 final class ReplicaOptions {
+    /** What a command prints about the open replica, returning its exit code ({@link ExitCodes}). */
+    @FunctionalInterface
+    interface Report {
+        int print(OutpostReplica replica, PrintWriter out);
+    }
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
     @Option(
             names = "--server",
             defaultValue = "${env:OUTPOST_SERVER}",
@@ -46,5 +61,19 @@ final class ReplicaOptions {
             b.pageRows(pageRows);
         }
         return OutpostReplica.open(b.build());
+    }
+
+    /**
+     * Opens the replica, prints the report to the command's output, flushes it and closes the
+     * replica; the report's exit code. A failure is left to the command line's handler, which prints
+     * it and maps its error code.
+     */
+    int report(Report report) {
+        PrintWriter out = command.commandLine().getOut();
+        try (OutpostReplica replica = open()) {
+            int exit = report.print(replica, out);
+            out.flush();
+            return exit;
+        }
     }
 }

@@ -7,8 +7,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code outpost verify}: compares the replica with the server table by table and prints each
@@ -22,27 +20,24 @@ final class VerifyCommand implements Callable<Integer> {
     @Mixin
     ReplicaOptions options;
 
-    @Spec
-    CommandSpec spec;
-
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        try (OutpostReplica replica = options.open()) {
-            VerifyResult result = replica.verify();
-            TextTable table = new TextTable(List.of("table", "server rows", "replica rows", "result"));
-            for (VerifyResult.Table t : result.tables()) {
-                table.add(List.of(
-                        t.name(),
-                        Long.toString(t.serverRows()),
-                        t.replicaRows() < 0 ? "-" : Long.toString(t.replicaRows()),
-                        t.difference()));
-            }
-            table.print(out);
-            QuarantineTable.print(out, replica.quarantined());
-            out.println(result.matches() ? "replica equals the server" : "replica differs from the server");
-            out.flush();
-            return result.matches() ? ExitCodes.OK : ExitCodes.DIFFERENT;
+        return options.report(VerifyCommand::print);
+    }
+
+    private static int print(OutpostReplica replica, PrintWriter out) {
+        VerifyResult result = replica.verify();
+        TextTable table = new TextTable(List.of("table", "server rows", "replica rows", "result"));
+        for (VerifyResult.Table t : result.tables()) {
+            table.add(List.of(
+                    t.name(),
+                    Long.toString(t.serverRows()),
+                    t.replicaRows() < 0 ? "-" : Long.toString(t.replicaRows()),
+                    t.difference()));
         }
+        table.print(out);
+        QuarantineTable.print(out, replica.quarantined());
+        out.println(result.matches() ? "replica equals the server" : "replica differs from the server");
+        return result.matches() ? ExitCodes.OK : ExitCodes.DIFFERENT;
     }
 }
