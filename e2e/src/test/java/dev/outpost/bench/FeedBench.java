@@ -234,7 +234,7 @@ public final class FeedBench {
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)] / 1e6;
     }
 
-    private static long storedChanges(String url) throws Exception {
+    static long storedChanges(String url) throws Exception {
         try (Connection pg = DriverManager.getConnection(url);
                 Statement st = pg.createStatement();
                 ResultSet rs = st.executeQuery("select count(*) from outpost_feed.change_log")) {

@@ -114,7 +114,7 @@ public final class FreshTableBench {
     }
 
     /** Waits until the feed's slot has confirmed everything written to the WAL before this call. */
-    private static void awaitCapturedUpToNow(String url) throws Exception {
+    static void awaitCapturedUpToNow(String url) throws Exception {
         String now = query(url, "select pg_current_wal_lsn()::text");
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
         while (!"t"

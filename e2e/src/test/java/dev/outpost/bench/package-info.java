@@ -3,6 +3,7 @@
  * HTTP against the baselines a Java team would otherwise use, measured side by side in one run on the
  * same generated data, printed one figure per line with its ratio; {@code -Dbench=version} measures the
  * version check directly and through nginx running {@code server-config/nginx/outpost.conf}, {@code
- * -Dbench=feed} the change feed. Not part of the test command.
+ * -Dbench=feed} the change feed, {@code -Dbench=link} syncs over shaped links ({@link
+ * dev.outpost.bench.LinkBench}). Not part of the test command.
  */
 package dev.outpost.bench;
