@@ -47,7 +47,7 @@ public class CompressingWriterInterceptor implements WriterInterceptor {
             if (compressed instanceof GZIPOutputStream gzip) {
                 gzip.finish();
             } else {
-                ContentCodings.finishZstd(compressed);
+                ((ContentCodings.ZstdBody) compressed).finish();
             }
         }
     }

@@ -57,26 +57,69 @@ final class ContentCodings {
         return zstd && ZSTD_LOADED ? Coding.ZSTD : gzip ? Coding.GZIP : Coding.IDENTITY;
     }
 
-    /** A zstd stream into {@code out}; closing it ends the frame and frees the compressor, not {@code out}. */
-    static OutputStream zstd(OutputStream out, int level) throws IOException {
-        return new ZstdOutputStream(
-                new FilterOutputStream(out) {
-                    @Override
-                    public void write(byte[] b, int off, int len) throws IOException {
-                        out.write(b, off, len);
-                    }
-
-                    @Override
-                    public void close() throws IOException {
-                        flush();
-                    }
-                },
-                level);
+    /** A zstd body written to {@code response}; see {@link ZstdBody}. */
+    static ZstdBody zstd(OutputStream response, int level) throws IOException {
+        return new ZstdBody(response, level);
     }
 
-    /** Ends a stream from {@link #zstd}. */
-    static void finishZstd(OutputStream zstd) throws IOException {
-        zstd.close();
+    /**
+     * A zstd-compressed body. {@link #finish()} ends the frame and frees the native compressor, and
+     * leaves the response open; {@link #close()}, which the container calls after the interceptors,
+     * finishes (once) and closes the response, as a {@code GZIPOutputStream} does.
+     */
+    static final class ZstdBody extends OutputStream {
+        private final OutputStream response;
+        private final ZstdOutputStream zstd;
+        private boolean finished;
+
+        private ZstdBody(OutputStream response, int level) throws IOException {
+            this.response = response;
+            this.zstd = new ZstdOutputStream(
+                    new FilterOutputStream(response) {
+                        @Override
+                        public void write(byte[] b, int off, int len) throws IOException {
+                            response.write(b, off, len);
+                        }
+
+                        @Override
+                        public void close() throws IOException {
+                            flush(); // the frame ends here; the response stays open
+                        }
+                    },
+                    level);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            zstd.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            zstd.write(b, off, len);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            if (!finished) {
+                zstd.flush();
+            }
+            response.flush();
+        }
+
+        /** Ends the frame and frees the compressor; the response stays open. */
+        void finish() throws IOException {
+            if (!finished) {
+                finished = true;
+                zstd.close();
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            finish();
+            response.close();
+        }
     }
 
     /** Whether the offer has a parameter {@code q=0} (any number of zeros after the point). */

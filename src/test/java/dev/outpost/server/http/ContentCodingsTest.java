@@ -9,11 +9,13 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-/** Which coding an {@code Accept-Encoding} gets, and a zstd stream that ends its frame without closing the response. */
+/**
+ * Which coding an {@code Accept-Encoding} gets, and a zstd body that ends its frame without closing the
+ * response, then closes it when the container does.
+ */
 class ContentCodingsTest {
     @Test
     void zstdIsPreferredWhereverItIsOffered() {
@@ -41,7 +43,7 @@ class ContentCodingsTest {
     }
 
     @Test
-    void aZstdStreamEndsItsFrameAndLeavesTheResponseOpen() throws IOException {
+    void aZstdBodyEndsItsFrameThenClosesTheResponseWhenTheContainerDoes() throws IOException {
         boolean[] closed = {false};
         ByteArrayOutputStream response = new ByteArrayOutputStream() {
             @Override
@@ -50,10 +52,13 @@ class ContentCodingsTest {
             }
         };
         byte[] body = "[\"1\",\"a row\"]\n".repeat(10_000).getBytes(StandardCharsets.UTF_8);
-        OutputStream zstd = ContentCodings.zstd(response, 3);
+        ContentCodings.ZstdBody zstd = ContentCodings.zstd(response, 3);
         zstd.write(body);
-        ContentCodings.finishZstd(zstd);
-        assertEquals(false, closed[0], "the response stays open for the container");
+        zstd.finish();
+        assertEquals(false, closed[0], "the response stays open after the frame ended");
+        zstd.close();
+        zstd.close();
+        assertEquals(true, closed[0], "the container's close reaches the response, twice without harm");
         try (InputStream in = new ZstdInputStream(new ByteArrayInputStream(response.toByteArray()))) {
             assertArrayEquals(body, in.readAllBytes());
         }

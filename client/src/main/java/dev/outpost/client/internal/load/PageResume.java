@@ -31,6 +31,11 @@ final class PageResume {
 
     private static final Logger LOG = LoggerFactory.getLogger(PageResume.class);
 
+    /** The first pause before a page is asked for again; the pauses double up to {@link #LONGEST_PAUSE_MILLIS}. */
+    private static final long FIRST_PAUSE_MILLIS = 1_000;
+
+    private static final long LONGEST_PAUSE_MILLIS = 16_000;
+
     private final String table;
     private final TableLoader.Pages pages;
     private final Backoff backoff;
@@ -52,6 +57,11 @@ final class PageResume {
         List<String> columns = table.columns().stream().map(ReplicaColumn::name).toList();
         this.keyColumns = table.primaryKey().stream().mapToInt(columns::indexOf).toArray();
         this.pageAfter = firstAfter;
+    }
+
+    /** Pages of {@code table} taken up again after pauses of 1 s doubling to 16 s, jittered. */
+    static PageResume withDefaultPauses(ReplicaTable table, String firstAfter, TableLoader.Pages pages) {
+        return new PageResume(table, firstAfter, pages, new Backoff(FIRST_PAUSE_MILLIS, LONGEST_PAUSE_MILLIS));
     }
 
     /** The page after cursor {@code after}, asked for again while the connection fails. */

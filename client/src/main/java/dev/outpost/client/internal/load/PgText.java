@@ -14,9 +14,11 @@ import java.util.HexFormat;
 import java.util.Locale;
 
 /**
- * Parses PostgreSQL's text output of a value ({@code value::text}) into the Java value for a replica
- * column: {@code "t"} to {@code true}, {@code "\x01ff"} to bytes, {@code "2024-01-31 12:00:00+02"} to
- * the UTC date-time {@code 2024-01-31T10:00}, and so on. {@code null} stays {@code null}.
+ * Parses PostgreSQL's text output of a value ({@code value::text}) into the value Derby takes for a
+ * replica column: {@code "t"} to {@code true}, {@code "\x01ff"} to bytes, and dates and timestamps to
+ * Derby's own text ({@link DerbyTimestamps}), {@code "2024-01-31 12:00:00+02"} to the UTC {@code
+ * "2024-01-31 10:00:00.000000000"}. A date or timestamp in its usual form is checked and rewritten
+ * as text, never built as an object and written out again. {@code null} stays {@code null}.
  *
  * <p>Values a Derby column cannot hold are refused ({@link Unrepresentable}, naming the value; the
  * loaders then quarantine it): NaN and infinities in DOUBLE, REAL and DECIMAL columns, {@code -0} in
@@ -27,10 +29,10 @@ import java.util.Locale;
  */
 public final class PgText {
     /** How a timestamp {@code infinity} is stored: Derby's last nanosecond. */
-    public static final LocalDateTime INFINITY = LocalDateTime.of(9999, 12, 31, 23, 59, 59, 999_999_999);
+    public static final String INFINITY = "9999-12-31 23:59:59.999999999";
 
     /** How a timestamp {@code -infinity} is stored: one nanosecond into Derby's first day. */
-    public static final LocalDateTime MINUS_INFINITY = LocalDateTime.of(1, 1, 1, 0, 0, 0, 1);
+    public static final String MINUS_INFINITY = "0001-01-01 00:00:00.000000001";
 
     private static final LocalDate GAP_FIRST = LocalDate.of(1582, 10, 5);
     private static final LocalDate GAP_LAST = LocalDate.of(1582, 10, 14);
@@ -83,7 +85,7 @@ public final class PgText {
                 }
                 case BOOLEAN -> bool(text);
                 case VARCHAR, CLOB, UUID -> text;
-                case DATE -> notInCalendarGap(kind, text, date(text));
+                case DATE -> date(text);
                 case TIMESTAMP -> timestamp(text, false);
                 case TIMESTAMP_UTC -> timestamp(text, true);
                 case BLOB -> bytes(text);
@@ -93,19 +95,25 @@ public final class PgText {
         }
     }
 
-    private static LocalDate date(String text) {
+    /** A date as Derby's text: the text itself in its usual form, once checked. */
+    private static String date(String text) {
         if (text.length() == 10 && dateShape(text)) {
             try {
-                return LocalDate.of(digits(text, 0, 4), digits(text, 5, 2), digits(text, 8, 2));
+                notInCalendarGap(
+                        ColumnKind.DATE,
+                        text,
+                        LocalDate.of(digits(text, 0, 4), digits(text, 5, 2), digits(text, 8, 2)));
+                return text;
             } catch (DateTimeException e) {
                 throw invalid(ColumnKind.DATE, text);
             }
         }
-        return LocalDate.parse(inDerbyRange(ColumnKind.DATE, text));
+        LocalDate date = LocalDate.parse(inDerbyRange(ColumnKind.DATE, text));
+        return DerbyTimestamps.text(notInCalendarGap(ColumnKind.DATE, text, date));
     }
 
-    private static LocalDateTime timestamp(String text, boolean utc) {
-        LocalDateTime fast = fastTimestamp(text, utc);
+    private static String timestamp(String text, boolean utc) {
+        String fast = fastTimestamp(text, utc);
         if (fast != null) {
             return fast;
         }
@@ -120,7 +128,7 @@ public final class PgText {
                                 .toLocalDateTime()
                         : LocalDateTime.parse(inDerbyRange(kind, text), TIMESTAMP);
                 notInCalendarGap(kind, text, value.toLocalDate());
-                yield value;
+                yield DerbyTimestamps.text(value);
             }
         };
     }
@@ -128,10 +136,12 @@ public final class PgText {
     /**
      * The common forms, read without {@link DateTimeFormatter} (which dominated a load's profile):
      * {@code 2024-01-31 12:00:00[.123456]} and, for {@code timestamptz}, an offset {@code +HH},
-     * {@code +HH:MM} or {@code +HH:MM:SS}. {@code null} for any other form (BC, years beyond 9999,
-     * infinities), which the general parser then handles.
+     * {@code +HH:MM} or {@code +HH:MM:SS}, as Derby's text: the fields are checked, and without an
+     * offset to apply (always, from a server whose session is in UTC) the text is rewritten as it is.
+     * {@code null} for any other form (BC, years beyond 9999, infinities), which the general parser
+     * then handles.
      */
-    private static LocalDateTime fastTimestamp(String text, boolean utc) {
+    private static String fastTimestamp(String text, boolean utc) {
         int n = text.length();
         if (n < 19
                 || !dateShape(text)
@@ -145,8 +155,10 @@ public final class PgText {
         }
         int pos = 19;
         int nanos = 0;
+        int fractionStart = pos;
         if (pos < n && text.charAt(pos) == '.') {
             int start = ++pos;
+            fractionStart = start;
             while (pos < n && pos - start < 9 && isDigit(text.charAt(pos))) {
                 nanos = nanos * 10 + (text.charAt(pos++) - '0');
             }
@@ -157,6 +169,7 @@ public final class PgText {
                 nanos *= 10;
             }
         }
+        int fractionEnd = pos;
         int offsetSeconds = 0;
         if (utc) {
             if (pos + 3 > n || (text.charAt(pos) != '+' && text.charAt(pos) != '-') || !isDigits(text, pos + 1, 2)) {
@@ -191,14 +204,26 @@ public final class PgText {
         } catch (DateTimeException e) {
             throw invalid(kind, text);
         }
-        if (offsetSeconds != 0) {
-            value = value.minusSeconds(offsetSeconds);
-            if (value.getYear() < 1 || value.getYear() > 9999) {
-                throw cannotHold(kind, text);
-            }
+        if (offsetSeconds == 0) {
+            notInCalendarGap(kind, text, value.toLocalDate());
+            return derbyTimestamp(text, fractionStart, fractionEnd);
+        }
+        value = value.minusSeconds(offsetSeconds);
+        if (value.getYear() < 1 || value.getYear() > 9999) {
+            throw cannotHold(kind, text);
         }
         notInCalendarGap(kind, text, value.toLocalDate());
-        return value;
+        return DerbyTimestamps.text(value);
+    }
+
+    /** {@code yyyy-mm-dd hh:mm:ss} of the text, then its fraction digits padded to nine. */
+    private static String derbyTimestamp(String text, int fractionStart, int fractionEnd) {
+        StringBuilder b =
+                new StringBuilder(29).append(text, 0, 19).append('.').append(text, fractionStart, fractionEnd);
+        for (int i = fractionEnd - fractionStart; i < 9; i++) {
+            b.append('0');
+        }
+        return b.toString();
     }
 
     /** {@code dddd-dd-dd} at the start. */

@@ -340,7 +340,7 @@ final class ReadAhead {
         }
     }
 
-    /** One row's values as Derby takes them; dates and timestamps as Derby's text form. */
+    /** One row's values as Derby takes them ({@link PgText}; dates and timestamps as Derby's text). */
     private Object[] convert(String[] texts, long rowNumber) {
         if (texts.length != kinds.length) {
             throw protocolError("a row has " + texts.length + " values, the table has " + kinds.length + " columns");
@@ -354,14 +354,6 @@ final class ReadAhead {
                 value = quarantine(i, texts, rowNumber, e);
             } catch (IllegalArgumentException e) {
                 throw protocolError(table.name() + "." + table.columns().get(i).name() + " is " + e.getMessage());
-            }
-            if (value != null) {
-                switch (kinds[i]) {
-                    case DATE, TIMESTAMP, TIMESTAMP_UTC -> value = DerbyBinder.derbyText(kinds[i], value);
-                    default -> {
-                        // stored as parsed
-                    }
-                }
             }
             values[i] = value;
         }

@@ -21,7 +21,7 @@ import java.util.List;
  * TableLoader} path's fixed cost per table (a table function created and dropped, and Derby's bulk
  * mode, which replaces the empty table's files and rebuilds its indexes, all made durable on disk).
  * A long table is better off in the bulk mode; which kind a table is, only its first page tells:
- * {@link #isShort} reads ahead in the page within those limits and goes back.
+ * {@link #firstPage} reads ahead in the page within those limits and goes back.
  */
 public final class ShortTableInsert {
     /** Rows a short table holds at most. */
@@ -32,34 +32,43 @@ public final class ShortTableInsert {
 
     private ShortTableInsert() {}
 
+    /** A table's first page, open at its start, and whether it is the whole of a short table. */
+    public record FirstPage(BufferedReader lines, boolean isShort) {}
+
     /**
-     * Whether {@code page}, not read yet, ends its table within the limits. The reader is back at the
-     * page's start afterwards.
+     * Opens the table's first page and reads ahead in it within the limits to tell whether it is
+     * short; a short page is then wholly in the reader's buffer. A connection lost while reading ahead
+     * asks for the page again ({@link PageResume}).
      *
-     * @throws OutpostException {@link ErrorCode#SERVER_UNREACHABLE} when reading fails
+     * @throws OutpostException {@link ErrorCode#SERVER_UNREACHABLE} when the page cannot be had
      */
-    public static boolean isShort(BufferedReader page, String table) {
-        try {
-            // never read past the mark's limit, or the reader could not go back: a single line may be
-            // longer than the limit (a large value)
-            page.mark(MAX_CHARS + 1);
-            char[] ahead = new char[MAX_CHARS + 1];
-            int length = 0;
+    public static FirstPage firstPage(ReplicaTable table, TableLoader.Pages pages) {
+        PageResume resume = PageResume.withDefaultPauses(table, null, pages);
+        BufferedReader lines = resume.open(null);
+        while (true) {
             try {
-                for (int read;
-                        length < ahead.length && (read = page.read(ahead, length, ahead.length - length)) > 0; ) {
-                    length += read;
-                }
-            } finally {
-                page.reset();
+                return new FirstPage(lines, isShort(lines));
+            } catch (IOException lost) {
+                lines = resume.resume(lost);
             }
-            return length <= MAX_CHARS && endsTable(new String(ahead, 0, length));
-        } catch (IOException e) {
-            throw new OutpostException(
-                    ErrorCode.SERVER_UNREACHABLE,
-                    "Connection lost while reading table " + table + ": " + e.getMessage(),
-                    e);
         }
+    }
+
+    /** Whether {@code page}, not read yet, ends its table within the limits; the reader is back at its start. */
+    static boolean isShort(BufferedReader page) throws IOException {
+        // never read past the mark's limit, or the reader could not go back: a single line may be
+        // longer than the limit (a large value)
+        page.mark(MAX_CHARS + 1);
+        char[] ahead = new char[MAX_CHARS + 1];
+        int length = 0;
+        try {
+            for (int read; length < ahead.length && (read = page.read(ahead, length, ahead.length - length)) > 0; ) {
+                length += read;
+            }
+        } finally {
+            page.reset();
+        }
+        return length <= MAX_CHARS && endsTable(new String(ahead, 0, length));
     }
 
     /** Whether {@code text}, a whole page, holds at most {@link #MAX_ROWS} rows and the table's last end marker. */

@@ -6,13 +6,11 @@ import dev.outpost.client.internal.schema.Identifiers;
 import dev.outpost.client.internal.schema.ReplicaColumn;
 import dev.outpost.client.internal.schema.ReplicaTable;
 import dev.outpost.client.internal.store.Quarantine;
-import dev.outpost.protocol.Backoff;
 import dev.outpost.protocol.RowLines;
 import java.io.BufferedReader;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -37,13 +35,9 @@ import org.slf4j.LoggerFactory;
  * caller's {@link PageCheckpoint} (the cursor of the next page), so a load page by page resumes after
  * the last committed page; the table is only ever visible in a shadow database until it is complete.
  *
- * <p>Keys are built after the load: in one statement Derby's bulk mode sorts them at its end; page
- * by page, when the first page of a table that was empty is not its last,
- * its primary key is dropped in that page's transaction, and the last page's transaction adds it
- * back (whenever the table lacks it, so also after a resume). Derby then builds the key once, by
- * sorting, instead of maintaining it row by row. The shadow
- * database is private until it is activated, and a table is only activated complete, so nobody sees
- * it without its keys; a duplicate key still fails the load, at the end.
+ * <p>In one statement, Derby's bulk mode builds the keys by sorting, at the end. Page by page (only
+ * after an interrupted load) the keys are kept up row by row: slower, but that path is the exception,
+ * and the table always has the keys Hibernate created for it.
  *
  * <p>The table function is created for the loader (a name of its own, on a separate connection, so
  * that the loading transaction holds only rows) and dropped again by {@link #close()}.
@@ -55,18 +49,7 @@ public final class TableLoader implements AutoCloseable {
     /** Progress is reported every this many rows (and at the end of each page). */
     public static final int PROGRESS_ROWS = 10_000;
 
-    /** Pauses before a page is asked for again after a lost connection: 1 s, doubling to 16 s. */
-    private static final long RESUME_FIRST_PAUSE_MILLIS = 1_000;
-
-    private static final long RESUME_LONGEST_PAUSE_MILLIS = 16_000;
-
     private static final Logger LOG = LoggerFactory.getLogger(TableLoader.class);
-
-    /** The name of a table's primary-key constraint, if it has one (a null schema: the current schema). */
-    private static final String KEY_CONSTRAINTS = "SELECT C.CONSTRAINTNAME FROM SYS.SYSCONSTRAINTS C"
-            + " JOIN SYS.SYSTABLES T ON C.TABLEID = T.TABLEID JOIN SYS.SYSSCHEMAS S ON T.SCHEMAID = S.SCHEMAID"
-            + " WHERE T.TABLENAME = ? AND S.SCHEMANAME = COALESCE(CAST(? AS VARCHAR(128)), CURRENT SCHEMA)"
-            + " AND C.TYPE = 'P'";
 
     private final Connection connection;
     private final ReplicaTable table;
@@ -75,7 +58,6 @@ public final class TableLoader implements AutoCloseable {
     private final String function;
     private final PreparedStatement insert;
     private long rows;
-    private boolean keysDropped;
 
     /**
      * Creates the table function and prepares the insert; turns auto-commit off.
@@ -167,7 +149,7 @@ public final class TableLoader implements AutoCloseable {
     }
 
     private PageResume resume(String after, Pages pages) {
-        return new PageResume(table, after, pages, new Backoff(RESUME_FIRST_PAUSE_MILLIS, RESUME_LONGEST_PAUSE_MILLIS));
+        return PageResume.withDefaultPauses(table, after, pages);
     }
 
     private RowLines.End load(
@@ -193,13 +175,7 @@ public final class TableLoader implements AutoCloseable {
                         "Table " + table.name() + ": " + inserted + " rows stored of " + page.rows() + " read");
             }
             Quarantine.add(connection, table.name(), ahead.quarantined());
-            long before = rows;
             rows += inserted;
-            if (end.next() == null) {
-                restoreKeys();
-            } else if (before == 0) {
-                dropKeys();
-            }
             checkpoint.beforeCommit(end, rows);
             connection.commit();
             progress.accept(rows);
@@ -232,51 +208,6 @@ public final class TableLoader implements AutoCloseable {
         } finally {
             dropFunction();
         }
-    }
-
-    /** Drops the table's primary key (in the current transaction). */
-    private void dropKeys() throws SQLException {
-        List<String> names = new ArrayList<>();
-        try (PreparedStatement ps = connection.prepareStatement(KEY_CONSTRAINTS)) {
-            ps.setString(1, Identifiers.catalogName(table.tableName()));
-            ps.setString(2, table.schema() == null ? null : Identifiers.catalogName(table.schema()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    names.add(rs.getString(1));
-                }
-            }
-        }
-        try (Statement st = connection.createStatement()) {
-            for (String name : names) {
-                st.execute("ALTER TABLE " + table.sqlName() + " DROP CONSTRAINT \"" + name.replace("\"", "\"\"") + '"');
-            }
-        }
-        keysDropped = !names.isEmpty();
-    }
-
-    /** Adds the primary key back if the table lacks it (the other indexes are not dropped). */
-    private void restoreKeys() throws SQLException {
-        boolean hasPrimaryKey;
-        try (PreparedStatement ps = connection.prepareStatement(KEY_CONSTRAINTS)) {
-            ps.setString(1, Identifiers.catalogName(table.tableName()));
-            ps.setString(2, table.schema() == null ? null : Identifiers.catalogName(table.schema()));
-            try (ResultSet rs = ps.executeQuery()) {
-                hasPrimaryKey = rs.next();
-            }
-        }
-        if (hasPrimaryKey) {
-            return;
-        }
-        List<String> key = table.hasRowNumber() ? List.of(ReplicaTable.ROW_NUMBER_COLUMN) : table.primaryKey();
-        String name = table.sqlName();
-        try (Statement st = connection.createStatement()) {
-            st.execute("ALTER TABLE " + name + " ADD PRIMARY KEY " + columnList(key));
-        }
-        LOG.debug("Built the keys of {} after loading it (dropped by this load: {})", table.name(), keysDropped);
-    }
-
-    private static String columnList(List<String> columns) {
-        return columns.stream().map(Identifiers::sql).collect(Collectors.joining(", ", "(", ")"));
     }
 
     /** Runs one statement on a connection of its own, committed at once. */

@@ -8,7 +8,6 @@ import dev.outpost.client.internal.schema.ReplicaTable;
 import dev.outpost.client.internal.store.FeedState;
 import dev.outpost.client.internal.store.ShadowProgress;
 import dev.outpost.protocol.RowLines;
-import java.io.BufferedReader;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Optional;
@@ -69,10 +68,10 @@ final class TableDownloads {
                 ? new PagePipeline(source, table.name(), pageRows, firstPages.take(table.name()))
                 : new PagePipeline(source, table.name(), pageRows)) {
             if (fromStart) {
-                BufferedReader first = pages.open(null);
-                if (ShortTableInsert.isShort(first, table.name())) {
+                ShortTableInsert.FirstPage first = ShortTableInsert.firstPage(table, pages::open);
+                if (first.isShort()) {
                     firstPages.askAhead();
-                    RowLines.End end = ShortTableInsert.insert(c, table, first);
+                    RowLines.End end = ShortTableInsert.insert(c, table, first.lines());
                     recordPage(c, table, end, end.rows(), followFrom);
                     rowsDownloaded += end.rows();
                     group.add(end.rows());
@@ -86,7 +85,7 @@ final class TableDownloads {
                 ShadowProgress.record(c, table.name(), ShadowProgress.Table.WHOLE_LOAD_TRIED);
                 c.commit();
                 try (TableLoader loader = loader(c, table, 0, followFrom)) {
-                    loader.loadAll(first, pages::open, pages::endArrived);
+                    loader.loadAll(first.lines(), pages::open, pages::endArrived);
                     return loaded(table, loader, 0);
                 }
             }

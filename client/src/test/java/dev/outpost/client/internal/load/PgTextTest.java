@@ -36,42 +36,46 @@ class PgTextTest {
 
     @Test
     void parsesDatesAndTimes() {
-        assertEquals(LocalDate.of(2024, 1, 31), PgText.parse(ColumnKind.DATE, "2024-01-31"));
-        assertEquals(LocalDateTime.of(2024, 1, 31, 12, 0), PgText.parse(ColumnKind.TIMESTAMP, "2024-01-31 12:00:00"));
+        assertEquals(DerbyTimestamps.text(LocalDate.of(2024, 1, 31)), PgText.parse(ColumnKind.DATE, "2024-01-31"));
         assertEquals(
-                LocalDateTime.of(2024, 1, 31, 12, 0, 0, 123_456_000),
+                DerbyTimestamps.text(LocalDateTime.of(2024, 1, 31, 12, 0)),
+                PgText.parse(ColumnKind.TIMESTAMP, "2024-01-31 12:00:00"));
+        assertEquals(
+                DerbyTimestamps.text(LocalDateTime.of(2024, 1, 31, 12, 0, 0, 123_456_000)),
                 PgText.parse(ColumnKind.TIMESTAMP, "2024-01-31 12:00:00.123456"));
     }
 
     @Test
     void convertsTimestamptzWithAnyOffsetToUtc() {
         assertEquals(
-                LocalDateTime.of(2024, 1, 31, 10, 0), PgText.parse(ColumnKind.TIMESTAMP_UTC, "2024-01-31 12:00:00+02"));
+                DerbyTimestamps.text(LocalDateTime.of(2024, 1, 31, 10, 0)),
+                PgText.parse(ColumnKind.TIMESTAMP_UTC, "2024-01-31 12:00:00+02"));
         assertEquals(
-                LocalDateTime.of(2024, 1, 31, 6, 30),
+                DerbyTimestamps.text(LocalDateTime.of(2024, 1, 31, 6, 30)),
                 PgText.parse(ColumnKind.TIMESTAMP_UTC, "2024-01-31 12:00:00+05:30"));
         assertEquals(
-                LocalDateTime.of(2024, 1, 31, 12, 0, 0, 500_000_000),
+                DerbyTimestamps.text(LocalDateTime.of(2024, 1, 31, 12, 0, 0, 500_000_000)),
                 PgText.parse(ColumnKind.TIMESTAMP_UTC, "2024-01-31 12:00:00.5+00"));
         assertEquals(
-                LocalDateTime.of(2024, 2, 1, 2, 0), PgText.parse(ColumnKind.TIMESTAMP_UTC, "2024-01-31 21:00:00-05"));
+                DerbyTimestamps.text(LocalDateTime.of(2024, 2, 1, 2, 0)),
+                PgText.parse(ColumnKind.TIMESTAMP_UTC, "2024-01-31 21:00:00-05"));
     }
 
     @Test
     void readsTheCommonFormsWithoutAFormatterAsTheGeneralParserDoes() {
         assertEquals(
-                LocalDateTime.of(2024, 1, 31, 12, 0, 0, 120_000_000),
+                DerbyTimestamps.text(LocalDateTime.of(2024, 1, 31, 12, 0, 0, 120_000_000)),
                 PgText.parse(ColumnKind.TIMESTAMP, "2024-01-31 12:00:00.12"));
         assertEquals(
-                LocalDateTime.of(2024, 1, 31, 12, 0, 0, 123_456_000),
+                DerbyTimestamps.text(LocalDateTime.of(2024, 1, 31, 12, 0, 0, 123_456_000)),
                 PgText.parse(ColumnKind.TIMESTAMP_UTC, "2024-01-31 12:00:00.123456+00"));
         assertEquals(
-                LocalDateTime.of(1900, 1, 1, 0, 0, 0),
+                DerbyTimestamps.text(LocalDateTime.of(1900, 1, 1, 0, 0, 0)),
                 PgText.parse(ColumnKind.TIMESTAMP_UTC, "1900-01-01 00:09:21+00:09:21"));
         assertEquals(
-                LocalDateTime.of(2023, 12, 31, 23, 0),
+                DerbyTimestamps.text(LocalDateTime.of(2023, 12, 31, 23, 0)),
                 PgText.parse(ColumnKind.TIMESTAMP_UTC, "2024-01-01 08:00:00+09"));
-        assertEquals(LocalDate.of(1, 1, 1), PgText.parse(ColumnKind.DATE, "0001-01-01"));
+        assertEquals(DerbyTimestamps.text(LocalDate.of(1, 1, 1)), PgText.parse(ColumnKind.DATE, "0001-01-01"));
         assertBad(ColumnKind.TIMESTAMP, "2024-02-30 00:00:00", "not a valid timestamp value");
         assertBad(ColumnKind.TIMESTAMP, "2024-01-31 25:00:00", "not a valid timestamp value");
         assertBad(ColumnKind.TIMESTAMP_UTC, "2024-01-31 12:00:00+0", "not a valid timestamp_utc value");
@@ -81,11 +85,9 @@ class PgTextTest {
 
     @Test
     void writesDerbysTextForm() {
-        assertEquals("2024-01-31", DerbyBinder.derbyText(ColumnKind.DATE, LocalDate.of(2024, 1, 31)));
+        assertEquals("2024-01-31", DerbyTimestamps.text(LocalDate.of(2024, 1, 31)));
         assertEquals(
-                "0044-03-05 07:08:09.000120000",
-                DerbyBinder.derbyText(ColumnKind.TIMESTAMP, LocalDateTime.of(44, 3, 5, 7, 8, 9, 120_000)));
-        assertEquals("9999-12-31 23:59:59.999999999", DerbyBinder.derbyText(ColumnKind.TIMESTAMP_UTC, PgText.INFINITY));
+                "0044-03-05 07:08:09.000120000", DerbyTimestamps.text(LocalDateTime.of(44, 3, 5, 7, 8, 9, 120_000)));
     }
 
     @Test
@@ -115,7 +117,9 @@ class PgTextTest {
     void storesTimestampInfinitiesAsValuesPostgresCannotProduce() {
         assertEquals(PgText.INFINITY, PgText.parse(ColumnKind.TIMESTAMP, "infinity"));
         assertEquals(PgText.MINUS_INFINITY, PgText.parse(ColumnKind.TIMESTAMP_UTC, "-infinity"));
-        assertEquals(LocalDateTime.of(1, 1, 1, 0, 0), PgText.parse(ColumnKind.TIMESTAMP, "0001-01-01 00:00:00"));
+        assertEquals(
+                DerbyTimestamps.text(LocalDateTime.of(1, 1, 1, 0, 0)),
+                PgText.parse(ColumnKind.TIMESTAMP, "0001-01-01 00:00:00"));
     }
 
     @Test
@@ -128,7 +132,7 @@ class PgTextTest {
         assertBad(ColumnKind.TIMESTAMP, "10000-01-01 00:00:00", "Derby's timestamp cannot hold");
         assertBad(ColumnKind.DATE, "1582-10-05", "Derby's date cannot hold");
         assertBad(ColumnKind.TIMESTAMP_UTC, "1582-10-14 23:00:00+00", "Derby's timestamp_utc cannot hold");
-        assertEquals(LocalDate.of(1582, 10, 4), PgText.parse(ColumnKind.DATE, "1582-10-04"));
+        assertEquals(DerbyTimestamps.text(LocalDate.of(1582, 10, 4)), PgText.parse(ColumnKind.DATE, "1582-10-04"));
         assertBad(ColumnKind.DOUBLE, "-0", "'-0', a value Derby's double cannot hold"); // Derby stores 0
         assertBad(ColumnKind.REAL, "-0", "'-0', a value Derby's real cannot hold");
         assertEquals(0.0, PgText.parse(ColumnKind.DOUBLE, "0"));
