@@ -64,7 +64,7 @@ final class CrashingCli {
         command.addAll(List.of(
                 "-Doutpost.debug.pauseAt=" + point,
                 "-jar",
-                runDir.resolve("outpost-client.jar").toString(),
+                runDir.resolve("outpost-cli.jar").toString(),
                 "sync"));
         command.addAll(List.of(args));
         // standard error on its own: the CLI's progress lines end in carriage returns, not line breaks
