@@ -228,7 +228,7 @@ public final class SyncBench {
     }
 
     /**
-     * The sync by the client's command line ({@code outpost-client.jar sync}) in a JVM of its own
+     * The sync by the client's command line ({@code outpost-cli.jar sync}) in a JVM of its own
      * with {@code -Xmx<clientXmx>} and a GC log: the client's heap alone, as a user runs it.
      */
     private static void outpostForked(
@@ -248,7 +248,7 @@ public final class SyncBench {
         }
         command.addAll(List.of(
                 "-jar",
-                runDir.resolve("outpost-client.jar").toString(),
+                runDir.resolve("outpost-cli.jar").toString(),
                 "sync",
                 "--server",
                 server.baseUri().toString(),

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Runs the client's command line ({@code outpost-client.jar}) as a user would, in its own JVM. */
+/** Runs the client's command line ({@code outpost-cli.jar}) as a user would, in its own JVM. */
 final class Cli {
     private Cli() {}
 
@@ -38,7 +38,7 @@ final class Cli {
                 readOnly.toString(),
                 java(),
                 "-jar",
-                runDir.resolve("outpost-client.jar").toString()));
+                runDir.resolve("outpost-cli.jar").toString()));
         command.addAll(List.of(args));
         return run(runDir, command);
     }
@@ -74,7 +74,7 @@ final class Cli {
         List<String> command = new ArrayList<>();
         command.add(java());
         command.add("-jar");
-        command.add(runDir.resolve("outpost-client.jar").toString());
+        command.add(runDir.resolve("outpost-cli.jar").toString());
         command.addAll(List.of(args));
         return start(runDir, command);
     }

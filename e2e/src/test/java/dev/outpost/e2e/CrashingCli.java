@@ -64,10 +64,10 @@ final class CrashingCli {
         command.addAll(List.of(
                 "-Doutpost.debug.pauseAt=" + point,
                 "-jar",
-                runDir.resolve("outpost-client.jar").toString(),
+                runDir.resolve("outpost-cli.jar").toString(),
                 "sync"));
         command.addAll(List.of(args));
-        // standard error on its own: the CLI's progress lines end in carriage returns, not line breaks
+        // standard error to a file of its own, appended after standard output, whose lines are watched
         Path err = Files.createTempFile(runDir, "crash-cli-", ".err");
         Process p = new ProcessBuilder(command)
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))

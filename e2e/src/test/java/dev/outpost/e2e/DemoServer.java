@@ -26,14 +26,14 @@ import java.util.concurrent.CountDownLatch;
  *   <li>{@value #FRESH}: {@code true} deletes the embedded PostgreSQL's data first
  *   <li>{@code outpost.jdbcUrl}, {@code outpost.jdbcUser}, {@code outpost.jdbcPassword}: the user's own
  *       PostgreSQL instead of the embedded one
- *   <li>{@value #CLIENT_JAR}: the client's command-line jar the printed commands use
+ *   <li>{@value #CLI_JAR}: the client's command-line jar the printed commands use
  * </ul>
  */
 public final class DemoServer {
     static final String PORT = "outpost.port";
     static final String STATE = "outpost.demoDir";
     static final String FRESH = "outpost.fresh";
-    static final String CLIENT_JAR = "outpost.clientJar";
+    static final String CLI_JAR = "outpost.cliJar";
     static final int DEFAULT_PORT = 8080;
     static final String SYNC_TOKEN = "demo-sync-token";
     static final String WRITE_TOKEN = "demo-write-token";
@@ -94,7 +94,7 @@ public final class DemoServer {
         if (port != wanted) {
             printPortNotice(out, wanted, port);
         }
-        printSummary(out, server.baseUri(), adminToken, database, clientJar(runDir));
+        printSummary(out, server.baseUri(), adminToken, database, cliJar(runDir));
         stopped.await();
     }
 
@@ -132,9 +132,9 @@ public final class DemoServer {
     }
 
     private static void printSummary(
-            PrintStream out, URI server, String adminToken, DemoDatabase database, Path clientJar) {
+            PrintStream out, URI server, String adminToken, DemoDatabase database, Path cliJar) {
         String replica = "./outpost-replica";
-        String client = "java -jar " + clientJar;
+        String client = "java -jar " + cliJar;
         String remote = " --server " + server + " --token " + SYNC_TOKEN + " --replica " + replica;
         out.println();
         out.println("Outpost is running. Ctrl-C stops it.");
@@ -179,12 +179,12 @@ public final class DemoServer {
     }
 
     /** The client build's command-line jar, or the copy next to the server when that build is elsewhere. */
-    private static Path clientJar(Path runDir) {
-        String built = System.getProperty(CLIENT_JAR);
+    private static Path cliJar(Path runDir) {
+        String built = System.getProperty(CLI_JAR);
         if (built != null && Files.isRegularFile(Path.of(built))) {
             return Path.of(built).toAbsolutePath().normalize();
         }
-        return runDir.resolve("outpost-client.jar");
+        return runDir.resolve("outpost-cli.jar");
     }
 
     private static String randomText() {

@@ -122,10 +122,10 @@ class RunCommandIT {
                         "-D" + DemoServer.STATE + "=" + state.toAbsolutePath(),
                         "-D" + DemoServer.PORT + "=" + port,
                         "-D" + DemoServer.FRESH + "=" + fresh,
-                        "-D" + DemoServer.CLIENT_JAR + "="
+                        "-D" + DemoServer.CLI_JAR + "="
                                 + System.getProperty(
-                                        DemoServer.CLIENT_JAR,
-                                        runDir.resolve("outpost-client.jar").toString())));
+                                        DemoServer.CLI_JAR,
+                                        runDir.resolve("outpost-cli.jar").toString())));
     }
 
     /** The console's page answers, and its API takes the printed admin token. */
@@ -236,7 +236,7 @@ class RunCommandIT {
                 .toList();
         assertEquals(4, commands.size(), "sync, status, sql and sync --live:\n" + out);
         for (String c : commands) {
-            assertTrue(c.contains("outpost-client"), c);
+            assertTrue(c.contains("outpost-cli"), c);
             String jar = c.split(" ")[2];
             assertTrue(Files.isRegularFile(Path.of(jar)), "the printed client jar exists: " + jar);
             assertTrue(c.contains(" sql ") || c.contains("--token " + DemoServer.SYNC_TOKEN), c);

@@ -1,4 +1,4 @@
-package dev.outpost.client.cli;
+package dev.outpost.cli;
 
 import dev.outpost.client.OutpostException;
 import dev.outpost.client.OutpostReplica;
@@ -17,8 +17,6 @@ import picocli.CommandLine.Spec;
 /** {@code outpost sync}: brings the replica up to date and prints what happened. */
 @Command(name = "sync", mixinStandardHelpOptions = true, description = "Bring the replica up to date with the server.")
 final class SyncCommand implements Callable<Integer> {
-    private static final long PROGRESS_EVERY_NANOS = 500_000_000L;
-
     @Mixin
     ReplicaOptions options;
 
@@ -36,16 +34,15 @@ final class SyncCommand implements Callable<Integer> {
             description = "Download every table again into a new database, whatever the version check says.")
     boolean full;
 
-    private long tableStart;
-    private long lastPrint;
-
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (OutpostReplica replica = options.open()) {
-            replica.addListener(event -> progress(err, event));
+        try (OutpostReplica replica = options.open();
+                SyncProgress progress = SyncProgress.forProcess(err)) {
+            replica.addListener(progress);
             SyncResult r = full ? replica.rebuild() : replica.sync();
+            progress.close();
             out.printf(
                     "%s: tag %s -> %s, %d tables downloaded, %d kept, %d reloaded, %d rows, %d bytes, %.1f s%n",
                     r.outcome(),
@@ -107,24 +104,5 @@ final class SyncCommand implements Callable<Integer> {
 
     private static String tag(String tag) {
         return tag == null ? "(none)" : tag;
-    }
-
-    private void progress(PrintWriter err, SyncEvent event) {
-        long now = System.nanoTime();
-        if (event instanceof SyncEvent.RebuildStarted s) {
-            err.printf(
-                    "updating replica (%s): %d tables%n", s.reason(), s.tables().size());
-            tableStart = now;
-        } else if (event instanceof SyncEvent.TableProgress p && now - lastPrint >= PROGRESS_EVERY_NANOS) {
-            double seconds = Math.max(1e-3, (now - tableStart) / 1e9);
-            err.printf("\r  %s: %d rows, %.0f rows/s ", p.table(), p.rowsSoFar(), p.rowsSoFar() / seconds);
-            lastPrint = now;
-        } else if (event instanceof SyncEvent.ChangesApplied c) {
-            err.printf("applied %d changes, at position %d%n", c.changes(), c.position());
-        } else if (event instanceof SyncEvent.TableLoaded l) {
-            err.printf("\r  %s: %d rows%30s%n", l.table(), l.rows(), "");
-            tableStart = now;
-        }
-        err.flush();
     }
 }

@@ -1,4 +1,4 @@
-package dev.outpost.client.cli;
+package dev.outpost.cli;
 
 import java.net.URI;
 import picocli.CommandLine.Option;

@@ -1,4 +1,4 @@
-package dev.outpost.client.cli;
+package dev.outpost.cli;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;

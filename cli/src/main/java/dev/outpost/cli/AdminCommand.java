@@ -1,4 +1,4 @@
-package dev.outpost.client.cli;
+package dev.outpost.cli;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

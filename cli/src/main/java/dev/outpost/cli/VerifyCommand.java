@@ -1,4 +1,4 @@
-package dev.outpost.client.cli;
+package dev.outpost.cli;
 
 import dev.outpost.client.OutpostReplica;
 import dev.outpost.client.VerifyResult;

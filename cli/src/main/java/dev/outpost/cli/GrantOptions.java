@@ -1,4 +1,4 @@
-package dev.outpost.client.cli;
+package dev.outpost.cli;
 
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;

@@ -1,4 +1,4 @@
-package dev.outpost.client.cli;
+package dev.outpost.cli;
 
 import dev.outpost.client.ErrorCode;
 import dev.outpost.client.OutpostException;
