@@ -22,7 +22,9 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * Connections cut in the middle of an answer, through a proxy the test controls ({@link LinkProxy}),
  * with compressed answers as over a real link: a sync whose pages are cut twice finishes in the same
- * call, having downloaded at most one page again per cut, and a live replica whose answer is cut
+ * call, having downloaded at most one page again per cut (with pages asked for ahead, a cut often
+ * falls in a page not read yet), a cut inside the page being read resumes after its last row, and a
+ * live replica whose answer is cut
  * (its long poll, or its version check) retries by itself and receives the change. Each replica ends equal to PostgreSQL row by row.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -32,8 +34,10 @@ class DroppedConnectionsIT {
     private static final int PAGE_ROWS = 10_000;
     private static final List<String> TABLES = List.of("readings", "sites");
     private static final Duration CONVERGE = Duration.ofSeconds(60);
+    private static final long RATE = 2_000_000;
 
     private OutpostStack stack;
+    private long wholeSyncBytes;
 
     @BeforeAll
     void start() throws Exception {
@@ -60,15 +64,10 @@ class DroppedConnectionsIT {
 
     @Test
     void aSyncCutTwiceInsidePagesFinishesHavingDownloadedAtMostOnePageAgainPerCut() throws Exception {
-        long whole;
-        try (LinkProxy link = proxy();
-                OutpostReplica replica = open("whole", link)) {
-            assertEquals(SyncResult.Outcome.CREATED, replica.sync().outcome());
-            whole = link.downstreamBytes();
-        }
+        long whole = wholeSyncBytes();
         long page = whole / (ROWS / PAGE_ROWS);
-        try (LinkProxy link = proxy();
-                OutpostReplica replica = open("cut", link)) {
+        try (LinkProxy link = shapedProxy();
+                OutpostReplica replica = open("cut", link, PAGE_ROWS)) {
             link.cutDownstreamAt(whole * 30 / 100, whole * 65 / 100);
             SyncResult result = replica.sync();
             assertEquals(SyncResult.Outcome.CREATED, result.outcome(), "the same call finished the sync");
@@ -82,11 +81,29 @@ class DroppedConnectionsIT {
         }
     }
 
+    /**
+     * One page for the whole table, so no page is asked for ahead: the cut falls inside the page being
+     * read, which is asked for again and read on after its last row stored; reading it again from its
+     * start into the same statement would store rows twice and fail on the key.
+     */
+    @Test
+    void aCutInsideThePageBeingReadResumesAfterItsLastRow() throws Exception {
+        long whole = wholeSyncBytes();
+        // slow enough that the rows are read as they arrive, the cut late enough that most were read
+        try (LinkProxy link = LinkProxy.start(serverAddress(), RATE / 4, Duration.ZERO);
+                OutpostReplica replica = open("one-page", link, ROWS)) {
+            link.cutDownstreamAt(whole * 80 / 100);
+            assertEquals(SyncResult.Outcome.CREATED, replica.sync().outcome(), "the same call finished the sync");
+            assertEquals(1, link.cuts());
+            assertSameRows(replica);
+        }
+    }
+
     @Test
     void liveModeWhoseAnswerIsCutRetriesByItselfAndTheChangeArrives() throws Exception {
         List<SyncEvent> events = new CopyOnWriteArrayList<>();
         try (LinkProxy link = proxy();
-                OutpostReplica replica = open("live", link)) {
+                OutpostReplica replica = open("live", link, PAGE_ROWS)) {
             replica.addListener(events::add);
             assertEquals(SyncResult.Outcome.CREATED, replica.sync().outcome());
             replica.startLiveSync();
@@ -112,19 +129,44 @@ class DroppedConnectionsIT {
         }
     }
 
+    /** The bytes a sync of the tables costs through the proxy without a cut (measured once). */
+    private synchronized long wholeSyncBytes() throws Exception {
+        if (wholeSyncBytes == 0) {
+            try (LinkProxy link = proxy();
+                    OutpostReplica replica = open("whole", link, PAGE_ROWS)) {
+                assertEquals(SyncResult.Outcome.CREATED, replica.sync().outcome());
+                wholeSyncBytes = link.downstreamBytes();
+            }
+        }
+        return wholeSyncBytes;
+    }
+
     private LinkProxy proxy() {
+        return LinkProxy.unshaped(serverAddress());
+    }
+
+    /**
+     * A link of {@value #RATE} bytes a second: the client reads what arrives as it arrives, so a cut
+     * at a share of the bytes falls about that far into the rows (unshaped, the answer's bytes are in
+     * the client's socket buffers long before they are read, and a reset drops them unread).
+     */
+    private LinkProxy shapedProxy() {
+        return LinkProxy.start(serverAddress(), RATE, Duration.ZERO);
+    }
+
+    private InetSocketAddress serverAddress() {
         URI server = stack.server().baseUri();
-        return LinkProxy.unshaped(new InetSocketAddress(server.getHost(), server.getPort()));
+        return new InetSocketAddress(server.getHost(), server.getPort());
     }
 
     /** A replica reaching the server through {@code link}, asking for compressed answers as over a real link. */
-    private OutpostReplica open(String name, LinkProxy link) {
+    private OutpostReplica open(String name, LinkProxy link, int pageRows) {
         URI server = stack.server().baseUri();
         return OutpostReplica.open(ReplicaConfig.builder()
                 .serverUrl(URI.create("http://127.0.0.1:" + link.port() + server.getPath()))
                 .token(TOKEN)
                 .directory(stack.work().resolve(name))
-                .pageRows(PAGE_ROWS)
+                .pageRows(pageRows)
                 .compression(ReplicaConfig.Compression.ALWAYS)
                 .build());
     }
