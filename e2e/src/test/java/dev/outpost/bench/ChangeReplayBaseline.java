@@ -12,7 +12,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
-import java.time.LocalDateTime;
 
 /**
  * The feed bench's baseline: the server's stored change log replayed straight into a Derby table with
@@ -65,7 +64,7 @@ final class ChangeReplayBaseline {
                         update.setBigDecimal(2, v[2] == null ? null : new java.math.BigDecimal(v[2]));
                         update.setLong(3, Long.parseLong(v[3]));
                         update.setTimestamp(
-                                4, Timestamp.valueOf((LocalDateTime) PgText.parse(ColumnKind.TIMESTAMP_UTC, v[4])));
+                                4, Timestamp.valueOf((String) PgText.parse(ColumnKind.TIMESTAMP_UTC, v[4])));
                         update.setLong(5, id);
                         if (update.executeUpdate() == 0) {
                             insert.setLong(1, id);
@@ -73,7 +72,7 @@ final class ChangeReplayBaseline {
                             insert.setBigDecimal(3, v[2] == null ? null : new java.math.BigDecimal(v[2]));
                             insert.setLong(4, Long.parseLong(v[3]));
                             insert.setTimestamp(
-                                    5, Timestamp.valueOf((LocalDateTime) PgText.parse(ColumnKind.TIMESTAMP_UTC, v[4])));
+                                    5, Timestamp.valueOf((String) PgText.parse(ColumnKind.TIMESTAMP_UTC, v[4])));
                             insert.executeUpdate();
                         }
                         if (++applied % COMMIT_EVERY == 0) {

@@ -3,9 +3,11 @@ package dev.outpost.bench;
 import com.github.luben.zstd.Zstd;
 import dev.outpost.protocol.RowLines;
 import dev.outpost.protocol.SyncPaths;
+import io.airlift.compress.zstd.ZstdInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
@@ -45,22 +47,37 @@ final class WireSizes {
 
     /**
      * Body bytes of all of {@code table}'s pages of {@code pageRows} as the server sends them to a
-     * client asking for gzip: what the table costs in a full sync, less headers and other requests.
+     * client that offers what the Outpost client offers ({@code zstd, gzip}): what the table costs in
+     * a full sync, less headers and other requests.
      */
     static long compressedPages(URI base, String token, String table, int pageRows) throws Exception {
         long total = 0;
         String after = null;
         do {
-            byte[] body = page(base, token, table, pageRows, after, true);
-            total += body.length;
-            after = nextCursor(gunzip(body));
+            Answer answer = page(base, token, table, pageRows, after, true);
+            total += answer.body().length;
+            after = nextCursor(answer.decoded());
         } while (after != null);
         return total;
     }
 
+    /** A page's body as sent, and its content coding ({@code identity}: none). */
+    private record Answer(byte[] body, String coding) {
+        byte[] decoded() throws IOException {
+            try (InputStream in =
+                    switch (coding) {
+                        case "zstd" -> new ZstdInputStream(new ByteArrayInputStream(body));
+                        case "gzip" -> new GZIPInputStream(new ByteArrayInputStream(body));
+                        default -> new ByteArrayInputStream(body);
+                    }) {
+                return in.readAllBytes();
+            }
+        }
+    }
+
     /** One page of {@code table}'s rows as the server sends it uncompressed. */
     static byte[] rawPage(URI base, String token, String table, int pageRows) throws Exception {
-        return page(base, token, table, pageRows, null, false);
+        return page(base, token, table, pageRows, null, false).body();
     }
 
     /** Prints {@code page}'s size raw and under each encoding, with the best of 3 times per raw MiB. */
@@ -113,7 +130,7 @@ final class WireSizes {
         System.out.println(line);
     }
 
-    private static byte[] page(URI base, String token, String table, int pageRows, String after, boolean gzip)
+    private static Answer page(URI base, String token, String table, int pageRows, String after, boolean compress)
             throws Exception {
         String query = SyncPaths.LIMIT_PARAM + "=" + pageRows
                 + (after == null
@@ -122,22 +139,19 @@ final class WireSizes {
         HttpRequest.Builder request = HttpRequest.newBuilder(
                         base.resolve(SyncPaths.API_ROOT + "/" + SyncPaths.tableRows(table) + "?" + query))
                 .header("Authorization", "Bearer " + token);
-        if (gzip) {
-            request.header("Accept-Encoding", "gzip");
+        if (compress) {
+            request.header("Accept-Encoding", "zstd, gzip");
         }
         HttpResponse<byte[]> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
         if (response.statusCode() != 200) {
             throw new IllegalStateException(table + " rows answered " + response.statusCode() + ": "
                     + new String(response.body(), StandardCharsets.UTF_8));
         }
-        boolean compressed = response.headers()
-                .firstValue("Content-Encoding")
-                .filter("gzip"::equalsIgnoreCase)
-                .isPresent();
-        if (compressed != gzip) {
-            throw new IllegalStateException(table + " rows: asked gzip " + gzip + ", compressed " + compressed);
+        String coding = response.headers().firstValue("Content-Encoding").orElse("identity");
+        if (compress == coding.equals("identity")) {
+            throw new IllegalStateException(table + " rows: asked compressed " + compress + ", coded " + coding);
         }
-        return response.body();
+        return new Answer(response.body(), coding);
     }
 
     /** The cursor in the end marker of a page (its last line). */
@@ -145,12 +159,6 @@ final class WireSizes {
         String text = new String(page, StandardCharsets.UTF_8).stripTrailing();
         String last = text.substring(text.lastIndexOf('\n') + 1);
         return ((RowLines.End) RowLines.parse(last)).next();
-    }
-
-    private static byte[] gunzip(byte[] body) throws IOException {
-        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
-            return in.readAllBytes();
-        }
     }
 
     private static byte[] gzipped(byte[] bytes, int level) {
