@@ -5,7 +5,6 @@ import dev.outpost.protocol.ProblemType;
 import dev.outpost.server.access.AccessScope;
 import dev.outpost.server.access.store.RevocationWatch;
 import dev.outpost.server.capture.ChangeSignal;
-import dev.outpost.server.config.OutpostSettings;
 import dev.outpost.server.problem.ProblemException;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -20,7 +19,6 @@ import jakarta.ws.rs.core.StreamingOutput;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,15 +32,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import javax.sql.DataSource;
 
 /**
  * The long polls of this instance that wait for a change. None holds a request thread: each is a
  * suspended JAX-RS {@link AsyncResponse}. One task looks after them all every {@value #CHECK_MILLIS}
- * ms: one query for the newest stored change whatever their number, each waiting token's revocation
- * ({@link RevocationWatch}, one query for all), and each wait's end; this instance's capturer wakes them
- * at once ({@link ChangeSignal}). Polls woken together that ask for the same thing (position, limit,
- * scope) share one read of the log: the page is read once and its bytes written to each of them, so
+ * ms: one query for the feed's bounds whatever their number (kept for every request: {@link
+ * FeedBounds}), waking the polls a newer position (of a change, or of a gap) passed, each waiting
+ * token's revocation ({@link RevocationWatch}, one query for all), and each wait's end; this instance's
+ * capturer wakes them at once ({@link ChangeSignal}). Polls woken together that ask for the same thing
+ * (position, limit, schema, scope) share one read of the log: the page is read once and its bytes written to each of them, so
  * PostgreSQL's load does not grow with the number of followers. Answers are written on the container's
  * managed executor.
  */
@@ -68,9 +66,6 @@ public class WaitingPolls {
 
     private static final Logger LOG = Logger.getLogger(WaitingPolls.class.getName());
 
-    @Resource(lookup = OutpostSettings.DATASOURCE)
-    private DataSource dataSource;
-
     @Resource
     private ManagedScheduledExecutorService scheduler;
 
@@ -82,6 +77,9 @@ public class WaitingPolls {
 
     @Inject
     private RevocationWatch revocations;
+
+    @Inject
+    private FeedBounds bounds;
 
     private final Set<Poll> waiting = ConcurrentHashMap.newKeySet();
     private final java.util.concurrent.ConcurrentLinkedQueue<Poll> soon =
@@ -96,9 +94,10 @@ public class WaitingPolls {
      *
      * @param after the position the changes follow
      * @param limit most changes in the answer
+     * @param schema the replica's schema fingerprint as the request names it, or {@code null}
      * @param scope what the caller may see
      */
-    public record Read(long after, int limit, AccessScope scope) {}
+    public record Read(long after, int limit, String schema, AccessScope scope) {}
 
     /** Opens the answer to a read: the changes after its position, streamed from the log. */
     @FunctionalInterface
@@ -134,6 +133,11 @@ public class WaitingPolls {
             }
             return true;
         }
+    }
+
+    /** How many polls wait here now. */
+    public int waiting() {
+        return waiting.size();
     }
 
     @PostConstruct
@@ -206,8 +210,11 @@ public class WaitingPolls {
         if (waiting.isEmpty()) {
             return;
         }
-        try (Connection connection = dataSource.getConnection()) {
-            wake(ChangeLog.newestChange(connection));
+        try {
+            ChangeLog.Feed feed = bounds.refresh();
+            if (feed.bounds() != null) {
+                wake(feed.bounds().latestPosition());
+            }
             failing = false;
         } catch (SQLException | RuntimeException e) {
             if (!failing) { // once per outage, not 20 times a second
