@@ -29,6 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -85,7 +86,14 @@ public class WaitingPolls {
     private final java.util.concurrent.ConcurrentLinkedQueue<Poll> soon =
             new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
-    private final LongConsumer wake = this::wake;
+    private final LongConsumer wake = this::signalled;
+
+    /**
+     * The newest position this instance's capturer signalled or the check read: a poll that starts
+     * waiting just after a wake passed it by is answered at once, not at the next check.
+     */
+    private final AtomicLong known = new AtomicLong();
+
     private ScheduledFuture<?> checks;
     private volatile boolean failing;
 
@@ -166,6 +174,9 @@ public class WaitingPolls {
         response.setTimeout(millis + 10_000, TimeUnit.MILLISECONDS);
         response.setTimeoutHandler(r -> answer(List.of(poll)));
         waiting.add(poll);
+        if (known.get() > read.after()) {
+            answer(List.of(poll)); // stored after the request was checked, before it waited
+        }
     }
 
     /**
@@ -195,6 +206,11 @@ public class WaitingPolls {
     }
 
     /** Answers every poll waiting for a position below {@code stored}. */
+    private void signalled(long stored) {
+        known.accumulateAndGet(stored, Math::max);
+        wake(stored);
+    }
+
     private void wake(long stored) {
         List<Poll> woken = new ArrayList<>();
         for (Poll poll : waiting) {
@@ -213,6 +229,7 @@ public class WaitingPolls {
         try {
             ChangeLog.Feed feed = bounds.refresh();
             if (feed.bounds() != null) {
+                known.set(feed.bounds().latestPosition());
                 wake(feed.bounds().latestPosition());
             }
             failing = false;
