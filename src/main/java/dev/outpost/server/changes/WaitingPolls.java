@@ -41,9 +41,10 @@ import java.util.logging.Logger;
  * FeedBounds}), waking the polls a newer position (of a change, or of a gap) passed, each waiting
  * token's revocation ({@link RevocationWatch}, one query for all), and each wait's end; this instance's
  * capturer wakes them at once ({@link ChangeSignal}). Polls woken together that ask for the same thing
- * (position, limit, schema, scope) share one read of the log: the page is read once and its bytes written to each of them, so
- * PostgreSQL's load does not grow with the number of followers. Answers are written on the container's
- * managed executor.
+ * (position, limit, schema, scope) share one read of the log: the page is read once and its bytes
+ * written to each of them, so PostgreSQL's load does not grow with the number of followers; so do
+ * followers that find changes waiting and ask in a crowd (followers that fell behind). Answers are
+ * written on the container's managed executor.
  */
 @ApplicationScoped
 public class WaitingPolls {
@@ -59,8 +60,13 @@ public class WaitingPolls {
      */
     static final long COALESCE_MILLIS = 5;
 
-    /** Below this many waiting polls a request is answered at once: a few followers are not worth the wait. */
+    /**
+     * Below this many waiting polls a request with changes waiting that asks alone (no other within
+     * {@value #COALESCE_MILLIS} ms) is answered at once: a few followers are not worth the wait.
+     */
     static final int CROWD = 64;
+
+    private static final long COALESCE_NANOS = TimeUnit.MILLISECONDS.toNanos(COALESCE_MILLIS);
 
     /** Polls answered by one task of the executor, so that a crowd is written by several threads. */
     private static final int POLLS_PER_TASK = 256;
@@ -93,6 +99,9 @@ public class WaitingPolls {
      * waiting just after a wake passed it by is answered at once, not at the next check.
      */
     private final AtomicLong known = new AtomicLong();
+
+    /** When the latest request with changes waiting arrived. */
+    private final AtomicLong lastAskedNanos = new AtomicLong(System.nanoTime() - COALESCE_NANOS);
 
     private ScheduledFuture<?> checks;
     private volatile boolean failing;
@@ -175,21 +184,29 @@ public class WaitingPolls {
         response.setTimeoutHandler(r -> answer(List.of(poll)));
         waiting.add(poll);
         if (known.get() > read.after()) {
-            answer(List.of(poll)); // stored after the request was checked, before it waited
+            answerWithOthers(poll); // stored after the request was checked, before it waited
         }
     }
 
     /**
      * Answers a live-mode request that need not wait (changes after its position are stored): at once
-     * while fewer than {@value #CROWD} polls wait here, else within {@value #COALESCE_MILLIS} ms together
-     * with the others asking for the same read meanwhile.
+     * while fewer than {@value #CROWD} polls wait here and no other such request arrived within {@value
+     * #COALESCE_MILLIS} ms, else within {@value #COALESCE_MILLIS} ms together with the others asking for
+     * the same read meanwhile.
      */
     public void answerSoon(Read read, Reader reader, AsyncResponse response) {
         Poll poll = new Poll(read, reader, 0, null, response);
-        if (waiting.size() < CROWD) {
+        long now = System.nanoTime();
+        boolean alone = now - lastAskedNanos.getAndSet(now) >= COALESCE_NANOS;
+        if (alone && waiting.size() < CROWD) {
             answerNow(poll); // on the request's own thread: no hand-over to add to the latency
             return;
         }
+        answerWithOthers(poll);
+    }
+
+    /** Answers the poll within {@value #COALESCE_MILLIS} ms, with the others asking for the same read meanwhile. */
+    private void answerWithOthers(Poll poll) {
         soon.add(poll);
         if (flushScheduled.compareAndSet(false, true)) {
             scheduler.schedule(this::flushSoon, COALESCE_MILLIS, TimeUnit.MILLISECONDS);
