@@ -16,13 +16,15 @@ final class ChangeLog {
     private static final String UNDEFINED_TABLE = "42P01";
     private static final long CAPTURE_POLL_MILLIS = 20;
 
-    /** Every {@code GET changes} reads these, with the feed's mode, in one round trip. */
-    private static final String BOUNDS = "select"
+    /** The bounds: newest position (of a change, or of a gap), horizon, schema epoch. */
+    private static final String BOUNDS_COLUMNS = ""
             + " greatest((select coalesce(max(position), 0) from " + FeedTables.CHANGE_LOG + "),"
             + "   (select after_position from " + FeedTables.HORIZON + ")),"
             + " (select after_position from " + FeedTables.HORIZON + "),"
-            + " (select coalesce(max(position), 0) from " + FeedTables.EPOCHS + "),"
-            + " " + FeedMode.COLUMNS;
+            + " (select coalesce(max(position), 0) from " + FeedTables.EPOCHS + ")";
+
+    /** The bounds with the feed's mode, in one round trip. */
+    private static final String BOUNDS = "select" + BOUNDS_COLUMNS + ", " + FeedMode.COLUMNS;
 
     private ChangeLog() {}
 
@@ -36,32 +38,57 @@ final class ChangeLog {
     record Bounds(long latestPosition, long horizon, long epoch) {}
 
     /**
-     * The feed's bounds; a 503 {@link ProblemType#UNAVAILABLE} problem whose detail says why when the
-     * feed does not run ({@link FeedMode}: snapshot-only) or capture never ran against this database.
+     * The feed's bounds and mode as one read found them.
+     *
+     * @param bounds {@code null} when capture never created the log in this database
      */
-    static Bounds bounds(Connection connection, boolean captureEnabled) throws SQLException {
-        Bounds bounds;
-        FeedMode mode;
+    record Feed(Bounds bounds, FeedMode mode) {
+        /**
+         * The bounds; a 503 {@link ProblemType#UNAVAILABLE} problem whose detail says why when the feed
+         * does not run ({@link FeedMode}: snapshot-only) or capture never ran against this database.
+         */
+        Bounds require() {
+            if (!mode.capturing()) {
+                throw new ProblemException(ProblemType.UNAVAILABLE, mode.reason());
+            }
+            if (bounds == null) {
+                throw new ProblemException(
+                        ProblemType.UNAVAILABLE, "the change feed is not running on this database yet");
+            }
+            return bounds;
+        }
+    }
+
+    /** The feed's bounds and mode, one query. */
+    static Feed feed(Connection connection, boolean captureEnabled) throws SQLException {
         try (Statement st = connection.createStatement();
                 ResultSet rs = st.executeQuery(BOUNDS)) {
             rs.next();
-            bounds = new Bounds(rs.getLong(1), rs.getLong(2), rs.getLong(3));
-            mode = FeedMode.of(rs, 4, captureEnabled);
+            return new Feed(
+                    new Bounds(rs.getLong(1), rs.getLong(2), rs.getLong(3)), FeedMode.of(rs, 4, captureEnabled));
         } catch (SQLException e) {
             if (!UNDEFINED_TABLE.equals(e.getSQLState())) {
                 throw e;
             }
-            mode = FeedMode.read(connection, captureEnabled);
-            if (mode.capturing()) {
-                throw new ProblemException(
-                        ProblemType.UNAVAILABLE, "the change feed is not running on this database yet");
-            }
-            bounds = null;
+            return new Feed(null, FeedMode.read(connection, captureEnabled));
         }
-        if (!mode.capturing()) {
-            throw new ProblemException(ProblemType.UNAVAILABLE, mode.reason());
+    }
+
+    /** The feed's bounds, or the 503 problem of {@link Feed#require()}. */
+    static Bounds bounds(Connection connection, boolean captureEnabled) throws SQLException {
+        return feed(connection, captureEnabled).require();
+    }
+
+    /**
+     * The bounds alone, as the transaction {@code connection} is in sees them: a page read checks its
+     * position against them in its own snapshot.
+     */
+    static Bounds snapshotBounds(Connection connection) throws SQLException {
+        try (Statement st = connection.createStatement();
+                ResultSet rs = st.executeQuery("select" + BOUNDS_COLUMNS)) {
+            rs.next();
+            return new Bounds(rs.getLong(1), rs.getLong(2), rs.getLong(3));
         }
-        return bounds;
     }
 
     /**
@@ -171,16 +198,6 @@ final class ChangeLog {
                 }
                 Thread.sleep(CAPTURE_POLL_MILLIS);
             }
-        }
-    }
-
-    /** The position of the newest stored change (0 when there is none): a walk of the key from its end. */
-    static long newestChange(Connection connection) throws SQLException {
-        try (PreparedStatement ps =
-                        connection.prepareStatement("select coalesce(max(position), 0) from " + FeedTables.CHANGE_LOG);
-                ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
         }
     }
 }

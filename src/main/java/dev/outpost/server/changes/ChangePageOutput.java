@@ -26,7 +26,9 @@ import java.sql.Statement;
  * of the log (tens of milliseconds per answer, visible as live-mode latency). The chunks are read in
  * one read-only repeatable-read transaction, so the answer is one snapshot of the log, as from a single
  * query: retention deleting rows meanwhile cannot open a gap in it, and a source transaction is never
- * read half. What the caller may see of each change is decided by its {@link ScopedFeed}; the count
+ * read half. The position is checked against the feed's bounds in that same snapshot before the first
+ * chunk ({@link SnapshotCheck}), so a position retention passed after an earlier check is refused,
+ * never answered with a page that skips its deleted changes. What the caller may see of each change is decided by its {@link ScopedFeed}; the count
  * in the end marker counts what it was sent. Owns and closes the connection.
  */
 final class ChangePageOutput implements StreamingOutput {
@@ -58,8 +60,23 @@ final class ChangePageOutput implements StreamingOutput {
         this.limit = limit;
     }
 
-    /** Reads the first chunk now, so that a failure is an error response and not a broken stream. */
-    static ChangePageOutput start(Connection connection, ScopedFeed feed, long after, int limit, ServerMetrics metrics)
+    /** Decides, from the bounds in the page's own snapshot, whether the position may be continued from. */
+    @FunctionalInterface
+    interface SnapshotCheck {
+        /**
+         * Throws the problem that refuses the position, if any.
+         *
+         * @param connection the page's connection, in its transaction, for reading more in the same snapshot
+         */
+        void check(ChangeLog.Bounds bounds, Connection connection) throws SQLException;
+    }
+
+    /**
+     * Checks the position in the page's snapshot, then reads the first chunk, so that a failure is an
+     * error response and not a broken stream.
+     */
+    static ChangePageOutput start(
+            Connection connection, ScopedFeed feed, long after, int limit, SnapshotCheck check, ServerMetrics metrics)
             throws SQLException {
         try {
             connection.setAutoCommit(false);
@@ -67,6 +84,7 @@ final class ChangePageOutput implements StreamingOutput {
                 // for this transaction only: the pooled connection keeps its defaults
                 st.execute("set transaction isolation level repeatable read, read only");
             }
+            check.check(ChangeLog.snapshotBounds(connection), connection);
             PreparedStatement ps = connection.prepareStatement(feed.sql());
             feed.bind(ps, after);
             return new ChangePageOutput(connection, feed, ps, ps.executeQuery(), after, limit, metrics);

@@ -37,6 +37,8 @@ import javax.sql.DataSource;
  * mode, {@link dev.outpost.server.capture.FeedMode}) every request, also one for the newest position,
  * is answered 503 {@link ProblemType#UNAVAILABLE} with the reason as detail. The caller gets only the
  * changes of its scope ({@link ScopedFeed}); {@code schema} is compared with its scope's fingerprint.
+ * A request is checked against the feed's bounds as this instance last read them ({@link FeedBounds}),
+ * not by a query of its own, and again by the page read in its own snapshot.
  */
 @Path(SyncPaths.SYNC + "/" + SyncPaths.CHANGES)
 @ApplicationScoped
@@ -51,10 +53,10 @@ public class ChangesResource {
     private WaitingPolls waitingPolls;
 
     @Inject
-    private SyncedSchema syncedSchema;
+    private FeedBounds bounds;
 
     @Inject
-    private OutpostSettings settings;
+    private SyncedSchema syncedSchema;
 
     @Inject
     private CurrentAccess access;
@@ -91,12 +93,8 @@ public class ChangesResource {
         int limit =
                 number(SyncPaths.LIMIT_PARAM, limitParam, SyncPaths.DEFAULT_CHANGE_ROWS, 1, SyncPaths.MAX_PAGE_ROWS);
         int wait = number(SyncPaths.WAIT_PARAM, waitParam, 0, 0, SyncPaths.MAX_WAIT_SECONDS);
-        ChangeLog.Bounds status;
-        try (Connection connection = dataSource.getConnection()) {
-            status = ChangeLog.bounds(connection, settings.captureEnabled());
-        }
         if (afterParam == null || afterParam.isEmpty()) {
-            long latest = newestPositionCoveringNow(status);
+            long latest = newestPositionCoveringNow();
             response.resume(Response.ok((StreamingOutput) out -> {
                         StringBuilder end = new StringBuilder();
                         RowLines.appendEnd(end, 0, Long.toString(latest));
@@ -105,11 +103,16 @@ public class ChangesResource {
                     .build());
             return;
         }
+        long asked = System.nanoTime();
+        ChangeLog.Bounds status = bounds.recent();
         long after = position(afterParam);
+        if (after > status.latestPosition()) {
+            status = bounds.readSince(asked); // refused only by a read begun after the request arrived
+        }
         AccessScope scope = access.scope();
         ChangeLog.checkContinuable(
                 status, after, schemaParam, () -> syncedSchema.read(scope).fingerprint());
-        WaitingPolls.Read read = new WaitingPolls.Read(after, limit, scope);
+        WaitingPolls.Read read = new WaitingPolls.Read(after, limit, schemaParam, scope);
         if (wait > 0 && status.latestPosition() <= after) {
             Long token = access.caller().flatMap(Caller::tokenId).orElse(null);
             waitingPolls.await(read, this::open, wait * 1000L, token, response);
@@ -123,12 +126,27 @@ public class ChangesResource {
         response.resume(Response.ok(open(read)).build());
     }
 
-    /** The changes a read asks for, streamed from the log; the schema is read now (a wait can outlast a release). */
+    /**
+     * The changes a read asks for, streamed from the log, its position checked again in the page's
+     * snapshot; the schema is read now (a wait can outlast a release).
+     */
     private StreamingOutput open(WaitingPolls.Read read) throws SQLException {
         ScopedFeed feed = read.scope().unrestricted()
                 ? ScopedFeed.unrestricted()
                 : ScopedFeed.of(read.scope(), syncedSchema.read());
-        return ChangePageOutput.start(dataSource.getConnection(), feed, read.after(), read.limit(), metrics);
+        long started = System.nanoTime();
+        return ChangePageOutput.start(
+                dataSource.getConnection(),
+                feed,
+                read.after(),
+                read.limit(),
+                (inSnapshot, connection) -> {
+                    bounds.observe(started, inSnapshot);
+                    ChangeLog.checkContinuable(inSnapshot, read.after(), read.schema(), () -> syncedSchema
+                            .read(read.scope(), connection)
+                            .fingerprint());
+                },
+                metrics);
     }
 
     /**
@@ -138,13 +156,14 @@ public class ChangesResource {
      * and the changes after it are only those committed later, none applied twice. When the wait is
      * cut short the position is older, which stays correct: the overlap is applied again, idempotently.
      */
-    private long newestPositionCoveringNow(ChangeLog.Bounds status) throws SQLException, InterruptedException {
+    private long newestPositionCoveringNow() throws SQLException, InterruptedException {
+        ChangeLog.Bounds status = bounds.readSince(System.nanoTime());
         try (Connection connection = dataSource.getConnection()) {
             if (!ChangeLog.awaitCapturedUpToNow(connection, CAPTURE_WAIT_MILLIS)) {
                 return status.latestPosition();
             }
-            return ChangeLog.bounds(connection, settings.captureEnabled()).latestPosition();
         }
+        return bounds.readSince(System.nanoTime()).latestPosition();
     }
 
     private static long position(String value) {

@@ -5,7 +5,6 @@ import dev.outpost.protocol.ProblemType;
 import dev.outpost.server.access.AccessScope;
 import dev.outpost.server.access.store.RevocationWatch;
 import dev.outpost.server.capture.ChangeSignal;
-import dev.outpost.server.config.OutpostSettings;
 import dev.outpost.server.problem.ProblemException;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -20,7 +19,6 @@ import jakarta.ws.rs.core.StreamingOutput;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,20 +29,22 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import javax.sql.DataSource;
 
 /**
  * The long polls of this instance that wait for a change. None holds a request thread: each is a
  * suspended JAX-RS {@link AsyncResponse}. One task looks after them all every {@value #CHECK_MILLIS}
- * ms: one query for the newest stored change whatever their number, each waiting token's revocation
- * ({@link RevocationWatch}, one query for all), and each wait's end; this instance's capturer wakes them
- * at once ({@link ChangeSignal}). Polls woken together that ask for the same thing (position, limit,
- * scope) share one read of the log: the page is read once and its bytes written to each of them, so
- * PostgreSQL's load does not grow with the number of followers. Answers are written on the container's
- * managed executor.
+ * ms: one query for the feed's bounds whatever their number (kept for every request: {@link
+ * FeedBounds}), waking the polls a newer position (of a change, or of a gap) passed, each waiting
+ * token's revocation ({@link RevocationWatch}, one query for all), and each wait's end; this instance's
+ * capturer wakes them at once ({@link ChangeSignal}). Polls woken together that ask for the same thing
+ * (position, limit, schema, scope) share one read of the log: the page is read once and its bytes
+ * written to each of them, so PostgreSQL's load does not grow with the number of followers; so do
+ * followers that find changes waiting and ask in a crowd (followers that fell behind). Answers are
+ * written on the container's managed executor.
  */
 @ApplicationScoped
 public class WaitingPolls {
@@ -60,16 +60,18 @@ public class WaitingPolls {
      */
     static final long COALESCE_MILLIS = 5;
 
-    /** Below this many waiting polls a request is answered at once: a few followers are not worth the wait. */
+    /**
+     * Below this many waiting polls a request with changes waiting that asks alone (no other within
+     * {@value #COALESCE_MILLIS} ms) is answered at once: a few followers are not worth the wait.
+     */
     static final int CROWD = 64;
+
+    private static final long COALESCE_NANOS = TimeUnit.MILLISECONDS.toNanos(COALESCE_MILLIS);
 
     /** Polls answered by one task of the executor, so that a crowd is written by several threads. */
     private static final int POLLS_PER_TASK = 256;
 
     private static final Logger LOG = Logger.getLogger(WaitingPolls.class.getName());
-
-    @Resource(lookup = OutpostSettings.DATASOURCE)
-    private DataSource dataSource;
 
     @Resource
     private ManagedScheduledExecutorService scheduler;
@@ -83,11 +85,24 @@ public class WaitingPolls {
     @Inject
     private RevocationWatch revocations;
 
+    @Inject
+    private FeedBounds bounds;
+
     private final Set<Poll> waiting = ConcurrentHashMap.newKeySet();
     private final java.util.concurrent.ConcurrentLinkedQueue<Poll> soon =
             new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
-    private final LongConsumer wake = this::wake;
+    private final LongConsumer wake = this::signalled;
+
+    /**
+     * The newest position this instance's capturer signalled or the check read: a poll that starts
+     * waiting just after a wake passed it by is answered at once, not at the next check.
+     */
+    private final AtomicLong known = new AtomicLong();
+
+    /** When the latest request with changes waiting arrived. */
+    private final AtomicLong lastAskedNanos = new AtomicLong(System.nanoTime() - COALESCE_NANOS);
+
     private ScheduledFuture<?> checks;
     private volatile boolean failing;
 
@@ -96,9 +111,10 @@ public class WaitingPolls {
      *
      * @param after the position the changes follow
      * @param limit most changes in the answer
+     * @param schema the replica's schema fingerprint as the request names it, or {@code null}
      * @param scope what the caller may see
      */
-    public record Read(long after, int limit, AccessScope scope) {}
+    public record Read(long after, int limit, String schema, AccessScope scope) {}
 
     /** Opens the answer to a read: the changes after its position, streamed from the log. */
     @FunctionalInterface
@@ -136,6 +152,11 @@ public class WaitingPolls {
         }
     }
 
+    /** How many polls wait here now. */
+    public int waiting() {
+        return waiting.size();
+    }
+
     @PostConstruct
     void start() {
         signal.listen(wake);
@@ -162,19 +183,30 @@ public class WaitingPolls {
         response.setTimeout(millis + 10_000, TimeUnit.MILLISECONDS);
         response.setTimeoutHandler(r -> answer(List.of(poll)));
         waiting.add(poll);
+        if (known.get() > read.after()) {
+            answerWithOthers(poll); // stored after the request was checked, before it waited
+        }
     }
 
     /**
      * Answers a live-mode request that need not wait (changes after its position are stored): at once
-     * while fewer than {@value #CROWD} polls wait here, else within {@value #COALESCE_MILLIS} ms together
-     * with the others asking for the same read meanwhile.
+     * while fewer than {@value #CROWD} polls wait here and no other such request arrived within {@value
+     * #COALESCE_MILLIS} ms, else within {@value #COALESCE_MILLIS} ms together with the others asking for
+     * the same read meanwhile.
      */
     public void answerSoon(Read read, Reader reader, AsyncResponse response) {
         Poll poll = new Poll(read, reader, 0, null, response);
-        if (waiting.size() < CROWD) {
+        long now = System.nanoTime();
+        boolean alone = now - lastAskedNanos.getAndSet(now) >= COALESCE_NANOS;
+        if (alone && waiting.size() < CROWD) {
             answerNow(poll); // on the request's own thread: no hand-over to add to the latency
             return;
         }
+        answerWithOthers(poll);
+    }
+
+    /** Answers the poll within {@value #COALESCE_MILLIS} ms, with the others asking for the same read meanwhile. */
+    private void answerWithOthers(Poll poll) {
         soon.add(poll);
         if (flushScheduled.compareAndSet(false, true)) {
             scheduler.schedule(this::flushSoon, COALESCE_MILLIS, TimeUnit.MILLISECONDS);
@@ -191,6 +223,11 @@ public class WaitingPolls {
     }
 
     /** Answers every poll waiting for a position below {@code stored}. */
+    private void signalled(long stored) {
+        known.accumulateAndGet(stored, Math::max);
+        wake(stored);
+    }
+
     private void wake(long stored) {
         List<Poll> woken = new ArrayList<>();
         for (Poll poll : waiting) {
@@ -206,8 +243,12 @@ public class WaitingPolls {
         if (waiting.isEmpty()) {
             return;
         }
-        try (Connection connection = dataSource.getConnection()) {
-            wake(ChangeLog.newestChange(connection));
+        try {
+            ChangeLog.Feed feed = bounds.refresh();
+            if (feed.bounds() != null) {
+                known.set(feed.bounds().latestPosition());
+                wake(feed.bounds().latestPosition());
+            }
             failing = false;
         } catch (SQLException | RuntimeException e) {
             if (!failing) { // once per outage, not 20 times a second

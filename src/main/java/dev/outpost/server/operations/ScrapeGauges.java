@@ -3,6 +3,7 @@ package dev.outpost.server.operations;
 import dev.outpost.protocol.FeedStatus;
 import dev.outpost.protocol.FleetSample;
 import dev.outpost.server.changes.FeedStatusReader;
+import dev.outpost.server.changes.WaitingPolls;
 import dev.outpost.server.fleet.FleetReader;
 import dev.outpost.server.version.CoalescedRead;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
@@ -24,7 +25,7 @@ import java.util.logging.Logger;
  * and the fleet (replicas known, current, behind, failing, stale, the largest lag). Two small queries,
  * run at most once a second and at most one at a time, with a deadline of {@value #DEADLINE_MILLIS} ms;
  * when PostgreSQL does not answer in time only {@code outpost_database_up 0} is reported, so a scrape
- * never hangs on the database.
+ * never hangs on the database. The long polls waiting on this instance are counted in memory.
  */
 @ApplicationScoped
 public class ScrapeGauges {
@@ -41,6 +42,9 @@ public class ScrapeGauges {
     @Inject
     private FleetReader fleet;
 
+    @Inject
+    private WaitingPolls polls;
+
     private final CoalescedRead<Optional<Reading>> read = new CoalescedRead<>(this::query, System::nanoTime);
 
     private record Reading(FeedStatus feed, FleetSample fleet) {}
@@ -54,6 +58,8 @@ public class ScrapeGauges {
                 "outpost_database_up",
                 "Whether PostgreSQL answered this scrape's queries",
                 reading.isPresent() ? 1 : 0));
+        gauges.add(gauge(
+                "outpost_feed_waiting_polls", "Long polls waiting for a change on this instance", polls.waiting()));
         reading.ifPresent(r -> {
             FeedStatus f = r.feed();
             gauges.add(gauge(

@@ -41,15 +41,20 @@ public class SyncedSchema {
      */
     public SchemaInfo read(AccessScope access) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
-            SchemaInfo all = read(connection, settings.scope(), settings.captureEnabled());
-            if (access.unrestricted()) {
-                return all;
-            }
-            boolean filtered = access.grants().values().stream()
-                    .anyMatch(g -> g.rowFilter().isPresent());
-            return ScopedSchema.of(
-                    all, access, filtered ? ReplicaIdentity.fullTables(connection, settings.scope()) : Set.of());
+            return read(access, connection);
         }
+    }
+
+    /** {@link #read(AccessScope)} on a connection the caller holds (in the caller's transaction, if any). */
+    public SchemaInfo read(AccessScope access, Connection connection) throws SQLException {
+        SchemaInfo all = read(connection, settings.scope(), settings.captureEnabled());
+        if (access.unrestricted()) {
+            return all;
+        }
+        boolean filtered =
+                access.grants().values().stream().anyMatch(g -> g.rowFilter().isPresent());
+        return ScopedSchema.of(
+                all, access, filtered ? ReplicaIdentity.fullTables(connection, settings.scope()) : Set.of());
     }
 
     /**

@@ -103,6 +103,12 @@ public class EmbeddedPostgresSession implements LauncherSessionListener {
         }
     }
 
+    /** A connection to the application's database as the superuser, for what only it may read or create. */
+    public static Connection connectAsSuperuser() throws SQLException {
+        running();
+        return postgres.getDatabase("postgres", "outpost").getConnection();
+    }
+
     /** A connection to the application's database as the application's user. */
     public static Connection connect() throws SQLException {
         running();

@@ -49,7 +49,9 @@ public final class TestPostgres {
                 .setServerConfig("wal_level", walLevel)
                 .setServerConfig("max_replication_slots", "4")
                 .setServerConfig("max_wal_senders", "4")
-                .setServerConfig("synchronous_commit", "on");
+                .setServerConfig("synchronous_commit", "on")
+                // statement counts (create extension pg_stat_statements where a test reads them)
+                .setServerConfig("shared_preload_libraries", "pg_stat_statements");
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.outpost.server.access.store;
 import dev.outpost.server.access.AccessScope;
 import dev.outpost.server.access.TableGrant;
 import dev.outpost.server.config.OutpostSettings;
+import dev.outpost.server.version.CoalescedRead;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,12 +15,15 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -28,7 +32,9 @@ import javax.sql.DataSource;
 /**
  * Finds the stored token of a secret by its SHA-256. A lookup is reused for at most {@value
  * #MAX_AGE_MILLIS} ms, so a revocation or a changed grant reaches every instance's next request within
- * that time while a busy client costs at most one query a second. Uses are recorded in memory and
+ * that time. A secret seen before is then looked up again together with every other cached one, in
+ * three queries whatever their number, so that many replicas with tokens of their own cost PostgreSQL
+ * what one does; only a secret not seen before is looked up alone. Uses are recorded in memory and
  * written to {@code last_used_at} at most every {@value #LAST_USED_FLUSH_MILLIS} ms per instance (and
  * when the application stops), in one statement for all tokens used meanwhile.
  */
@@ -40,6 +46,7 @@ public class TokenLookup {
     static final long LAST_USED_FLUSH_MILLIS = 10_000;
 
     private static final Logger LOG = Logger.getLogger(TokenLookup.class.getName());
+    private static final long MAX_AGE_NANOS = TimeUnit.MILLISECONDS.toNanos(MAX_AGE_MILLIS);
     private static final int MAX_CACHED = 10_000;
 
     @Resource(lookup = OutpostSettings.DATASOURCE)
@@ -51,27 +58,67 @@ public class TokenLookup {
 
     private record Cached(long loadedNanos, Optional<StoredToken> token) {}
 
+    private final CoalescedRead<Long> reloads = new CoalescedRead<>(this::reloadAll, System::nanoTime);
+
     /** The stored token whose secret this is, revoked and expired ones included; empty if none. */
     public Optional<StoredToken> find(String secret) throws SQLException {
         byte[] hash = TokenSecrets.hash(secret);
         String key = HexFormat.of().formatHex(hash);
         long now = System.nanoTime();
         Cached cached = cache.get(key);
-        if (cached != null && now - cached.loadedNanos() < MAX_AGE_MILLIS * 1_000_000) {
+        if (fresh(cached, now)) {
             return cached.token();
         }
+        if (cached != null) {
+            // a secret seen before: looked up again together with every other one cached here
+            reloads.get(now - MAX_AGE_NANOS);
+            cached = cache.get(key);
+            if (fresh(cached, now)) {
+                return cached.token();
+            }
+        }
+        long loaded = System.nanoTime();
         Optional<StoredToken> token;
         try (Connection connection = dataSource.getConnection()) {
             token = load(connection, hash);
         }
         if (cache.size() >= MAX_CACHED) {
-            cache.values().removeIf(c -> now - c.loadedNanos() >= MAX_AGE_MILLIS * 1_000_000);
+            cache.values().removeIf(c -> loaded - c.loadedNanos() >= MAX_AGE_NANOS);
             if (cache.size() >= MAX_CACHED) {
                 cache.clear();
             }
         }
-        cache.put(key, new Cached(now, token));
+        keep(key, new Cached(loaded, token));
         return token;
+    }
+
+    private static boolean fresh(Cached cached, long now) {
+        return cached != null && now - cached.loadedNanos() < MAX_AGE_NANOS;
+    }
+
+    /**
+     * Looks up every cached secret again, in three queries (a secret no longer found is cached as
+     * unknown); one reload at a time for all the requests that need one.
+     */
+    private Long reloadAll() throws SQLException {
+        long started = System.nanoTime();
+        List<String> keys = List.copyOf(cache.keySet());
+        if (keys.isEmpty()) {
+            return started;
+        }
+        Map<String, StoredToken> found;
+        try (Connection connection = dataSource.getConnection()) {
+            found = loadAll(connection, keys);
+        }
+        for (String key : keys) {
+            keep(key, new Cached(started, Optional.ofNullable(found.get(key))));
+        }
+        return started;
+    }
+
+    /** Caches a lookup unless a newer one of the same secret is cached already. */
+    private void keep(String key, Cached lookup) {
+        cache.merge(key, lookup, (old, now) -> now.loadedNanos() - old.loadedNanos() >= 0 ? now : old);
     }
 
     /** Records that the token authenticated a request now; written later with others. */
@@ -114,35 +161,72 @@ public class TokenLookup {
 
     /** The token with this secret hash, with its grants and attributes. */
     static Optional<StoredToken> load(Connection connection, byte[] hash) throws SQLException {
-        long id;
-        String name;
-        TokenRole role;
-        Optional<Instant> expires;
-        boolean revoked;
-        try (PreparedStatement st = connection.prepareStatement("select id, name, role, expires_at,"
-                + " revoked_at is not null from " + AccessTables.TOKENS + " where secret_sha256 = ?")) {
-            st.setBytes(1, hash);
-            try (ResultSet rs = st.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                id = rs.getLong(1);
-                name = rs.getString(2);
-                role = TokenRole.of(rs.getString(3)).orElseThrow();
-                expires = Optional.ofNullable(rs.getTimestamp(4)).map(Timestamp::toInstant);
-                revoked = rs.getBoolean(5);
-            }
-        }
-        return Optional.of(new StoredToken(id, name, role, expires, revoked, scope(connection, id)));
+        String key = HexFormat.of().formatHex(hash);
+        return Optional.ofNullable(loadAll(connection, List.of(key)).get(key));
     }
 
-    /** The token's grants and attributes: default-deny, nothing but what it was granted. */
-    static AccessScope scope(Connection connection, long id) throws SQLException {
-        Map<String, TableGrant> grants = new LinkedHashMap<>();
-        for (TableGrant grant : grants(connection, id)) {
-            grants.put(grant.table(), grant);
+    /**
+     * The tokens whose secret hashes these are (in hex), by hash, each with its grants and attributes
+     * (default-deny: nothing but what it was granted): three queries however many there are.
+     */
+    static Map<String, StoredToken> loadAll(Connection connection, Collection<String> hexHashes) throws SQLException {
+        record Row(String key, long id, String name, TokenRole role, Optional<Instant> expires, boolean revoked) {}
+        List<Row> rows = new ArrayList<>();
+        try (PreparedStatement st = connection.prepareStatement("select encode(secret_sha256, 'hex'), id, name, role,"
+                + " expires_at, revoked_at is not null from " + AccessTables.TOKENS
+                + " where secret_sha256 in (select decode(h, 'hex') from unnest(?::text[]) as h)")) {
+            st.setArray(1, connection.createArrayOf("text", hexHashes.toArray()));
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new Row(
+                            rs.getString(1),
+                            rs.getLong(2),
+                            rs.getString(3),
+                            TokenRole.of(rs.getString(4)).orElseThrow(),
+                            Optional.ofNullable(rs.getTimestamp(5)).map(Timestamp::toInstant),
+                            rs.getBoolean(6)));
+                }
+            }
         }
-        return new AccessScope(false, grants, attributes(connection, id));
+        if (rows.isEmpty()) {
+            return Map.of();
+        }
+        Array ids =
+                connection.createArrayOf("bigint", rows.stream().map(Row::id).toArray());
+        Map<Long, Map<String, TableGrant>> grants = new HashMap<>();
+        try (PreparedStatement st = connection.prepareStatement("select token_id, table_name, columns, row_filter from "
+                + AccessTables.GRANTS + " where token_id = any(?) order by token_id, table_name")) {
+            st.setArray(1, ids);
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    TableGrant grant = new TableGrant(
+                            rs.getString(2),
+                            Optional.ofNullable(texts(rs.getArray(3))),
+                            Optional.ofNullable(rs.getString(4)));
+                    grants.computeIfAbsent(rs.getLong(1), k -> new LinkedHashMap<>())
+                            .put(grant.table(), grant);
+                }
+            }
+        }
+        Map<Long, Map<String, List<String>>> attributes = new HashMap<>();
+        try (PreparedStatement st = connection.prepareStatement("select token_id, name, vals from "
+                + AccessTables.ATTRIBUTES + " where token_id = any(?) order by token_id, name")) {
+            st.setArray(1, ids);
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    attributes
+                            .computeIfAbsent(rs.getLong(1), k -> new LinkedHashMap<>())
+                            .put(rs.getString(2), texts(rs.getArray(3)));
+                }
+            }
+        }
+        Map<String, StoredToken> tokens = new HashMap<>();
+        for (Row r : rows) {
+            AccessScope scope = new AccessScope(
+                    false, grants.getOrDefault(r.id(), Map.of()), attributes.getOrDefault(r.id(), Map.of()));
+            tokens.put(r.key(), new StoredToken(r.id(), r.name(), r.role(), r.expires(), r.revoked(), scope));
+        }
+        return tokens;
     }
 
     /** The token's grants, by table name. */

@@ -58,4 +58,48 @@ class TokenLookupIT {
             assertTrue(TokenLookup.load(c, TokenSecrets.hash(secret + "x")).isEmpty());
         }
     }
+
+    @Test
+    void manySecretsAreLookedUpTogetherAsEachAlone() throws Exception {
+        try (Connection c = EmbeddedPostgresSession.scratchDatabase("token_lookup_all")) {
+            AccessTables.create(c);
+            List<String> keys = new java.util.ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                String secret = TokenSecrets.generate();
+                keys.add(java.util.HexFormat.of().formatHex(TokenSecrets.hash(secret)));
+                try (PreparedStatement st = c.prepareStatement("insert into " + AccessTables.TOKENS
+                        + " (name, role, secret_sha256) values (?, 'replica', ?) returning id")) {
+                    st.setString(1, "t" + i);
+                    st.setBytes(2, TokenSecrets.hash(secret));
+                    try (ResultSet rs = st.executeQuery()) {
+                        rs.next();
+                        long id = rs.getLong(1);
+                        if (i > 0) {
+                            c.createStatement()
+                                    .execute("insert into " + AccessTables.GRANTS + " values (" + id
+                                            + ", 'users', null," + " 'company_id = :company')");
+                            c.createStatement()
+                                    .execute("insert into " + AccessTables.ATTRIBUTES + " values (" + id
+                                            + ", 'company', '{" + i + "}')");
+                        }
+                    }
+                }
+            }
+            String unknown = java.util.HexFormat.of().formatHex(TokenSecrets.hash("not a stored secret"));
+            List<String> asked = new java.util.ArrayList<>(keys);
+            asked.add(unknown);
+            Map<String, StoredToken> together = TokenLookup.loadAll(c, asked);
+            assertEquals(keys.size(), together.size(), together.toString());
+            for (String key : keys) {
+                assertEquals(
+                        TokenLookup.load(c, java.util.HexFormat.of().parseHex(key))
+                                .orElseThrow(),
+                        together.get(key));
+            }
+            assertEquals(
+                    Map.of("company", List.of("2")),
+                    together.get(keys.get(2)).scope().attributes());
+            assertTrue(together.get(keys.get(0)).scope().grants().isEmpty(), "default-deny");
+        }
+    }
 }
