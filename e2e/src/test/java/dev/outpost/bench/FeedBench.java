@@ -7,7 +7,6 @@ import dev.outpost.client.SyncResult;
 import dev.outpost.e2e.PayaraMicroServer;
 import dev.outpost.server.testsupport.TestPostgres;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -45,12 +44,7 @@ public final class FeedBench {
         Path runDir =
                 Path.of(System.getProperty("outpost.runDir", "e2e/target")).toAbsolutePath();
         Path work = Files.createTempDirectory(runDir, "feed-bench-");
-        System.out.printf(
-                Locale.ROOT,
-                "machine: %d cores, load average %.2f, java %s%n",
-                Runtime.getRuntime().availableProcessors(),
-                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
-                Runtime.version());
+        Machine.printFirstLine();
         EmbeddedPostgres postgres = TestPostgres.start();
         try {
             TestPostgres.createDatabase(postgres, "outpost", "outpost");

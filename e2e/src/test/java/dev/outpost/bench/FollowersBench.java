@@ -60,12 +60,7 @@ public final class FollowersBench {
         Path runDir =
                 Path.of(System.getProperty("outpost.runDir", "e2e/target")).toAbsolutePath();
         Path work = Files.createTempDirectory(runDir, "followers-bench-");
-        System.out.printf(
-                Locale.ROOT,
-                "machine: %d cores, load average %.2f, java %s%n",
-                Runtime.getRuntime().availableProcessors(),
-                load(),
-                Runtime.version());
+        Machine.printFirstLine();
         EmbeddedPostgres postgres = TestPostgres.start();
         try {
             TestPostgres.createDatabase(postgres, "outpost", "outpost");
@@ -157,7 +152,7 @@ public final class FollowersBench {
                     rate,
                     benchCpuSeconds,
                     failures,
-                    load());
+                    Machine.load());
         } finally {
             running.set(false);
             // the polls still waiting end with their wait at the latest
@@ -375,9 +370,5 @@ public final class FollowersBench {
     private static long benchCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
-    }
-
-    private static double load() {
-        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 }

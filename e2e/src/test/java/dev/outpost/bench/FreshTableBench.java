@@ -6,7 +6,6 @@ import dev.outpost.client.SyncResult;
 import dev.outpost.e2e.PayaraMicroServer;
 import dev.outpost.server.testsupport.TestPostgres;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -32,12 +31,7 @@ public final class FreshTableBench {
         Path runDir =
                 Path.of(System.getProperty("outpost.runDir", "e2e/target")).toAbsolutePath();
         Path work = Files.createTempDirectory(runDir, "fresh-bench-");
-        System.out.printf(
-                Locale.ROOT,
-                "machine: %d cores, load average %.2f, java %s%n",
-                Runtime.getRuntime().availableProcessors(),
-                load(),
-                Runtime.version());
+        Machine.printFirstLine();
         EmbeddedPostgres postgres = TestPostgres.start();
         try {
             TestPostgres.createDatabase(postgres, "outpost", "outpost");
@@ -64,7 +58,7 @@ public final class FreshTableBench {
                         bestFresh,
                         bestQuiet,
                         bestFresh / bestQuiet,
-                        load());
+                        Machine.load());
             }
         } finally {
             TestPostgres.stop(postgres);
@@ -109,7 +103,7 @@ public final class FreshTableBench {
                 result.rows(),
                 result.changesApplied(),
                 seconds,
-                load());
+                Machine.load());
         return seconds;
     }
 
@@ -150,9 +144,5 @@ public final class FreshTableBench {
                 Statement st = pg.createStatement()) {
             st.execute(statement);
         }
-    }
-
-    private static double load() {
-        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 }

@@ -8,7 +8,6 @@ import dev.outpost.e2e.PayaraMicroServer;
 import dev.outpost.server.testsupport.TestLiquibase;
 import dev.outpost.server.testsupport.TestPostgres;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
@@ -66,12 +65,7 @@ public final class LinkBench {
         Path runDir =
                 Path.of(System.getProperty("outpost.runDir", "e2e/target")).toAbsolutePath();
         Path work = Files.createTempDirectory(runDir, "link-bench-");
-        System.out.printf(
-                Locale.ROOT,
-                "machine: %d cores, load average %.2f, java %s%n",
-                Runtime.getRuntime().availableProcessors(),
-                load(),
-                Runtime.version());
+        Machine.printFirstLine();
         EmbeddedPostgres postgres = TestPostgres.start();
         try {
             TestPostgres.createDatabase(postgres, "outpost", "outpost");
@@ -92,7 +86,7 @@ public final class LinkBench {
         } finally {
             TestPostgres.stop(postgres);
         }
-        System.out.printf(Locale.ROOT, "load average at the end: %.2f%n", load());
+        System.out.printf(Locale.ROOT, "load average at the end: %.2f%n", Machine.load());
     }
 
     private static void run(PayaraMicroServer server, String url, Path work, List<String> tables, int rows, int changes)
@@ -125,7 +119,7 @@ public final class LinkBench {
                 pages,
                 CHANGED,
                 changedShare,
-                load());
+                Machine.load());
         FreshTableBench.awaitCapturedUpToNow(url + "?user=outpost&password=outpost");
 
         InetSocketAddress target = new InetSocketAddress("127.0.0.1", base.getPort());
@@ -195,7 +189,7 @@ public final class LinkBench {
                 "warm-up: %s on loopback, not counted: %.2f s, load average %.2f%n",
                 name,
                 warmUp.seconds(),
-                load());
+                Machine.load());
         double loopback = 0;
         for (int i = 0; i < LINKS.size(); i++) {
             Link link = LINKS.get(i);
@@ -209,7 +203,7 @@ public final class LinkBench {
                     m.down(),
                     m.up(),
                     m.seconds(),
-                    load());
+                    Machine.load());
             double floor = link.floorSeconds(m.down(), m.up());
             String ratios;
             if (floor == 0) {
@@ -318,14 +312,10 @@ public final class LinkBench {
                 changes,
                 ROWS_PER_TRANSACTION,
                 (System.nanoTime() - start) / 1e9,
-                load());
+                Machine.load());
     }
 
     private static String met(boolean met) {
         return met ? "met" : "NOT met";
-    }
-
-    private static double load() {
-        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 }
