@@ -27,14 +27,14 @@ import org.slf4j.LoggerFactory;
  */
 final class PageResume {
     /** Attempts in a row without a new row before the connection counts as lost. */
-    static final int MAX_ATTEMPTS = 6;
+    static final int MAX_ATTEMPTS = 5;
 
     private static final Logger LOG = LoggerFactory.getLogger(PageResume.class);
 
     /** The first pause before a page is asked for again; the pauses double up to {@link #LONGEST_PAUSE_MILLIS}. */
-    private static final long FIRST_PAUSE_MILLIS = 1_000;
+    private static final long FIRST_PAUSE_MILLIS = 500;
 
-    private static final long LONGEST_PAUSE_MILLIS = 16_000;
+    private static final long LONGEST_PAUSE_MILLIS = 8_000;
 
     private final String table;
     private final TableLoader.Pages pages;
@@ -59,7 +59,11 @@ final class PageResume {
         this.pageAfter = firstAfter;
     }
 
-    /** Pages of {@code table} taken up again after pauses of 1 s doubling to 16 s, jittered. */
+    /**
+     * Pages of {@code table} taken up again after pauses of 0.5 s doubling to 8 s, jittered: at most
+     * about 15 s without a new row before the sync fails and the next one resumes from the last
+     * stored page.
+     */
     static PageResume withDefaultPauses(ReplicaTable table, String firstAfter, TableLoader.Pages pages) {
         return new PageResume(table, firstAfter, pages, new Backoff(FIRST_PAUSE_MILLIS, LONGEST_PAUSE_MILLIS));
     }
