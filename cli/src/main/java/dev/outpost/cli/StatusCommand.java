@@ -35,7 +35,11 @@ final class StatusCommand implements Callable<Integer> {
                     "local:  no replica in " + options.replica.toAbsolutePath().normalize());
         } else {
             out.printf(
-                    "local:  tag %s, schema %s, synced %s%n", local.tag(), local.schemaFingerprint(), local.syncedAt());
+                    "local:  tag %s, schema %s, synced %s%s%n",
+                    local.tag(),
+                    local.schemaFingerprint(),
+                    local.syncedAt(),
+                    local.feedPosition() == null ? "" : ", feed position " + local.feedPosition());
             TextTable table = new TextTable(List.of("table", "rows"));
             local.tables().forEach(t -> table.add(List.of(t.name(), Long.toString(t.rows()))));
             table.print(out);

@@ -25,5 +25,11 @@ public enum ErrorCode {
      */
     FEED_POSITION_LOST,
     /** A {@link ReplicaConfig} setting is missing or invalid. */
-    CONFIG_INVALID
+    CONFIG_INVALID,
+    /**
+     * The sync was stopped before it ended ({@link OutpostReplica#stopLiveSync()} or {@link
+     * OutpostReplica#close()} while it ran): what it committed is kept, the rest was rolled back, and
+     * the replica is as complete as before. Not retried.
+     */
+    STOPPED
 }

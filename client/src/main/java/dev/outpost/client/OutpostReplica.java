@@ -14,7 +14,9 @@ import dev.outpost.protocol.SyncReport;
 import dev.outpost.protocol.VersionInfo;
 import java.sql.Connection;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -58,10 +60,27 @@ public final class OutpostReplica implements AutoCloseable {
 
     private static final long LIVE_LONGEST_PAUSE_MILLIS = 30_000;
 
-    // read by close() without the replica's lock, which a long poll of live mode holds
+    /**
+     * How long a stop waits for the sync in progress to end by itself once its requests are stopped
+     * (an apply rolls back or commits at once) before interrupting it: a local step, such as copying
+     * a kept table into a new database, does not read from the server. Derby rolls back the
+     * transaction of an interrupted connection, so even then nothing half-done is kept.
+     */
+    static final long STOP_GRACE_MILLIS = 500;
+
+    /** Longest wait for a sync interrupted by a stop to end, before the database is shut down under it. */
+    private static final long STOP_INTERRUPTED_MILLIS = 5_000;
+
+    /** Guards starting and stopping live mode; never the replica's lock, which a long poll holds. */
+    private final Object lifecycle = new Object();
+
     private volatile ScheduledExecutorService scheduler;
-    private volatile Thread live;
+    private Live live;
+    private boolean closed;
     private ReplicaSync sync;
+
+    /** Live mode's thread and what tells it to stop (a pause between retries ends at once). */
+    private record Live(Thread thread, CountDownLatch stop) {}
 
     private OutpostReplica(ReplicaConfig config, DerbyReplicaStore store, ReplicaSource source) {
         this.config = config;
@@ -167,24 +186,78 @@ public final class OutpostReplica implements AutoCloseable {
      *
      * @throws OutpostException {@link ErrorCode#CONFIG_INVALID} without a server URL
      */
-    public synchronized void startLiveSync() {
+    public void startLiveSync() {
         if (source == null) {
             throw new OutpostException(ErrorCode.CONFIG_INVALID, "Live sync needs serverUrl to be set");
         }
-        if (live != null) {
-            return;
+        synchronized (lifecycle) {
+            if (closed) {
+                throw new OutpostException(ErrorCode.CONFIG_INVALID, "The replica is closed");
+            }
+            if (live != null && live.thread().isAlive()) {
+                return;
+            }
+            CountDownLatch stop = new CountDownLatch(1);
+            Thread thread = new Thread(() -> followLive(stop), "outpost-live " + config.directory());
+            thread.setDaemon(true);
+            live = new Live(thread, stop);
+            thread.start();
         }
-        live = new Thread(this::followLive, "outpost-live " + config.directory());
-        live.setDaemon(true);
-        live.start();
     }
 
-    private void followLive() {
+    /**
+     * Ends live mode within about a second and returns when it has ended; the replica stays open. The
+     * long poll or download in progress is abandoned at once (no waiting for the server); changes being
+     * applied are committed whole server transactions at a time with the feed position, so a stop
+     * keeps what was committed and rolls back the rest: the replica is complete as of its {@linkplain
+     * ReplicaStatus.Local#feedPosition() feed position}, and the next sync continues from there. A
+     * sync another thread runs at that moment fails with {@link ErrorCode#STOPPED}. Does nothing when
+     * live mode is not running.
+     */
+    public void stopLiveSync() {
+        synchronized (lifecycle) {
+            Live running = live;
+            live = null;
+            if (running == null) {
+                return;
+            }
+            running.stop().countDown();
+            source.stopRequests();
+            try {
+                awaitEnd(running.thread());
+            } finally {
+                source.resumeRequests();
+            }
+        }
+    }
+
+    /** Waits for a stopped live thread: a grace period, then an interrupt (see {@link #STOP_GRACE_MILLIS}). */
+    private static void awaitEnd(Thread thread) {
+        boolean interrupted = false;
+        try {
+            thread.join(STOP_GRACE_MILLIS);
+            if (thread.isAlive()) {
+                LOG.info("Live sync is still busy {} ms after the stop: interrupting it", STOP_GRACE_MILLIS);
+                thread.interrupt();
+                thread.join(STOP_INTERRUPTED_MILLIS);
+            }
+        } catch (InterruptedException e) {
+            interrupted = true;
+        }
+        if (thread.isAlive()) {
+            LOG.warn("Live sync did not end within {} ms of the stop", STOP_GRACE_MILLIS + STOP_INTERRUPTED_MILLIS);
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void followLive(CountDownLatch stop) {
         long checkNanos =
                 (config.checkInterval() == null ? java.time.Duration.ofMinutes(1) : config.checkInterval()).toNanos();
         long nextCheck = System.nanoTime();
         Backoff backoff = new Backoff(LIVE_FIRST_PAUSE_MILLIS, LIVE_LONGEST_PAUSE_MILLIS);
-        while (!Thread.currentThread().isInterrupted()) {
+        while (stop.getCount() > 0 && !Thread.currentThread().isInterrupted()) {
             try {
                 if (System.nanoTime() - nextCheck >= 0) {
                     sync();
@@ -193,7 +266,7 @@ public final class OutpostReplica implements AutoCloseable {
                 pullLive();
                 backoff.reset();
             } catch (OutpostException e) {
-                if (Thread.currentThread().isInterrupted()) {
+                if (stop.getCount() == 0 || e.code() == ErrorCode.STOPPED) {
                     return;
                 }
                 if (e.code() == ErrorCode.AUTHENTICATION_FAILED) {
@@ -204,8 +277,10 @@ public final class OutpostReplica implements AutoCloseable {
                 long pause = backoff.next();
                 LOG.warn("Live sync failed, retrying in {} ms: {}", pause, e.getMessage());
                 try {
-                    Thread.sleep(pause);
-                } catch (InterruptedException stop) {
+                    if (stop.await(pause, TimeUnit.MILLISECONDS)) {
+                        return;
+                    }
+                } catch (InterruptedException interrupted) {
                     return;
                 }
                 nextCheck = System.nanoTime();
@@ -314,6 +389,17 @@ public final class OutpostReplica implements AutoCloseable {
     }
 
     /**
+     * The local replica's version and {@linkplain ReplicaStatus.Local#feedPosition() feed position} as
+     * stored, without asking the server (each table's rows as of its last download); empty when none
+     * was synced yet.
+     *
+     * @throws OutpostException {@link ErrorCode#REPLICA_ERROR} when the replica cannot be read
+     */
+    public Optional<ReplicaStatus.Local> localState() {
+        return store.state();
+    }
+
+    /**
      * The values of the replica that Derby cannot hold, per table and column: each is stored as NULL
      * in its row, with its exact PostgreSQL text in the replica table {@code OUTPOST_QUARANTINE}. Empty
      * when there is no replica or every value is held natively.
@@ -356,21 +442,30 @@ public final class OutpostReplica implements AutoCloseable {
         listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
     }
 
-    /** Stops a background sync, shuts the replica database down and releases the directory. */
+    /**
+     * Stops live mode ({@link #stopLiveSync()}: within about a second, keeping what was committed) and
+     * a background sync, shuts the replica database down and releases the directory. Closing again
+     * does nothing.
+     */
     @Override
     public void close() {
-        // not under the replica's lock: a long poll holds it for up to LIVE_WAIT_SECONDS, and
-        // the interrupt is what ends that poll (the HTTP client's send gives up when interrupted)
-        ScheduledExecutorService running = scheduler;
-        Thread following = live;
-        if (running != null) {
-            running.shutdownNow();
+        // not under the replica's lock: a long poll holds it for up to LIVE_WAIT_SECONDS
+        synchronized (lifecycle) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            stopLiveSync();
         }
-        if (following != null) {
-            following.interrupt();
+        ScheduledExecutorService running = scheduler;
+        if (running != null) {
+            source.stopRequests(); // for good: the replica is closing
+            running.shutdown();
             try {
-                following.join(
-                        java.time.Duration.ofSeconds(LIVE_WAIT_SECONDS + 10).toMillis());
+                if (!running.awaitTermination(STOP_GRACE_MILLIS, TimeUnit.MILLISECONDS)) {
+                    running.shutdownNow();
+                    running.awaitTermination(STOP_INTERRUPTED_MILLIS, TimeUnit.MILLISECONDS);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -52,6 +52,9 @@ public record ReplicaStatus(
      * @param tables its tables
      * @param database the identity of the server's database it was built from ({@link
      *     VersionInfo#database()}), {@code null} when unknown
+     * @param feedPosition the server's change feed position the replica has applied the changes up to
+     *     (whole server transactions; opaque, only ever moving forward), {@code null} when it follows
+     *     no change feed
      */
     public record Local(
             String tag,
@@ -59,7 +62,8 @@ public record ReplicaStatus(
             String latestChangeSet,
             Instant syncedAt,
             List<Table> tables,
-            String database) {
+            String database,
+            Long feedPosition) {
         /** Copies the table list. */
         public Local {
             tables = List.copyOf(tables);

@@ -80,6 +80,37 @@ class FeedFollowingTest {
     }
 
     @Test
+    void stoppingLiveModeEndsALongPollAtOnceKeepsTheReplicaOpenAndLiveModeStartsAgain() throws Exception {
+        InMemorySource source = source();
+        try (OutpostReplica replica = OutpostReplica.open(config(), source)) {
+            replica.sync();
+            CountDownLatch held = source.holdLongPolls();
+            replica.startLiveSync();
+            assertTrue(held.await(60, TimeUnit.SECONDS), "a long poll is waiting for changes");
+
+            long start = System.nanoTime();
+            replica.stopLiveSync();
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertTrue(millis < 1_000, "stopped in " + millis + " ms, while the poll could wait 20 s");
+
+            long position = replica.localState().orElseThrow().feedPosition();
+            source.commit(upsert("4", "after the stop"));
+            List<SyncEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+            replica.addListener(events::add);
+            replica.startLiveSync();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (events.stream().noneMatch(e -> e instanceof SyncEvent.ChangesApplied)) {
+                assertTrue(System.nanoTime() < deadline, "live mode started again: " + events);
+                Thread.sleep(20);
+            }
+            assertEquals(position + 1, replica.localState().orElseThrow().feedPosition());
+            assertTrue(
+                    categories(replica).contains("4|null|after the stop"),
+                    categories(replica).toString());
+        }
+    }
+
+    @Test
     void aPositionTheFeedLostRebuildsFromASnapshotOnceAndContinues() throws Exception {
         InMemorySource source = source();
         try (OutpostReplica replica = OutpostReplica.open(config(), source)) {

@@ -37,6 +37,7 @@ public final class InMemorySource implements ReplicaSource {
     private long bytes;
     private String database = "test-database";
     private CountDownLatch longPollsHeld;
+    private boolean stopped;
     private final List<SyncReport> reports = new ArrayList<>();
     private RuntimeException refuseReports;
 
@@ -104,6 +105,17 @@ public final class InMemorySource implements ReplicaSource {
     public synchronized CountDownLatch holdLongPolls() {
         longPollsHeld = new CountDownLatch(1);
         return longPollsHeld;
+    }
+
+    @Override
+    public synchronized void stopRequests() {
+        stopped = true;
+        notifyAll(); // ends a held long poll
+    }
+
+    @Override
+    public synchronized void resumeRequests() {
+        stopped = false;
     }
 
     /** Positions up to {@code position} can no longer be continued from (retention). */
@@ -192,7 +204,10 @@ public final class InMemorySource implements ReplicaSource {
             try {
                 if (longPollsHeld != null) {
                     longPollsHeld.countDown();
-                    wait(waitSeconds * 1000L); // the whole long poll, as a server holds it
+                    wait(waitSeconds * 1000L); // the whole long poll, as a server holds it, or until stopped
+                    if (stopped) {
+                        throw new OutpostException(ErrorCode.STOPPED, "stopped (test)");
+                    }
                 } else {
                     Thread.sleep(20); // a long poll that found nothing new, shortened
                 }

@@ -3,6 +3,7 @@ package dev.outpost.client.internal.feed;
 import dev.outpost.client.ErrorCode;
 import dev.outpost.client.OutpostException;
 import dev.outpost.client.internal.PausePoints;
+import dev.outpost.client.internal.http.RequestStopped;
 import dev.outpost.client.internal.schema.ReplicaTable;
 import dev.outpost.client.internal.store.FeedState;
 import dev.outpost.protocol.ChangeLines;
@@ -106,7 +107,7 @@ final class ChangeApplier implements AutoCloseable {
         } catch (IOException e) {
             rollback();
             throw new OutpostException(
-                    ErrorCode.SERVER_UNREACHABLE, "Connection lost while reading changes: " + e.getMessage(), e);
+                    RequestStopped.codeOf(e), "Connection lost while reading changes: " + e.getMessage(), e);
         } catch (IllegalArgumentException e) {
             rollback();
             throw protocolError(e.getMessage());

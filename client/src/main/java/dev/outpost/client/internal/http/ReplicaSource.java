@@ -65,6 +65,17 @@ public interface ReplicaSource {
      */
     void report(SyncReport report);
 
+    /**
+     * Ends every request in progress at once (a long poll, a page being read: their calls fail with
+     * {@link dev.outpost.client.ErrorCode#STOPPED}, reads of their answers with {@link RequestStopped})
+     * and refuses new ones the same way until {@link #resumeRequests()}. Thread-safe; for stopping live
+     * mode without waiting for the server.
+     */
+    void stopRequests();
+
+    /** Takes requests again after {@link #stopRequests()}. */
+    void resumeRequests();
+
     /** Bytes received so far, on the wire. */
     long bytesReceived();
 

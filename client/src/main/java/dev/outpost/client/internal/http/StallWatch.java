@@ -19,6 +19,9 @@ import java.util.concurrent.TimeUnit;
  * closed under it and fails with an {@link IOException} that says so, which the callers treat as
  * any lost connection: the page or answer is rolled back and the replica stays as it was.
  *
+ * <p>{@link #stopAll()} ends every open body at once the same way, its reads failing with {@link
+ * RequestStopped}: a stop does not wait for the server.
+ *
  * <p>Only the time spent inside a read counts: a caller that reads slowly (Derby storing the rows
  * before) is never cut off. One daemon thread per watch looks at the open bodies a few times per
  * timeout.
@@ -48,6 +51,13 @@ final class StallWatch implements AutoCloseable {
         return watched;
     }
 
+    /** Ends every body open now: a read waiting for bytes fails at once, as does every later read. */
+    void stopAll() {
+        for (Watched watched : open) {
+            watched.end(true);
+        }
+    }
+
     /** Stops watching; bodies still open are no longer cut off. */
     @Override
     public void close() {
@@ -67,6 +77,8 @@ final class StallWatch implements AutoCloseable {
         private volatile long readingSince;
 
         private volatile boolean stalled;
+
+        private volatile boolean stopped;
 
         Watched(InputStream in) {
             super(in);
@@ -103,6 +115,9 @@ final class StallWatch implements AutoCloseable {
         }
 
         private void begin() throws IOException {
+            if (stopped) {
+                throw new RequestStopped();
+            }
             if (stalled) {
                 throw stalledError(null);
             }
@@ -112,17 +127,31 @@ final class StallWatch implements AutoCloseable {
         private void closeIfStalled(long now) {
             long since = readingSince;
             if (since != 0 && now - since > timeoutNanos) {
+                end(false);
+            }
+        }
+
+        /** Closes the body under its reader, as stalled or as {@code stop}ped. */
+        private void end(boolean stop) {
+            if (stop) {
+                stopped = true;
+            } else {
                 stalled = true;
-                open.remove(this);
-                try {
-                    in.close(); // wakes the read waiting for bytes, which then fails
-                } catch (IOException ignored) {
-                    // the read fails either way
-                }
+            }
+            open.remove(this);
+            try {
+                in.close(); // wakes the read waiting for bytes, which then fails
+            } catch (IOException ignored) {
+                // the read fails either way
             }
         }
 
         private IOException explained(IOException e) {
+            if (stopped) {
+                IOException stop = new RequestStopped();
+                stop.initCause(e);
+                return stop;
+            }
             return stalled ? stalledError(e) : e;
         }
 

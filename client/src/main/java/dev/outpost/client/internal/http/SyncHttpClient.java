@@ -29,7 +29,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.GZIPInputStream;
@@ -43,7 +48,8 @@ import org.slf4j.LoggerFactory;
  * processes time), and decodes either itself (zstd with a pure-Java decoder). Failures map to codes here, in one place: no connection,
  * timeouts, broken or stalled streams ({@link StallWatch}) and 503 (retry later) are {@link ErrorCode#SERVER_UNREACHABLE}; 401/403 {@link
  * ErrorCode#AUTHENTICATION_FAILED}; other problem responses {@link ErrorCode#SERVER_ERROR} with the
- * problem's detail; an unreadable document {@link ErrorCode#PROTOCOL_ERROR}. Every request names the
+ * problem's detail; an unreadable document {@link ErrorCode#PROTOCOL_ERROR}; a request ended by {@link
+ * #stopRequests()} {@link ErrorCode#STOPPED}. Every request names the
  * replica ({@link SyncPaths#REPLICA_HEADER}) and the client's version ({@link SyncPaths#CLIENT_HEADER}),
  * so that the server knows each replica, when it was last seen and where it stands.
  */
@@ -63,6 +69,10 @@ public final class SyncHttpClient implements ReplicaSource, AutoCloseable {
     private final boolean compress;
     private final StallWatch stallWatch;
     private final String replicaId;
+    /** Requests waiting for their answer's headers, cancelled by {@link #stopRequests()}. */
+    private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
+
+    private volatile boolean stopped;
     /** Whether the last report failed: a failure is logged at INFO once, until a report goes through. */
     private final AtomicBoolean reportsFailing = new AtomicBoolean();
 
@@ -200,6 +210,9 @@ public final class SyncHttpClient implements ReplicaSource, AutoCloseable {
 
     @Override
     public void report(SyncReport report) {
+        if (stopped) {
+            return; // a sync cut short by a stop is not reported: the stop does not wait for the server
+        }
         URI uri = uri(SyncPaths.SYNC + "/" + SyncPaths.REPORTS);
         Duration timeout = REPORT_TIMEOUT.compareTo(requestTimeout) < 0 ? REPORT_TIMEOUT : requestTimeout;
         HttpRequest request = headers(HttpRequest.newBuilder(uri))
@@ -210,16 +223,11 @@ public final class SyncHttpClient implements ReplicaSource, AutoCloseable {
                 .build();
         String failure;
         try {
-            HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
-            int status = response.statusCode();
+            int status =
+                    sent(uri, request, HttpResponse.BodyHandlers.discarding()).statusCode();
             failure = status / 100 == 2 ? null : "HTTP " + status;
-        } catch (IOException e) {
-            failure = e.getMessage() == null
-                    ? e.getClass().getSimpleName()
-                    : e.getClass().getSimpleName() + ": " + e.getMessage();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            failure = "interrupted";
+        } catch (OutpostException e) {
+            failure = e.getMessage();
         }
         if (failure == null) {
             reportsFailing.set(false);
@@ -274,20 +282,16 @@ public final class SyncHttpClient implements ReplicaSource, AutoCloseable {
         if (compress) {
             builder.header("Accept-Encoding", "zstd, gzip");
         }
-        HttpRequest request = builder.build();
-        HttpResponse<InputStream> response;
+        HttpResponse<InputStream> response = sent(uri, builder.build(), HttpResponse.BodyHandlers.ofInputStream());
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        } catch (IOException e) {
-            throw unreachable(uri, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new OutpostException(ErrorCode.SERVER_UNREACHABLE, "Interrupted while calling " + uri, e);
-        }
-        try {
+            InputStream watched = stallWatch.watch(response.body());
+            if (stopped) { // after watching: either this sees the stop, or stopRequests() ends the body
+                watched.close();
+                throw stopped(uri);
+            }
             InputStream body = decoded(
                     response.headers().firstValue("Content-Encoding").orElse(""),
-                    new CountingInputStream(stallWatch.watch(response.body()), bytes));
+                    new CountingInputStream(watched, bytes));
             if (response.statusCode() == 200) {
                 return new Answer(body, response.headers());
             }
@@ -297,6 +301,52 @@ public final class SyncHttpClient implements ReplicaSource, AutoCloseable {
         } catch (IOException e) {
             throw unreachable(uri, e);
         }
+    }
+
+    /**
+     * Sends a request and waits for its answer's headers; {@link #stopRequests()} cancels the wait (and
+     * the exchange) at once.
+     */
+    private <T> HttpResponse<T> sent(URI uri, HttpRequest request, HttpResponse.BodyHandler<T> body) {
+        CompletableFuture<HttpResponse<T>> sending = http.sendAsync(request, body);
+        inFlight.add(sending);
+        try {
+            if (stopped) { // after adding: either this sees the stop, or stopRequests() sees the request
+                sending.cancel(true);
+            }
+            return sending.get();
+        } catch (CancellationException e) {
+            throw stopped(uri);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw unreachable(uri, io);
+            }
+            throw new OutpostException(ErrorCode.SERVER_UNREACHABLE, "Cannot call " + uri + ": " + e.getCause(), e);
+        } catch (InterruptedException e) {
+            sending.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new OutpostException(ErrorCode.SERVER_UNREACHABLE, "Interrupted while calling " + uri, e);
+        } finally {
+            inFlight.remove(sending);
+        }
+    }
+
+    @Override
+    public void stopRequests() {
+        stopped = true;
+        for (CompletableFuture<?> sending : inFlight) {
+            sending.cancel(true);
+        }
+        stallWatch.stopAll();
+    }
+
+    @Override
+    public void resumeRequests() {
+        stopped = false;
+    }
+
+    private static OutpostException stopped(URI uri) {
+        return new OutpostException(ErrorCode.STOPPED, "The request to " + uri + " was stopped");
     }
 
     /** The body as sent before its content coding: zstd and gzip are decoded here, nothing else is asked for. */
@@ -351,6 +401,9 @@ public final class SyncHttpClient implements ReplicaSource, AutoCloseable {
     }
 
     private static OutpostException unreachable(URI uri, IOException e) {
+        if (RequestStopped.causedBy(e)) {
+            return stopped(uri);
+        }
         String why = e.getMessage() == null
                 ? e.getClass().getSimpleName()
                 : e.getClass().getSimpleName() + ": " + e.getMessage();

@@ -2,6 +2,7 @@ package dev.outpost.client.internal.load;
 
 import dev.outpost.client.ErrorCode;
 import dev.outpost.client.OutpostException;
+import dev.outpost.client.internal.http.RequestStopped;
 import dev.outpost.client.internal.schema.ReplicaColumn;
 import dev.outpost.client.internal.schema.ReplicaTable;
 import dev.outpost.protocol.Backoff;
@@ -19,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * for again, after a growing, jittered pause ({@link Backoff}), and read up to the last row already
  * read, found again by its key (a page's rows come in key order, and the changes made meanwhile reach
  * the replica through the feed, as for any page). Only connection failures are retried, at most
- * {@link #MAX_ATTEMPTS} times in a row without a new row.
+ * {@link #MAX_ATTEMPTS} times in a row without a new row; a stopped request ({@link RequestStopped})
+ * is not.
  *
  * <p>A table without a key cannot be found again inside its page (it is one page, in no set order),
  * nor can a row deleted in the meantime: both fail as a lost connection, and the next sync resumes
@@ -100,6 +102,10 @@ final class PageResume {
      * @throws OutpostException {@link ErrorCode#SERVER_UNREACHABLE} when it cannot be resumed
      */
     BufferedReader resume(Exception lost) {
+        if (RequestStopped.causedBy(lost)) {
+            throw new OutpostException(
+                    ErrorCode.STOPPED, "Stopped while reading table " + table + ": " + lost.getMessage(), lost);
+        }
         if (pageRows > 0 && keyColumns.length == 0) {
             throw lostConnection(lost, "a table without a key cannot resume inside its page");
         }

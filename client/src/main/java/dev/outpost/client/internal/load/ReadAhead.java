@@ -2,6 +2,7 @@ package dev.outpost.client.internal.load;
 
 import dev.outpost.client.ErrorCode;
 import dev.outpost.client.OutpostException;
+import dev.outpost.client.internal.http.RequestStopped;
 import dev.outpost.client.internal.schema.ColumnKind;
 import dev.outpost.client.internal.schema.ReplicaColumn;
 import dev.outpost.client.internal.schema.ReplicaTable;
@@ -279,7 +280,7 @@ final class ReadAhead {
             finish(
                     null,
                     new OutpostException(
-                            ErrorCode.SERVER_UNREACHABLE,
+                            RequestStopped.codeOf(e),
                             "Connection lost while reading table " + table.name() + ": " + e.getMessage(),
                             e));
         } catch (OutpostException e) {

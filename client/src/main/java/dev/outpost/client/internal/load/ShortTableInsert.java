@@ -2,6 +2,7 @@ package dev.outpost.client.internal.load;
 
 import dev.outpost.client.ErrorCode;
 import dev.outpost.client.OutpostException;
+import dev.outpost.client.internal.http.RequestStopped;
 import dev.outpost.client.internal.schema.Identifiers;
 import dev.outpost.client.internal.schema.ReplicaTable;
 import dev.outpost.client.internal.store.Quarantine;
@@ -156,7 +157,7 @@ public final class ShortTableInsert {
             throw protocolError(table, e.getMessage());
         } catch (IOException e) {
             throw new OutpostException(
-                    ErrorCode.SERVER_UNREACHABLE,
+                    RequestStopped.codeOf(e),
                     "Connection lost while reading table " + table.name() + ": " + e.getMessage(),
                     e);
         } catch (SQLException e) {

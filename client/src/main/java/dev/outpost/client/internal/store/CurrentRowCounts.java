@@ -45,7 +45,8 @@ final class CurrentRowCounts {
                 local.latestChangeSet(),
                 local.syncedAt(),
                 tables,
-                local.database());
+                local.database(),
+                local.feedPosition());
     }
 
     /**

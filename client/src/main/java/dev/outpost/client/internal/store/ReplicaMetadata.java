@@ -97,7 +97,8 @@ public final class ReplicaMetadata {
                         rs.getString(3),
                         rs.getTimestamp(4, utc()).toInstant(),
                         tables,
-                        rs.getString(5));
+                        rs.getString(5),
+                        FeedState.read(c).map(FeedState.State::position).orElse(null));
             }
         }
     }

@@ -158,7 +158,8 @@ final class ShadowBuilder {
                         latestChangeSet,
                         Instant.now(),
                         tables,
-                        target.database()));
+                        target.database(),
+                        null)); // the feed position is FeedState's, not written with the metadata
         return tables;
     }
 
