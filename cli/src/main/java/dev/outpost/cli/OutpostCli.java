@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-            "0:success",
+            "0:success (also sync --live stopped by Ctrl-C or SIGTERM)",
             "1:other failure",
             "2:usage error",
             "3:server unreachable",

@@ -2,7 +2,6 @@ package dev.outpost.cli;
 
 import dev.outpost.client.ErrorCode;
 import dev.outpost.client.OutpostException;
-import dev.outpost.client.OutpostReplica;
 import java.io.PrintWriter;
 import java.sql.Blob;
 import java.sql.Clob;
@@ -38,9 +37,8 @@ final class SqlCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         QueryOnly.check(query);
-        try (OutpostReplica replica = options.open();
-                Connection c = replica.openConnection()) {
-            c.setReadOnly(true);
+        try (ReplicaReads reads = ReplicaReads.open(options)) {
+            Connection c = reads.connection();
             try (Statement s = c.createStatement()) {
                 if (!s.execute(query)) {
                     throw new OutpostException(ErrorCode.REPLICA_ERROR, "Not a query: " + query);

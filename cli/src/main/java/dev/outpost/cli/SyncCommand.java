@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code outpost sync}: brings the replica up to date and prints what happened. */
@@ -31,6 +32,16 @@ final class SyncCommand implements Callable<Integer> {
     boolean live;
 
     @Option(
+            names = "--serve",
+            arity = "0..1",
+            fallbackValue = "0",
+            paramLabel = "PORT",
+            description = "With --live: serve the replica read-only to other processes (sql, any JDBC tool with"
+                    + " Derby's client driver) on 127.0.0.1:PORT (default: a free port); prints the JDBC URL, whose"
+                    + " user and password are in the replica directory's " + ServedReplica.FILE + " file.")
+    Integer serve;
+
+    @Option(
             names = "--full",
             description = "Download every table again into a new database, whatever the version check says.")
     boolean full;
@@ -39,6 +50,12 @@ final class SyncCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (serve != null && !live) {
+            throw new ParameterException(spec.commandLine(), "--serve needs --live");
+        }
+        if (serve != null) {
+            ServedReplica.prepare();
+        }
         try (OutpostReplica replica = options.open();
                 SyncProgress progress = SyncProgress.forProcess(err)) {
             replica.addListener(progress);
@@ -67,7 +84,7 @@ final class SyncCommand implements Callable<Integer> {
             QuarantineTable.print(out, r.quarantined());
             out.flush();
             if (live) {
-                followUntilStopped(replica, out);
+                followUntilStopped(replica, out, serve);
             }
             return ExitCodes.OK;
         }
@@ -81,11 +98,29 @@ final class SyncCommand implements Callable<Integer> {
      * user asked for the end, and the replica is intact. Any other end of the JVM (SIGHUP) still
      * closes the replica, from a shutdown hook.
      */
-    private static void followUntilStopped(OutpostReplica replica, PrintWriter out) {
+    private void followUntilStopped(OutpostReplica replica, PrintWriter out, Integer servePort) {
         AtomicReference<OutpostException> refused = new AtomicReference<>();
-        Thread hook = new Thread(replica::close, "outpost-close");
+        ServedReplica served = servePort == null ? null : ServedReplica.start(replica, options.replica, servePort);
+        Thread hook = new Thread(
+                () -> {
+                    if (served != null) {
+                        served.close();
+                    }
+                    replica.close();
+                },
+                "outpost-close");
         Runtime.getRuntime().addShutdownHook(hook);
         try (StopSignals signals = StopSignals.install()) {
+            if (served != null) {
+                replica.addListener(event -> {
+                    if (event instanceof SyncEvent.RebuildCompleted) {
+                        served.follow(replica);
+                    }
+                });
+                out.println("serving the replica read-only at " + served.url() + " (user " + ServedReaders.READER
+                        + ", schema " + ServedReplica.SCHEMA + ", password in "
+                        + options.replica.resolve(ServedReplica.FILE) + ")");
+            }
             replica.addListener(event -> {
                 if (event instanceof SyncEvent.LiveSyncStopped s) {
                     refused.set(s.error());
@@ -115,6 +150,9 @@ final class SyncCommand implements Callable<Integer> {
                             : "feed position " + local.feedPosition());
             out.flush();
         } finally {
+            if (served != null) {
+                served.close();
+            }
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {

@@ -1,6 +1,7 @@
 package dev.outpost.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.outpost.client.OutpostReplica;
@@ -9,12 +10,20 @@ import dev.outpost.client.SyncEvent;
 import dev.outpost.client.SyncResult;
 import dev.outpost.server.testsupport.TestLiquibase;
 import java.io.IOException;
+import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -32,7 +41,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * Live mode end to end, stopped as a user stops it: {@code outpost sync --live} as a process, following
  * concurrent application writers, ended by SIGINT (Ctrl-C) or SIGTERM within a second with its replica
  * intact (readable, and equal to PostgreSQL after the next sync); the library's {@link
- * OutpostReplica#close()} ends live mode within a second too.
+ * OutpostReplica#close()} ends live mode within a second too. With {@code --serve} the followed
+ * replica is read by other processes, read-only, through Derby's network server.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -108,6 +118,80 @@ class LiveModeIT {
         try (OutpostReplica reopened = open("library")) {
             assertEquals(SyncResult.Outcome.UP_TO_DATE, reopened.sync().outcome(), "the replica opens and syncs again");
         }
+    }
+
+    @Test
+    @Order(4)
+    void aServedReplicaIsReadByOtherProcessesWhileItFollowsAndRefusesWrites() throws Exception {
+        String name = "served";
+        Cli.Run created = cli("sync", name);
+        assertEquals(0, created.exit(), created.toString());
+        Cli.Started live = Cli.start(stack.runDir(), args("sync", name, "--live", "--serve"));
+        Path file = stack.work().resolve(name).resolve("SERVED");
+        Cli.Run ended;
+        try (RandomWriters writers = new RandomWriters(stack::connect, 2)) {
+            Conditions.await("the replica is served", CONVERGE, () -> printed(live, "serving the replica"));
+            Matcher serving = Pattern.compile(
+                            "serving the replica read-only at (jdbc:derby://127\\.0\\.0\\.1:\\d+//\\S+)")
+                    .matcher(live.outSoFar());
+            assertTrue(serving.find(), live.outSoFar());
+            String url = serving.group(1);
+            Properties served = new Properties();
+            try (Reader in = Files.newBufferedReader(file)) {
+                served.load(in);
+            }
+            assertEquals(url, served.getProperty("url"));
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+
+            // another process reads the replica the live process holds, and sees new rows arrive
+            String marker = "Served while followed " + System.nanoTime();
+            Cli.Run before = cli("sql", name, "select count(*) from companies where name = '" + marker + "'");
+            assertEquals(0, before.exit(), before.toString());
+            assertTrue(before.out().contains("(1 row)"), before.toString());
+            try (Connection c = stack.connect()) {
+                RandomWriters.update(
+                        c, "insert into companies (name, credit_limit, created_at) values (?, 1, now())", marker);
+            }
+            Conditions.eventually(CONVERGE, () -> {
+                Cli.Run read = cli("sql", name, "select name from companies where name = '" + marker + "'");
+                assertEquals(0, read.exit(), read.toString());
+                assertTrue(read.out().contains(marker) && read.out().contains("(1 row)"), read.toString());
+            });
+            assertTrue(writers.committed() > 0, "the writers wrote");
+
+            // through the served URL: reading works, writing is refused, and so is any other user or operation
+            try (Connection reader = DriverManager.getConnection(
+                            url, served.getProperty("user"), served.getProperty("password"));
+                    Statement s = reader.createStatement()) {
+                s.execute("set schema APP");
+                try (ResultSet rs = s.executeQuery("select count(*) from users")) {
+                    assertTrue(rs.next() && rs.getLong(1) > 0, "the reader reads");
+                }
+                SQLException refused =
+                        assertThrows(SQLException.class, () -> s.executeUpdate("update companies set name = 'x'"));
+                assertEquals("25502", refused.getSQLState(), refused.getMessage());
+                SQLException dropped = assertThrows(SQLException.class, () -> s.executeUpdate("drop table companies"));
+                assertEquals("25503", dropped.getSQLState(), dropped.getMessage());
+            }
+            SQLException embeddedUser =
+                    assertThrows(SQLException.class, () -> DriverManager.getConnection(url, "APP", "any"));
+            assertEquals("08004", embeddedUser.getSQLState(), embeddedUser.getMessage());
+            SQLException shutdown = assertThrows(
+                    SQLException.class,
+                    () -> DriverManager.getConnection(
+                            url + ";shutdown=true", served.getProperty("user"), served.getProperty("password")));
+            assertEquals("08004", shutdown.getSQLState(), shutdown.getMessage());
+        } finally {
+            new ProcessBuilder("kill", "-INT", Long.toString(live.process().pid()))
+                    .start()
+                    .waitFor();
+            ended = live.finish();
+        }
+        assertEquals(0, ended.exit(), ended.toString());
+        assertTrue(ended.out().contains("stopped (SIGINT): the replica is intact"), ended.toString());
+        assertTrue(!Files.exists(file), "the stop removed " + file);
+        Cli.Run local = cli("sql", name, "select count(*) from users");
+        assertEquals(0, local.exit(), "read here once the live process is gone: " + local);
     }
 
     /**
