@@ -60,27 +60,16 @@ public final class OutpostReplica implements AutoCloseable {
 
     private static final long LIVE_LONGEST_PAUSE_MILLIS = 30_000;
 
-    /**
-     * How long a stop waits for the sync in progress to end by itself once its requests are stopped
-     * (an apply rolls back or commits at once) before interrupting it: a local step, such as copying
-     * a kept table into a new database, does not read from the server. Derby rolls back the
-     * transaction of an interrupted connection, so even then nothing half-done is kept.
-     */
-    static final long STOP_GRACE_MILLIS = 500;
-
-    /** Longest wait for a sync interrupted by a stop to end, before the database is shut down under it. */
-    private static final long STOP_INTERRUPTED_MILLIS = 5_000;
+    /** How long closing waits for a background sync to end after its requests were stopped, before interrupting it. */
+    private static final long BACKGROUND_STOP_GRACE_MILLIS = 500;
 
     /** Guards starting and stopping live mode; never the replica's lock, which a long poll holds. */
     private final Object lifecycle = new Object();
 
     private volatile ScheduledExecutorService scheduler;
-    private Live live;
+    private LiveThread live;
     private boolean closed;
     private ReplicaSync sync;
-
-    /** Live mode's thread and what tells it to stop (a pause between retries ends at once). */
-    private record Live(Thread thread, CountDownLatch stop) {}
 
     private OutpostReplica(ReplicaConfig config, DerbyReplicaStore store, ReplicaSource source) {
         this.config = config;
@@ -177,7 +166,7 @@ public final class OutpostReplica implements AutoCloseable {
 
     /**
      * Syncs, then keeps applying the server's changes as they are committed (long polls of {@value
-     * #LIVE_WAIT_SECONDS} s), until {@link #close()}; also checks the server's version every {@link
+     * #LIVE_WAIT_SECONDS} s), until {@link #stopLiveSync()} or {@link #close()}; also checks the server's version every {@link
      * ReplicaConfig#checkInterval()} (default one minute) for changes the feed does not carry (a new
      * tag, tables the feed does not follow). Runs on a background thread; failures are reported to the
      * listeners ({@link SyncEvent.SyncFailed}) and retried after a pause that grows from 1 s to 30 s,
@@ -194,14 +183,10 @@ public final class OutpostReplica implements AutoCloseable {
             if (closed) {
                 throw new OutpostException(ErrorCode.CONFIG_INVALID, "The replica is closed");
             }
-            if (live != null && live.thread().isAlive()) {
+            if (live != null && live.isAlive()) {
                 return;
             }
-            CountDownLatch stop = new CountDownLatch(1);
-            Thread thread = new Thread(() -> followLive(stop), "outpost-live " + config.directory());
-            thread.setDaemon(true);
-            live = new Live(thread, stop);
-            thread.start();
+            live = new LiveThread("outpost-live " + config.directory(), this::followLive);
         }
     }
 
@@ -216,39 +201,12 @@ public final class OutpostReplica implements AutoCloseable {
      */
     public void stopLiveSync() {
         synchronized (lifecycle) {
-            Live running = live;
+            LiveThread running = live;
             live = null;
             if (running == null) {
                 return;
             }
-            running.stop().countDown();
-            source.stopRequests();
-            try {
-                awaitEnd(running.thread());
-            } finally {
-                source.resumeRequests();
-            }
-        }
-    }
-
-    /** Waits for a stopped live thread: a grace period, then an interrupt (see {@link #STOP_GRACE_MILLIS}). */
-    private static void awaitEnd(Thread thread) {
-        boolean interrupted = false;
-        try {
-            thread.join(STOP_GRACE_MILLIS);
-            if (thread.isAlive()) {
-                LOG.info("Live sync is still busy {} ms after the stop: interrupting it", STOP_GRACE_MILLIS);
-                thread.interrupt();
-                thread.join(STOP_INTERRUPTED_MILLIS);
-            }
-        } catch (InterruptedException e) {
-            interrupted = true;
-        }
-        if (thread.isAlive()) {
-            LOG.warn("Live sync did not end within {} ms of the stop", STOP_GRACE_MILLIS + STOP_INTERRUPTED_MILLIS);
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
+            running.stop(source);
         }
     }
 
@@ -276,11 +234,7 @@ public final class OutpostReplica implements AutoCloseable {
                 }
                 long pause = backoff.next();
                 LOG.warn("Live sync failed, retrying in {} ms: {}", pause, e.getMessage());
-                try {
-                    if (stop.await(pause, TimeUnit.MILLISECONDS)) {
-                        return;
-                    }
-                } catch (InterruptedException interrupted) {
+                if (LiveThread.stopped(stop, pause)) {
                     return;
                 }
                 nextCheck = System.nanoTime();
@@ -462,9 +416,9 @@ public final class OutpostReplica implements AutoCloseable {
             source.stopRequests(); // for good: the replica is closing
             running.shutdown();
             try {
-                if (!running.awaitTermination(STOP_GRACE_MILLIS, TimeUnit.MILLISECONDS)) {
-                    running.shutdownNow();
-                    running.awaitTermination(STOP_INTERRUPTED_MILLIS, TimeUnit.MILLISECONDS);
+                if (!running.awaitTermination(BACKGROUND_STOP_GRACE_MILLIS, TimeUnit.MILLISECONDS)) {
+                    running.shutdownNow(); // an interrupted Derby connection rolls back: nothing half-done is kept
+                    running.awaitTermination(5, TimeUnit.SECONDS);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -474,6 +428,7 @@ public final class OutpostReplica implements AutoCloseable {
     }
 
     private synchronized void closeStore() {
+        long start = System.nanoTime();
         if (sync != null) {
             sync.close();
         }
@@ -485,6 +440,10 @@ public final class OutpostReplica implements AutoCloseable {
             }
         }
         store.close();
+        LOG.info(
+                "Replica {} closed in {} ms",
+                config.directory(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
     }
 
     private void fire(SyncEvent event) {

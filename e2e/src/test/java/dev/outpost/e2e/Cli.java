@@ -79,6 +79,18 @@ final class Cli {
         return start(runDir, command);
     }
 
+    /**
+     * Starts the command line with SIGINT handled as by default ({@code env --default-signal=INT}),
+     * even when this JVM was started ignoring it (as a background job of a non-interactive shell is,
+     * and passes on), so that a test can stop it as Ctrl-C does.
+     */
+    static Started startInterruptible(Path runDir, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT", java(), "-jar"));
+        command.add(runDir.resolve("outpost-cli.jar").toString());
+        command.addAll(List.of(args));
+        return start(runDir, command);
+    }
+
     private static Started start(Path runDir, List<String> command) throws IOException {
         Path out = Files.createTempFile(runDir, "cli-", ".out");
         Path err = Files.createTempFile(runDir, "cli-", ".err");

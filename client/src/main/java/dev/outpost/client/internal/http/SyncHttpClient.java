@@ -318,6 +318,9 @@ public final class SyncHttpClient implements ReplicaSource, AutoCloseable {
         } catch (CancellationException e) {
             throw stopped(uri);
         } catch (ExecutionException e) {
+            if (stopped || e.getCause() instanceof CancellationException) {
+                throw stopped(uri); // the cancelled exchange may fail its future rather than cancel it
+            }
             if (e.getCause() instanceof IOException io) {
                 throw unreachable(uri, io);
             }
