@@ -403,7 +403,7 @@
     event.preventDefault();
     const role = $('token-role').value;
     const request = { name: $('token-name').value.trim() };
-    if (role !== 'admin') {
+    if (role !== 'admin' && role !== 'metrics') {
       request.grants = parseGrants($('token-grants').value);
       request.attributes = parseAttributes($('token-attributes').value);
     }

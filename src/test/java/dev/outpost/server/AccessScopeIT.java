@@ -81,6 +81,20 @@ public class AccessScopeIT {
         try (Connection db = EmbeddedPostgresSession.connect()) {
             long de1 = insert(db, "Scope DE1 " + tag, "DE");
             insert(db, "Scope FR1 " + tag, "FR");
+            // a caller who may read every row is told about how many a table has, on its first page only
+            exec(db, "analyze companies");
+            HttpResponse<String> first = api.get(ROOT + SyncPaths.tableRows("companies") + "?limit=1", SYNC_TOKEN);
+            long rowsNow = count(db, "select count(*) from companies");
+            long estimate = Long.parseLong(
+                    first.headers().firstValue(SyncPaths.ESTIMATED_ROWS_HEADER).orElseThrow());
+            // analyzed: the count; the statistics may add the two inserts above once more, if they were
+            // flushed after the analyze
+            assertTrue(estimate >= rowsNow && estimate <= rowsNow + 2, estimate + " estimated, " + rowsNow + " rows");
+            HttpResponse<String> second =
+                    api.get(ROOT + SyncPaths.tableRows("companies") + "?limit=1&after=" + cursorOf(first), SYNC_TOKEN);
+            assertEquals(200, second.statusCode(), second.body());
+            assertTrue(
+                    second.headers().firstValue(SyncPaths.ESTIMATED_ROWS_HEADER).isEmpty());
             exec(
                     db,
                     "alter table companies replica identity full", // what ReplicaIdentity.requireFull does
@@ -117,8 +131,16 @@ public class AccessScopeIT {
                 assertEquals(unknown.detail().replace("no_such_table", "users"), hidden.detail());
                 problem(api.get(ROOT + SyncPaths.tableDigest("users"), SYNC_TOKEN));
 
-                // pages and digest: the filter's rows, the granted columns
-                List<String[]> rows = rows(api.get(ROOT + SyncPaths.tableRows("companies") + "?limit=2", SYNC_TOKEN));
+                // pages and digest: the filter's rows, the granted columns, and no estimate of the table's size
+                HttpResponse<String> filteredFirst =
+                        api.get(ROOT + SyncPaths.tableRows("companies") + "?limit=2", SYNC_TOKEN);
+                assertTrue(
+                        filteredFirst
+                                .headers()
+                                .firstValue(SyncPaths.ESTIMATED_ROWS_HEADER)
+                                .isEmpty(),
+                        "a row filter's caller learns nothing of the rows outside it");
+                List<String[]> rows = rows(filteredFirst);
                 String next = cursorOf(api.get(ROOT + SyncPaths.tableRows("companies") + "?limit=2", SYNC_TOKEN));
                 while (next != null) {
                     HttpResponse<String> page =

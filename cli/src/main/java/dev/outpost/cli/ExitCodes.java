@@ -12,6 +12,8 @@ final class ExitCodes {
     static final int SCHEMA_UNSUPPORTED = 5;
     /** {@code verify} found a difference between the replica and the server. */
     static final int DIFFERENT = 6;
+    /** {@code sql}: Derby refused the query's text ({@link QueryFailed}). */
+    static final int QUERY_FAILED = 7;
 
     private ExitCodes() {}
 

@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
             "3:server unreachable",
             "4:authentication failed",
             "5:schema unsupported",
-            "6:verify found a difference"
+            "6:verify found a difference",
+            "7:sql: the query has a mistake (Derby's message and hints on stderr)"
         })
 public final class OutpostCli implements Runnable {
     @CommandLine.Spec
@@ -43,9 +44,15 @@ public final class OutpostCli implements Runnable {
             System.setProperty("org.jboss.logging.provider", "slf4j"); // Hibernate logs through the same binding
         }
         CommandLine cli = new CommandLine(new OutpostCli());
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (verbose) {
                 e.printStackTrace(commandLine.getErr());
+            }
+            if (e instanceof QueryFailed q) {
+                commandLine.getErr().println("outpost: query failed: " + q.getMessage());
+                q.hints().forEach(hint -> commandLine.getErr().println("hint: " + hint));
+                return ExitCodes.QUERY_FAILED;
             }
             if (e instanceof OutpostException o) {
                 commandLine.getErr().println("outpost: " + o.code() + ": " + o.getMessage());

@@ -1,5 +1,7 @@
 package dev.outpost.cli;
 
+import dev.outpost.client.ErrorCode;
+import dev.outpost.client.OutpostException;
 import dev.outpost.client.OutpostReplica;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -19,7 +21,11 @@ import java.util.Properties;
  */
 record ReplicaReads(Connection connection, OutpostReplica replica) implements AutoCloseable {
 
-    static ReplicaReads open(ReplicaOptions options) throws SQLException {
+    /**
+     * @throws OutpostException {@link ErrorCode#REPLICA_ERROR} when the replica cannot be read, here or
+     *     through its live process
+     */
+    static ReplicaReads open(ReplicaOptions options) {
         Optional<Properties> served = ServedReplica.find(options.replica);
         if (served.isPresent()) {
             Properties where = served.get();
@@ -33,7 +39,11 @@ record ReplicaReads(Connection connection, OutpostReplica replica) implements Au
                 return new ReplicaReads(c, null);
             } catch (SQLException e) {
                 if (!"08001".equals(e.getSQLState())) { // 08001: nothing listens there any more
-                    throw e;
+                    throw new OutpostException(
+                            ErrorCode.REPLICA_ERROR,
+                            "Cannot read the replica through its live process at " + where.getProperty("url") + ": "
+                                    + e.getMessage(),
+                            e);
                 }
             }
         }
@@ -42,16 +52,21 @@ record ReplicaReads(Connection connection, OutpostReplica replica) implements Au
             Connection c = replica.openConnection();
             c.setReadOnly(true);
             return new ReplicaReads(c, replica);
-        } catch (SQLException | RuntimeException e) {
+        } catch (SQLException e) {
+            replica.close();
+            throw new OutpostException(ErrorCode.REPLICA_ERROR, "Cannot read the replica: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
             replica.close();
             throw e;
         }
     }
 
     @Override
-    public void close() throws SQLException {
+    public void close() {
         try {
             connection.close();
+        } catch (SQLException e) {
+            // nothing was written: the query's result was read in full or is dropped
         } finally {
             if (replica != null) {
                 replica.close();

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code outpost status}: the local replica next to the server's version. Works offline; exits with
@@ -21,6 +22,9 @@ final class StatusCommand implements Callable<Integer> {
     @Mixin
     ReplicaOptions options;
 
+    @Option(names = "--json", description = "Print one JSON object (snake_case keys) instead of text")
+    boolean json;
+
     @Override
     public Integer call() {
         return options.report(this::print);
@@ -28,6 +32,13 @@ final class StatusCommand implements Callable<Integer> {
 
     private int print(OutpostReplica replica, PrintWriter out) {
         ReplicaStatus status = replica.status();
+        if (json) {
+            String directory = options.replica.toAbsolutePath().normalize().toString();
+            Reports.status(out, directory, status, status.local() == null ? List.of() : replica.quarantined());
+            return status.serverError() == null
+                    ? ExitCodes.OK
+                    : ExitCodes.of(status.serverError().code());
+        }
         out.println("replica id: " + (status.replicaId() == null ? "none (read-only)" : status.replicaId()));
         ReplicaStatus.Local local = status.local();
         if (local == null) {

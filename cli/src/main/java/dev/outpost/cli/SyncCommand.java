@@ -46,6 +46,12 @@ final class SyncCommand implements Callable<Integer> {
             description = "Download every table again into a new database, whatever the version check says.")
     boolean full;
 
+    @Option(
+            names = "--json",
+            description = "Print the result as one JSON object (snake_case keys) on one line instead of text;"
+                    + " with --live, then one line per rebuild and per change-feed step. Progress stays on stderr.")
+    boolean json;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -61,30 +67,17 @@ final class SyncCommand implements Callable<Integer> {
             replica.addListener(progress);
             SyncResult r = full ? replica.rebuild() : replica.sync();
             progress.close();
-            out.printf(
-                    "%s: tag %s -> %s, %d tables downloaded, %d kept, %d reloaded, %d rows, %d bytes, %.1f s%n",
-                    r.outcome(),
-                    tag(r.previousTag()),
-                    tag(r.newTag()),
-                    r.tablesRebuilt().size(),
-                    r.tablesKept().size(),
-                    r.tablesReloaded().size(),
-                    r.rows(),
-                    r.bytes(),
-                    r.duration().toMillis() / 1000.0);
-            if (!r.tablesRebuilt().isEmpty()) {
-                out.println("tables: " + String.join(", ", r.tablesRebuilt()));
+            if (json) {
+                Reports.sync(out, "sync", r);
+            } else {
+                printText(out, r);
             }
-            if (!r.tablesReloaded().isEmpty()) {
-                out.println("reloaded (rows changed on the server): " + String.join(", ", r.tablesReloaded()));
-            }
-            if (r.changesApplied() > 0) {
-                out.println("changes applied: " + r.changesApplied());
-            }
-            QuarantineTable.print(out, r.quarantined());
             out.flush();
             if (live) {
-                followUntilStopped(replica, out, serve);
+                if (json) {
+                    replica.addListener(event -> printJson(out, event));
+                }
+                followUntilStopped(replica, json ? err : out, serve);
             }
             return ExitCodes.OK;
         }
@@ -163,5 +156,39 @@ final class SyncCommand implements Callable<Integer> {
 
     private static String tag(String tag) {
         return tag == null ? "(none)" : tag;
+    }
+
+    /** The sync's result as text, for a person. */
+    private static void printText(PrintWriter out, SyncResult r) {
+        out.printf(
+                "%s: tag %s -> %s, %d tables downloaded, %d kept, %d reloaded, %d rows, %d bytes, %.1f s%n",
+                r.outcome(),
+                tag(r.previousTag()),
+                tag(r.newTag()),
+                r.tablesRebuilt().size(),
+                r.tablesKept().size(),
+                r.tablesReloaded().size(),
+                r.rows(),
+                r.bytes(),
+                r.duration().toMillis() / 1000.0);
+        if (!r.tablesRebuilt().isEmpty()) {
+            out.println("tables: " + String.join(", ", r.tablesRebuilt()));
+        }
+        if (!r.tablesReloaded().isEmpty()) {
+            out.println("reloaded (rows changed on the server): " + String.join(", ", r.tablesReloaded()));
+        }
+        if (r.changesApplied() > 0) {
+            out.println("changes applied: " + r.changesApplied());
+        }
+        QuarantineTable.print(out, r.quarantined());
+    }
+
+    /** Live mode's steps with {@code --json}: a line per rebuild and per change-feed step applied. */
+    private static void printJson(PrintWriter out, SyncEvent event) {
+        if (event instanceof SyncEvent.RebuildCompleted c) {
+            Reports.sync(out, "rebuild_completed", c.result());
+        } else if (event instanceof SyncEvent.ChangesApplied c) {
+            Reports.changesApplied(out, c.changes(), c.position());
+        }
     }
 }

@@ -5,6 +5,7 @@ import dev.outpost.client.SyncListener;
 import java.io.Console;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import me.tongfei.progressbar.ProgressBar;
@@ -20,8 +21,9 @@ import me.tongfei.progressbar.ProgressState;
  * which sizes it to the terminal and redraws it on a timer), opened once a table has taken {@value
  * #BAR_AFTER_MILLIS} ms so short tables do not flicker. With the output redirected (to a file, a pipe, a
  * log collector), it is plain lines, at most one per table every {@value #PLAIN_EVERY_SECONDS} seconds, and
- * never a carriage return. The server announces no row count before a table's last page, so there is no
- * percentage or time left per table; the place among the tables ({@code [3/7]}) gives the total.
+ * never a carriage return. When the server estimated the table's rows ({@link SyncEvent.TableStarted}),
+ * the line adds the percentage and the time left at the rate so far; the place among the tables
+ * ({@code [3/7]}) gives the total.
  */
 final class SyncProgress implements SyncListener, AutoCloseable {
     static final long BAR_AFTER_MILLIS = 1_000;
@@ -35,6 +37,7 @@ final class SyncProgress implements SyncListener, AutoCloseable {
     private int tableIndex;
     private String table;
     private long tableStart;
+    private OptionalLong estimate = OptionalLong.empty();
     private long lastLine;
     private ProgressBar bar;
 
@@ -81,6 +84,9 @@ final class SyncProgress implements SyncListener, AutoCloseable {
             tableIndex = 0;
             table = null;
             err.printf("updating replica (%s): %d tables%n", s.reason(), tables);
+        } else if (event instanceof SyncEvent.TableStarted t) {
+            startTable(t.table(), now);
+            estimate = t.estimatedRows();
         } else if (event instanceof SyncEvent.TableProgress p) {
             progress(p.table(), p.rowsSoFar(), now);
         } else if (event instanceof SyncEvent.TableLoaded l) {
@@ -109,7 +115,7 @@ final class SyncProgress implements SyncListener, AutoCloseable {
                 bar.stepTo(rows);
             }
         } else if (now - lastLine >= TimeUnit.SECONDS.toNanos(PLAIN_EVERY_SECONDS)) {
-            err.println(progressLine(table, place(), rows, now - tableStart));
+            err.println(progressLine(table, place(), rows, now - tableStart, estimate));
             lastLine = now;
         }
     }
@@ -131,6 +137,7 @@ final class SyncProgress implements SyncListener, AutoCloseable {
     private void startTable(String name, long now) {
         closeBar();
         table = name;
+        estimate = OptionalLong.empty();
         tableStart = now;
         lastLine = now;
         if (tableIndex < tables) {
@@ -141,19 +148,20 @@ final class SyncProgress implements SyncListener, AutoCloseable {
     private void openBar(long now) {
         err.flush(); // the bar writes to standard error directly: what this writer holds goes first
         String place = place();
+        OptionalLong rows = estimate;
         bar = new ProgressBarBuilder()
                 .setTaskName(table)
                 .setUpdateIntervalMillis(200)
                 .startsFrom(0, Duration.ofNanos(now - tableStart))
-                .setRenderer((state, width) -> render(state, width, place))
+                .setRenderer((state, width) -> render(state, width, place, rows))
                 .build();
     }
 
     /** The bar's drawing: rows, rate and elapsed time while alive; the table's done line once closed. */
-    private static String render(ProgressState state, int width, String place) {
+    private static String render(ProgressState state, int width, String place, OptionalLong estimate) {
         long nanos = state.getTotalElapsed().toNanos();
         String text = state.isAlive()
-                ? progressLine(state.getTaskName(), place, state.getCurrent(), nanos) + ", " + clock(nanos)
+                ? progressLine(state.getTaskName(), place, state.getCurrent(), nanos, estimate) + ", " + clock(nanos)
                 : doneLine(state.getTaskName(), state.getCurrent());
         // padded: a shorter drawing must cover the longer one before it on the same line
         return text.length() >= width
@@ -174,8 +182,18 @@ final class SyncProgress implements SyncListener, AutoCloseable {
         err.flush();
     }
 
-    private static String progressLine(String name, String place, long rows, long nanos) {
-        return "  " + name + place + ": " + rows + " rows, " + rate(rows, nanos) + " rows/s";
+    /**
+     * A table's rows so far and rate; with an estimate of its rows not yet reached, also the percentage
+     * and the time left at the rate so far (past the estimate, the rows alone: it was too low).
+     */
+    static String progressLine(String name, String place, long rows, long nanos, OptionalLong estimate) {
+        String line = "  " + name + place + ": " + rows + " rows, " + rate(rows, nanos) + " rows/s";
+        if (estimate.isEmpty() || rows >= estimate.getAsLong() || rows == 0) {
+            return line;
+        }
+        long total = estimate.getAsLong();
+        long left = Math.round((double) nanos * (total - rows) / rows);
+        return line + ", " + (rows * 100 / total) + "% of about " + total + ", " + clock(left) + " left";
     }
 
     private String place() {

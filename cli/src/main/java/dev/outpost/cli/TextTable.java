@@ -26,18 +26,26 @@ final class TextTable {
             }
         }
         line(out, header, widths);
+        rule(out, widths);
+        rows.forEach(row -> line(out, row, widths));
+    }
+
+    /** The line under the header: dashes as wide as each column. */
+    static void rule(PrintWriter out, int[] widths) {
         StringBuilder rule = new StringBuilder();
         for (int i = 0; i < widths.length; i++) {
             rule.append(i == 0 ? "" : "-+-").append("-".repeat(widths[i]));
         }
         out.println(rule);
-        rows.forEach(row -> line(out, row, widths));
     }
 
-    private static void line(PrintWriter out, List<String> cells, int[] widths) {
+    /** One line of cells, each padded to its column's width (none is wider). */
+    static void line(PrintWriter out, List<String> cells, int[] widths) {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < widths.length; i++) {
-            b.append(i == 0 ? "" : " | ").append(String.format("%-" + widths[i] + "s", cells.get(i)));
+            b.append(i == 0 ? "" : " | ")
+                    .append(cells.get(i))
+                    .append(" ".repeat(widths[i] - cells.get(i).length()));
         }
         out.println(b.toString().stripTrailing());
     }

@@ -69,7 +69,8 @@ final class TokenCommand implements Runnable {
         @Option(
                 names = "--role",
                 required = true,
-                description = "replica (reads its grants), writer (also writes) or admin (the admin API)")
+                description = "replica (reads its grants), writer (also writes), admin (the admin API)"
+                        + " or metrics (reads /api/metrics, for a scraper)")
         String role;
 
         @Option(

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code outpost verify}: compares the replica with the server table by table and prints each
@@ -20,13 +21,21 @@ final class VerifyCommand implements Callable<Integer> {
     @Mixin
     ReplicaOptions options;
 
+    @Option(names = "--json", description = "Print one JSON object (snake_case keys) instead of text")
+    boolean json;
+
     @Override
     public Integer call() {
-        return options.report(VerifyCommand::print);
+        return options.report(this::print);
     }
 
-    private static int print(OutpostReplica replica, PrintWriter out) {
+    private int print(OutpostReplica replica, PrintWriter out) {
         VerifyResult result = replica.verify();
+        int exit = result.matches() ? ExitCodes.OK : ExitCodes.DIFFERENT;
+        if (json) {
+            Reports.verify(out, result, replica.quarantined());
+            return exit;
+        }
         TextTable table = new TextTable(List.of("table", "server rows", "replica rows", "result"));
         for (VerifyResult.Table t : result.tables()) {
             table.add(List.of(
@@ -38,6 +47,6 @@ final class VerifyCommand implements Callable<Integer> {
         table.print(out);
         QuarantineTable.print(out, replica.quarantined());
         out.println(result.matches() ? "replica equals the server" : "replica differs from the server");
-        return result.matches() ? ExitCodes.OK : ExitCodes.DIFFERENT;
+        return exit;
     }
 }

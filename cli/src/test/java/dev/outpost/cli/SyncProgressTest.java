@@ -7,6 +7,7 @@ import dev.outpost.client.SyncEvent;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -42,6 +43,28 @@ class SyncProgressTest {
                         "  users: 123456 rows",
                         "applied 3 changes, at position 42"),
                 out.lines().toList());
+    }
+
+    @Test
+    void aTableWithAnEstimateShowsItsPercentageAndTheTimeLeftUntilTheEstimateIsPassed() {
+        progress.onEvent(new SyncEvent.RebuildStarted("no local replica", List.of("users")));
+        progress.onEvent(new SyncEvent.TableStarted("users", OptionalLong.of(100_000)));
+        for (int second = 1; second <= 15; second++) {
+            clock.addAndGet(TimeUnit.SECONDS.toNanos(1));
+            progress.onEvent(new SyncEvent.TableProgress("users", second * 8_000L, 0));
+        }
+        progress.onEvent(new SyncEvent.TableLoaded("users", 120_000));
+        progress.close();
+
+        assertEquals(
+                List.of(
+                        "updating replica (no local replica): 1 tables",
+                        // 40,000 rows in 5 s: 60,000 left at 8,000 rows/s take 7.5 s
+                        "  users [1/1]: 40000 rows, 8000 rows/s, 40% of about 100000, 0:00:07 left",
+                        "  users [1/1]: 80000 rows, 8000 rows/s, 80% of about 100000, 0:00:02 left",
+                        "  users [1/1]: 120000 rows, 8000 rows/s",
+                        "  users: 120000 rows"),
+                text.toString().lines().toList());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.outpost.client;
 
 import java.util.List;
+import java.util.OptionalLong;
 
 /** What a running {@link OutpostReplica#sync()} reports to its {@link SyncListener}s, in order. */
 public sealed interface SyncEvent {
@@ -20,6 +21,15 @@ public sealed interface SyncEvent {
             tables = List.copyOf(tables);
         }
     }
+
+    /**
+     * A table's download started from its first row.
+     *
+     * @param table the table
+     * @param estimatedRows about how many rows it has, when the server said (PostgreSQL's estimate, for
+     *     a percentage or the time left; the download may end with more or fewer)
+     */
+    record TableStarted(String table, OptionalLong estimatedRows) implements SyncEvent {}
 
     /**
      * A table is loading.

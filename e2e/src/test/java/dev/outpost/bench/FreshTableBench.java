@@ -78,7 +78,15 @@ public final class FreshTableBench {
                 "insert into fresh_rows select i, 'name ' || i, i / 100.0, now() from generate_series(1, " + rows
                         + ") i");
         if (quiet) {
+            long loaded = System.nanoTime();
             awaitCapturedUpToNow(url);
+            System.out.printf(
+                    Locale.ROOT,
+                    "figure: round %d, capture stored the %,d inserts in %.2f s after their commit, load average %.2f%n",
+                    round,
+                    rows,
+                    (System.nanoTime() - loaded) / 1e9,
+                    Machine.load());
         }
         long capturedAtStart = storedChanges(url);
         Path directory = work.resolve((quiet ? "quiet-" : "fresh-") + round);

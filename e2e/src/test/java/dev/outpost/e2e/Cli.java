@@ -69,10 +69,21 @@ final class Cli {
         }
     }
 
+    /** Runs the command line in a JVM started with {@code jvmOptions} (e.g. {@code -Xmx32m}). */
+    static Run runWithJvmOptions(Path runDir, List<String> jvmOptions, String... args)
+            throws IOException, InterruptedException {
+        return start(runDir, jvmOptions, args).finish();
+    }
+
     /** Starts the command line and returns at once (for a command that runs until stopped). */
     static Started start(Path runDir, String... args) throws IOException {
+        return start(runDir, List.of(), args);
+    }
+
+    private static Started start(Path runDir, List<String> jvmOptions, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(java());
+        command.addAll(jvmOptions);
         command.add("-jar");
         command.add(runDir.resolve("outpost-cli.jar").toString());
         command.addAll(List.of(args));

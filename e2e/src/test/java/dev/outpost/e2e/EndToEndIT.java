@@ -135,8 +135,20 @@ class EndToEndIT {
     void firstSyncCreatesTheReplicaWithEveryRow() throws Exception {
         try (OutpostReplica a = open("a");
                 OutpostReplica b = open("b")) {
+            List<SyncEvent> events = new CopyOnWriteArrayList<>();
+            a.addListener(events::add);
             SyncResult result = a.sync();
             assertEquals(SyncResult.Outcome.CREATED, result.outcome());
+            // each table's download starts with the server's estimate of its rows (for a progress bar)
+            List<SyncEvent.TableStarted> started = events.stream()
+                    .filter(e -> e instanceof SyncEvent.TableStarted)
+                    .map(e -> (SyncEvent.TableStarted) e)
+                    .toList();
+            assertEquals(
+                    RELEASE_1_TABLES.stream().sorted().toList(),
+                    started.stream().map(SyncEvent.TableStarted::table).sorted().toList(),
+                    events.toString());
+            assertTrue(started.stream().allMatch(t -> t.estimatedRows().isPresent()), started.toString());
             assertEquals("1.0", result.newTag());
             Map<String, Integer> counts = assertReplicaEqualsPostgres(a, RELEASE_1_TABLES);
             assertEquals(900, counts.get("users"));

@@ -73,6 +73,13 @@ public final class SyncPaths {
      */
     public static final String NEXT_PAGE_HEADER = "Outpost-Next-Page";
 
+    /**
+     * Response header of a table's first page: about how many rows the table has, PostgreSQL's own
+     * estimate (for a progress bar's percentage and time left, never for correctness). Sent only when
+     * the caller may read every row of the table, so that it tells nothing about rows outside a grant.
+     */
+    public static final String ESTIMATED_ROWS_HEADER = "Outpost-Estimated-Rows";
+
     /** Longest long poll the server accepts, in seconds. */
     public static final int MAX_WAIT_SECONDS = 60;
 

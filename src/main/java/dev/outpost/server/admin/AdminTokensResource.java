@@ -9,6 +9,7 @@ import dev.outpost.server.access.CurrentAccess;
 import dev.outpost.server.access.TableGrant;
 import dev.outpost.server.access.store.PostgresTokenStore;
 import dev.outpost.server.access.store.TokenChanges;
+import dev.outpost.server.access.store.TokenRole;
 import dev.outpost.server.input.JsonInput;
 import dev.outpost.server.problem.ProblemException;
 import jakarta.enterprise.context.RequestScoped;
@@ -81,6 +82,8 @@ public class AdminTokensResource {
             // grants are checked with the attributes they will be read with, changed or stored
             TokenInfo stored = store.find(tokenId)
                     .orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND, "no token with id " + tokenId));
+            TokenInput.requireTableReader(
+                    TokenRole.of(stored.role()).orElseThrow(), changes.grants(), changes.attributes());
             grants.validate(
                     changes.grants() != null ? changes.grants() : grantsOf(stored),
                     changes.attributes() != null

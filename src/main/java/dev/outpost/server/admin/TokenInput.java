@@ -39,15 +39,21 @@ final class TokenInput {
         String name = input.requiredText("name", NAME_LENGTH).trim();
         String roleName = input.requiredText("role", 20);
         TokenRole role = TokenRole.of(roleName)
-                .orElseThrow(() -> bad("role: must be replica, writer or admin, was '" + roleName + "'"));
+                .orElseThrow(() -> bad("role: must be replica, writer, admin or metrics, was '" + roleName + "'"));
         Optional<Instant> expires = Optional.ofNullable(expires(input)).flatMap(e -> e);
         List<TableGrant> grants = grants(input.member("grants"));
         Map<String, List<String>> attributes = attributes(input.member("attributes"));
-        if (role == TokenRole.ADMIN
-                && ((grants != null && !grants.isEmpty()) || (attributes != null && !attributes.isEmpty()))) {
-            throw bad("grants: an admin token reads no tables; grant tables to replica and writer tokens");
-        }
+        requireTableReader(role, grants, attributes);
         return new TokenChanges(name, role, expires, grants, attributes);
+    }
+
+    /** Refuses grants or attributes (null: not given) for a role that reads no tables. */
+    static void requireTableReader(TokenRole role, List<TableGrant> grants, Map<String, List<String>> attributes) {
+        if ((role == TokenRole.ADMIN || role == TokenRole.METRICS)
+                && ((grants != null && !grants.isEmpty()) || (attributes != null && !attributes.isEmpty()))) {
+            throw bad("grants: an " + role.wireName()
+                    + " token reads no tables; grant tables to replica and writer tokens");
+        }
     }
 
     /** An update: each member present replaces the stored one; the role cannot change. */

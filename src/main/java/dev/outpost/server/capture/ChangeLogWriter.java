@@ -1,30 +1,40 @@
 package dev.outpost.server.capture;
 
 import dev.outpost.protocol.RowLines;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+import org.postgresql.copy.CopyManager;
 import org.postgresql.replication.LogSequenceNumber;
 
 /**
  * Stores one source transaction's changes in the change log, in one local transaction committed when
- * the source transaction's commit arrives. Changes are written as they arrive (batched), so a large
- * source transaction is never held in memory; the one change kept back is the latest, so that it can
- * be marked as the transaction's last.
+ * the source transaction's commit arrives. Changes are streamed into one {@code COPY} per transaction
+ * as they arrive (sent every {@value #FLUSH_CHARS} characters), so a large source transaction is never
+ * held in memory and costs PostgreSQL a bulk load rather than a statement per change; the one change
+ * kept back is the latest, so that it can be marked as the transaction's last.
  */
 final class ChangeLogWriter implements AutoCloseable {
-    private static final int BATCH = 500;
+    private static final int FLUSH_CHARS = 64 * 1024;
     private static final int HEADER = 4;
+    private static final String COPY = "copy " + FeedTables.CHANGE_LOG
+            + " (position, commit_lsn, table_name, op, last, shape, vals, old_vals) from stdin";
 
     private final Connection connection;
-    private final PreparedStatement insert;
+    private final CopyManager copies;
+    private final StringBuilder lines = new StringBuilder();
+    /** The transaction's copy, open from its first change written until it commits or rolls back. */
+    private CopyIn copy;
+
     private long nextPosition;
     private long lastCommitLsn;
-    private int batched;
     private String[] pending;
     private long transactionLsn;
+    private String transactionLsnText;
 
     ChangeLogWriter(Connection connection) throws SQLException {
         this.connection = connection;
@@ -38,9 +48,7 @@ final class ChangeLogWriter implements AutoCloseable {
             lastCommitLsn = rs.getLong(2);
         }
         connection.commit();
-        this.insert = connection.prepareStatement("insert into " + FeedTables.CHANGE_LOG
-                + " (position, commit_lsn, table_name, op, last, shape, vals, old_vals)"
-                + " values (?, ?::pg_lsn, ?, ?, ?, ?, ?, ?)");
+        this.copies = connection.unwrap(PGConnection.class).getCopyAPI();
     }
 
     /**
@@ -54,6 +62,7 @@ final class ChangeLogWriter implements AutoCloseable {
     /** Starts a source transaction whose commit will be at {@code finalLsn}. */
     void begin(long finalLsn) {
         transactionLsn = finalLsn;
+        transactionLsnText = LogSequenceNumber.valueOf(finalLsn).asString();
         pending = null;
     }
 
@@ -75,7 +84,7 @@ final class ChangeLogWriter implements AutoCloseable {
 
     /** Whether the current transaction has changes to store. */
     boolean hasChanges() {
-        return pending != null || batched > 0;
+        return pending != null || copy != null;
     }
 
     /** Writes the rest of the transaction and commits it: from now on it is durable and readable. */
@@ -84,9 +93,10 @@ final class ChangeLogWriter implements AutoCloseable {
             write(pending, true);
             pending = null;
         }
-        if (batched > 0) {
-            insert.executeBatch();
-            batched = 0;
+        if (copy != null) {
+            send();
+            copy.endCopy();
+            copy = null;
         }
         connection.commit();
         lastCommitLsn = Math.max(lastCommitLsn, commitLsn);
@@ -95,8 +105,14 @@ final class ChangeLogWriter implements AutoCloseable {
     /** Forgets the current transaction (nothing of it was committed). */
     void rollback() throws SQLException {
         pending = null;
-        batched = 0;
-        insert.clearBatch();
+        lines.setLength(0);
+        if (copy != null) {
+            CopyIn open = copy;
+            copy = null;
+            if (open.isActive()) {
+                open.cancelCopy();
+            }
+        }
         connection.rollback();
     }
 
@@ -114,20 +130,45 @@ final class ChangeLogWriter implements AutoCloseable {
     }
 
     private void write(String[] change, boolean last) throws SQLException {
+        if (copy == null) {
+            copy = copies.copyIn(COPY);
+        }
+        lines.append(nextPosition++).append('\t').append(transactionLsnText).append('\t');
+        field(change[0]).append('\t');
+        field(change[1]).append('\t').append(last ? 't' : 'f').append('\t');
+        field(change[2]).append('\t');
         String[] values = new String[change.length - HEADER];
         System.arraycopy(change, HEADER, values, 0, values.length);
-        insert.setLong(1, nextPosition++);
-        insert.setString(2, LogSequenceNumber.valueOf(transactionLsn).asString());
-        insert.setString(3, change[0]);
-        insert.setString(4, change[1]);
-        insert.setBoolean(5, last);
-        insert.setString(6, change[2]);
-        insert.setString(7, line(values));
-        insert.setString(8, change[3]);
-        insert.addBatch();
-        if (++batched >= BATCH) {
-            insert.executeBatch();
-            batched = 0;
+        field(line(values)).append('\t');
+        field(change[3]).append('\n');
+        if (lines.length() >= FLUSH_CHARS) {
+            send();
+        }
+    }
+
+    /** Appends a value in COPY's text format: {@code \N} for null, backslash and control characters escaped. */
+    private StringBuilder field(String value) {
+        if (value == null) {
+            return lines.append("\\N");
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char ch = value.charAt(i);
+            switch (ch) {
+                case '\\' -> lines.append("\\\\");
+                case '\t' -> lines.append("\\t");
+                case '\n' -> lines.append("\\n");
+                case '\r' -> lines.append("\\r");
+                default -> lines.append(ch);
+            }
+        }
+        return lines;
+    }
+
+    private void send() throws SQLException {
+        if (lines.length() > 0) {
+            byte[] bytes = lines.toString().getBytes(StandardCharsets.UTF_8);
+            copy.writeToCopy(bytes, 0, bytes.length);
+            lines.setLength(0);
         }
     }
 
@@ -139,7 +180,6 @@ final class ChangeLogWriter implements AutoCloseable {
 
     @Override
     public void close() throws SQLException {
-        insert.close();
         connection.close();
     }
 }

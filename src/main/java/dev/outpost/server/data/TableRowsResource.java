@@ -117,11 +117,17 @@ public class TableRowsResource {
                 ps.setInt(p, limit);
             }
             String next = lastKey == null ? null : PageCursor.encode(table.name(), lastKey);
+            // a table's size tells nothing about its rows only to a caller that may read them all
+            long estimate = afterKey.isEmpty() && filter == null ? estimatedRows(connection, table) : -1;
             Response.ResponseBuilder answer =
                     Response.ok(new RowPageOutput(connection, ps, ps.executeQuery(), table, limit, next, metrics));
-            return next == null
-                    ? answer.build()
-                    : answer.header(SyncPaths.NEXT_PAGE_HEADER, next).build();
+            if (next != null) {
+                answer.header(SyncPaths.NEXT_PAGE_HEADER, next);
+            }
+            if (estimate >= 0) {
+                answer.header(SyncPaths.ESTIMATED_ROWS_HEADER, estimate);
+            }
+            return answer.build();
         } catch (SQLException e) {
             RowPageOutput.closeQuietly(connection);
             if (!afterKey.isEmpty()
@@ -157,6 +163,21 @@ public class TableRowsResource {
                     key.add(rs.getString(i));
                 }
                 return key;
+            }
+        }
+    }
+
+    /**
+     * PostgreSQL's estimate of the table's rows: the live rows its statistics count as transactions
+     * commit, or the planner's count from the last analyze if that is larger; -1 if it has neither.
+     */
+    private long estimatedRows(Connection connection, TableSchema table) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "select greatest(s.n_live_tup, c.reltuples::bigint)"
+                        + " from pg_class c left join pg_stat_all_tables s on s.relid = c.oid where c.oid = cast(? as regclass)")) {
+            ps.setString(1, syncedSchema.scope().sql(table));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : -1;
             }
         }
     }

@@ -114,6 +114,7 @@ public class BearerTokenMechanism implements HttpAuthenticationMechanism {
                     case REPLICA -> Set.of(Roles.SYNC);
                     case WRITER -> Set.of(Roles.SYNC, Roles.WRITE);
                     case ADMIN -> Set.of(Roles.ADMIN);
+                    case METRICS -> Set.of(Roles.METRICS);
                 };
         return login(request, context, new Caller(Optional.of(t.id()), t.name(), t.scope()), roles);
     }

@@ -120,6 +120,9 @@ class ChangeCaptureIT {
                         "insert into forms values (2, false, true, false, '192.168.1.7/24', '::1/64', '2001:db8::5',"
                                 + " '2001:db8::/32', 'abcde', '{}', '{}', '<b/>', 2)",
                         "insert into forms (id, sf) values (3, true)",
+                        // what the log's bulk load must escape: tab, line end, backslash (also before N), quotes
+                        "insert into forms (id, sf, doc) values (4, true,"
+                                + " E'<a>tab\\there\\r\\nline \"quoted\" back\\\\slash \\\\N \\\\.</a>')",
                         "insert into tagged values ('ab', '10.0.0.9', (select string_agg(md5(i::text || random()::text),"
                                 + " '') from generate_series(1, 400) i)), ('cd', '10.0.0.10', 'small')",
                         "update tagged set ip = '10.0.0.11' where code = 'ab'", // the TOASTed big is not sent

@@ -8,6 +8,7 @@ import dev.outpost.server.config.OutpostSettings;
 import dev.outpost.server.problem.ProblemException;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -31,6 +32,9 @@ import javax.sql.DataSource;
 public class PostgresTokenStore {
     @Resource(lookup = OutpostSettings.DATASOURCE)
     private DataSource dataSource;
+
+    @Inject
+    private TokenLookup lookups;
 
     /** What a creation answers: the secret, shown this once, and the stored token. */
     public record Created(String secret, TokenInfo token) {}
@@ -93,7 +97,7 @@ public class PostgresTokenStore {
 
     /** Replaces what {@code changes} has; 404 for an unknown token, 409 for a revoked one. */
     public TokenInfo update(long id, TokenChanges changes, String who) throws SQLException {
-        return inTransaction(connection -> {
+        return changing(connection -> {
             lockLive(connection, id, "changed");
             if (changes.name() != null) {
                 requireNameFree(connection, changes.name(), id);
@@ -122,7 +126,7 @@ public class PostgresTokenStore {
 
     /** Revokes the token for good; 404 for an unknown token, 409 for one revoked already. */
     public TokenInfo revoke(long id, String who) throws SQLException {
-        return inTransaction(connection -> {
+        return changing(connection -> {
             String name = lockLive(connection, id, "revoked");
             execute(connection, "update " + AccessTables.TOKENS + " set revoked_at = now() where id = ?", id);
             audit(connection, who, "token.revoke", id, "name=" + name);
@@ -170,6 +174,13 @@ public class PostgresTokenStore {
 
     private interface Work<T> {
         T run(Connection connection) throws SQLException;
+    }
+
+    /** A change to a live token: once committed, this instance's cached lookups are stale. */
+    private <T> T changing(Work<T> work) throws SQLException {
+        T result = inTransaction(work);
+        lookups.changed();
+        return result;
     }
 
     private <T> T inTransaction(Work<T> work) throws SQLException {

@@ -32,7 +32,9 @@ import javax.sql.DataSource;
 /**
  * Finds the stored token of a secret by its SHA-256. A lookup is reused for at most {@value
  * #MAX_AGE_MILLIS} ms, so a revocation or a changed grant reaches every instance's next request within
- * that time. A secret seen before is then looked up again together with every other cached one, in
+ * that time; on the instance that made the change (through {@link PostgresTokenStore}) it counts from
+ * the change's very next request, since every lookup older than the change is then stale. A secret seen
+ * before is then looked up again together with every other cached one, in
  * three queries whatever their number, so that many replicas with tokens of their own cost PostgreSQL
  * what one does; only a secret not seen before is looked up alone. Uses are recorded in memory and
  * written to {@code last_used_at} at most every {@value #LAST_USED_FLUSH_MILLIS} ms per instance (and
@@ -55,6 +57,8 @@ public class TokenLookup {
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
     private final Map<Long, Instant> used = new ConcurrentHashMap<>();
     private final AtomicLong lastFlush = new AtomicLong(System.nanoTime());
+    /** Lookups loaded before this instant are stale: a token changed here after them. */
+    private volatile long changedNanos = System.nanoTime();
 
     private record Cached(long loadedNanos, Optional<StoredToken> token) {}
 
@@ -71,7 +75,8 @@ public class TokenLookup {
         }
         if (cached != null) {
             // a secret seen before: looked up again together with every other one cached here
-            reloads.get(now - MAX_AGE_NANOS);
+            long oldest = now - MAX_AGE_NANOS;
+            reloads.get(changedNanos - oldest > 0 ? changedNanos : oldest);
             cached = cache.get(key);
             if (fresh(cached, now)) {
                 return cached.token();
@@ -92,8 +97,16 @@ public class TokenLookup {
         return token;
     }
 
-    private static boolean fresh(Cached cached, long now) {
-        return cached != null && now - cached.loadedNanos() < MAX_AGE_NANOS;
+    private boolean fresh(Cached cached, long now) {
+        return cached != null && now - cached.loadedNanos() < MAX_AGE_NANOS && cached.loadedNanos() - changedNanos >= 0;
+    }
+
+    /**
+     * Makes every lookup cached so far stale, once a token's change has committed: the admin who
+     * changed a grant or revoked a token sees it take effect on this instance's next request.
+     */
+    void changed() {
+        changedNanos = System.nanoTime();
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.outpost.protocol.TableDigest;
 import dev.outpost.protocol.VersionInfo;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.util.OptionalLong;
 
 /** Where a sync reads from: the server's sync API ({@code SyncHttpClient}) or, in tests, memory. */
 public interface ReplicaSource {
@@ -82,9 +83,16 @@ public interface ReplicaSource {
     /**
      * One page's answer, open: its {@link RowLines}, line by line, and the next page's cursor if the
      * server announced it before the rows ({@link dev.outpost.protocol.SyncPaths#NEXT_PAGE_HEADER}),
-     * else {@code null} (the last page, or a server that does not announce it).
+     * else {@code null} (the last page, or a server that does not announce it); on a table's first
+     * page, the server's estimate of the table's rows if it sent one ({@link
+     * dev.outpost.protocol.SyncPaths#ESTIMATED_ROWS_HEADER}).
      */
-    record PageStream(BufferedReader lines, String next) implements AutoCloseable {
+    record PageStream(BufferedReader lines, String next, OptionalLong estimatedRows) implements AutoCloseable {
+        /** A page without an estimate. */
+        public PageStream(BufferedReader lines, String next) {
+            this(lines, next, OptionalLong.empty());
+        }
+
         /** Ends the answer, read to its end or not (a page abandoned half-read is asked for again). */
         @Override
         public void close() {

@@ -29,6 +29,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
@@ -139,7 +141,18 @@ public final class SyncHttpClient implements ReplicaSource, AutoCloseable {
         Answer answer = send(uri(path.toString()), MediaTypes.NDJSON, Duration.ZERO);
         return new PageStream(
                 new BufferedReader(new InputStreamReader(answer.body(), StandardCharsets.UTF_8), 1 << 16),
-                answer.headers().firstValue(SyncPaths.NEXT_PAGE_HEADER).orElse(null));
+                answer.headers().firstValue(SyncPaths.NEXT_PAGE_HEADER).orElse(null),
+                estimate(answer.headers().firstValue(SyncPaths.ESTIMATED_ROWS_HEADER)));
+    }
+
+    /** The server's estimate of a table's rows; a value that is not a count is no estimate (it is only shown). */
+    private static OptionalLong estimate(Optional<String> header) {
+        try {
+            long rows = header.map(Long::parseLong).orElse(-1L);
+            return rows >= 0 ? OptionalLong.of(rows) : OptionalLong.empty();
+        } catch (NumberFormatException e) {
+            return OptionalLong.empty();
+        }
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.outpost.client.internal.http.ReplicaSource;
 import dev.outpost.protocol.RowLines;
 import java.io.BufferedReader;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
@@ -30,6 +31,7 @@ final class PagePipeline implements AutoCloseable {
     private String aheadAfter;
     private CompletableFuture<ReplicaSource.PageStream> ahead;
     private ReplicaSource.PageStream current;
+    private OptionalLong estimatedRows = OptionalLong.empty();
     private String currentAfter;
 
     PagePipeline(ReplicaSource source, String table, int limit) {
@@ -84,10 +86,18 @@ final class PagePipeline implements AutoCloseable {
         closeCurrent();
         current = take(after);
         currentAfter = after;
+        if (after == null) {
+            estimatedRows = current.estimatedRows();
+        }
         if (current.next() != null) {
             askAhead(current.next());
         }
         return current.lines();
+    }
+
+    /** The server's estimate of the table's rows, once its first page was opened, if it sent one. */
+    OptionalLong estimatedRows() {
+        return estimatedRows;
     }
 
     /**

@@ -69,6 +69,7 @@ final class TableDownloads {
                 : new PagePipeline(source, table.name(), pageRows)) {
             if (fromStart) {
                 ShortTableInsert.FirstPage first = ShortTableInsert.firstPage(table, pages::open);
+                events.accept(new SyncEvent.TableStarted(table.name(), pages.estimatedRows()));
                 if (first.isShort()) {
                     firstPages.askAhead();
                     RowLines.End end = ShortTableInsert.insert(c, table, first.lines());
