@@ -69,8 +69,8 @@ final class TableDownloads {
                 : new PagePipeline(source, table.name(), pageRows)) {
             if (fromStart) {
                 ShortTableInsert.FirstPage first = ShortTableInsert.firstPage(table, pages::open);
-                events.accept(new SyncEvent.TableStarted(table.name(), pages.estimatedRows()));
                 if (first.isShort()) {
+                    started(table, pages);
                     firstPages.askAhead();
                     RowLines.End end = ShortTableInsert.insert(c, table, first.lines());
                     recordPage(c, table, end, end.rows(), followFrom);
@@ -85,6 +85,7 @@ final class TableDownloads {
                 // interrupted, the mark sends the next attempt page by page, which can resume
                 ShadowProgress.record(c, table.name(), ShadowProgress.Table.WHOLE_LOAD_TRIED);
                 c.commit();
+                started(table, pages);
                 try (TableLoader loader = loader(c, table, 0, followFrom)) {
                     loader.loadAll(first.lines(), pages::open, pages::endArrived);
                     return loaded(table, loader, 0);
@@ -103,6 +104,14 @@ final class TableDownloads {
                 return loaded(table, loader, done.rows());
             }
         }
+    }
+
+    /**
+     * Reports a table's download from its start, once what came before is committed (so that a process
+     * stopped while it is being reported has still moved on).
+     */
+    private void started(ReplicaTable table, PagePipeline pages) {
+        events.accept(new SyncEvent.TableStarted(table.name(), pages.estimatedRows()));
     }
 
     /** A loader for {@code table}, whose pages are each committed with the table's progress. */
