@@ -1,6 +1,5 @@
 package dev.outpost.client;
 
-import dev.outpost.client.internal.PausePoints;
 import dev.outpost.client.internal.http.ReplicaSource;
 import dev.outpost.client.internal.http.SyncHttpClient;
 import dev.outpost.client.internal.store.DerbyReplicaStore;
@@ -447,7 +446,6 @@ public final class OutpostReplica implements AutoCloseable {
     }
 
     private void fire(SyncEvent event) {
-        PausePoints.reached(event.toString());
         for (SyncListener listener : listeners) {
             try {
                 listener.onEvent(event);

@@ -29,8 +29,8 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * The crash harness: the real CLI syncs in its own JVM and is killed with SIGKILL at a pause
- * point of the client ({@code outpost.debug.pauseAt}: every sync event, i.e. before, during and after
- * each table, and each step of the swap), one run per point, for two syncs:
+ * point, a breakpoint the test sets as its debugger ({@link CrashingCli}: every sync event, i.e.
+ * before, during and after each table, and each step of the swap), one run per point, for two syncs:
  *
  * <ul>
  *   <li>a rebuild of a release-1 replica to release 2 (one changed table, one new table, four kept
@@ -155,7 +155,7 @@ class CrashHarnessIT {
         System.out.println("Crash harness: " + killPoints + " kill points, each followed by a consistent replica and"
                 + " a converging sync (" + resumed + " resumed a partly built shadow):\n  "
                 + String.join("\n  ", report));
-        assertTrue(point <= MAX_POINTS, "the sync ran to its end without the hook");
+        assertTrue(point <= MAX_POINTS, "the sync ran to its end past the last pause point");
         assertTrue(killPoints >= 15, "a rebuild of 6 tables in pages of 10 rows has many points: " + killPoints);
         for (String kind : List.of("RebuildStarted", "TableKept", "TableProgress", "TableLoaded", "Activating")) {
             assertTrue(report.stream().anyMatch(r -> r.contains(kind)), kind + " was a kill point");
@@ -227,7 +227,7 @@ class CrashHarnessIT {
         System.out.println("Crash harness: " + killPoints + " kill points in a first sync, " + none
                 + " left no replica, the others a complete one; each next sync converged (" + resumed
                 + " resumed a partly built shadow):\n  " + String.join("\n  ", report));
-        assertTrue(point <= MAX_POINTS, "the sync ran to its end without the hook");
+        assertTrue(point <= MAX_POINTS, "the sync ran to its end past the last pause point");
         assertTrue(killPoints >= 20, "a first sync of 6 tables in pages of 10 rows has many points: " + killPoints);
         for (String kind : List.of("RebuildStarted", "TableProgress", "TableLoaded", "Activating")) {
             assertTrue(report.stream().anyMatch(r -> r.contains(kind)), kind + " was a kill point");

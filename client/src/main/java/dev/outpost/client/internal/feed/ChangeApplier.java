@@ -2,7 +2,6 @@ package dev.outpost.client.internal.feed;
 
 import dev.outpost.client.ErrorCode;
 import dev.outpost.client.OutpostException;
-import dev.outpost.client.internal.PausePoints;
 import dev.outpost.client.internal.http.RequestStopped;
 import dev.outpost.client.internal.schema.ReplicaTable;
 import dev.outpost.client.internal.store.FeedState;
@@ -148,7 +147,6 @@ final class ChangeApplier implements AutoCloseable {
 
     private void commit(String position, long changes) throws SQLException {
         FeedState.advance(connection, Long.parseLong(position));
-        PausePoints.reached("commit of the changes up to " + position);
         connection.commit();
         applied += changes;
     }

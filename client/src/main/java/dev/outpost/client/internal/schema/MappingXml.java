@@ -9,7 +9,7 @@ import java.util.List;
  * primary-key columns come first, and a table without a primary key gets {@link
  * ReplicaTable#ROW_NUMBER_COLUMN} as its id); table and column names follow {@link Identifiers#mapping}.
  */
-public final class MappingXml {
+final class MappingXml {
     private MappingXml() {}
 
     /** The mapping document for these tables. */

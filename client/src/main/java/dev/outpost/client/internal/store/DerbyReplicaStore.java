@@ -3,7 +3,6 @@ package dev.outpost.client.internal.store;
 import dev.outpost.client.ErrorCode;
 import dev.outpost.client.OutpostException;
 import dev.outpost.client.ReplicaStatus;
-import dev.outpost.client.internal.PausePoints;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -250,35 +249,50 @@ public final class DerbyReplicaStore implements AutoCloseable {
     }
 
     /**
-     * Makes a complete shadow the active database: shuts it down cleanly, switches {@code CURRENT}
-     * atomically, then retires the previous database: it is shut down and deleted once its last
+     * Makes a complete shadow the active database in three steps, each safe to be interrupted by a
+     * crash: shuts the shadow down cleanly, writes its name to {@code CURRENT.tmp} ({@link
+     * #writeNextPointer}), renames that over {@code CURRENT} atomically ({@link #switchPointer}); then
+     * retires the previous database ({@link #switched}): it is shut down and deleted once its last
      * reader connection is closed. Every connection to the shadow must be closed.
      */
     public synchronized void activate(ShadowDatabase shadow) {
         String previous = current;
         try {
             DerbyEngine.shutdown(shadow.path());
-            PausePoints.reached("swap: " + shadow.name() + " shut down");
-            Path tmp = directory.resolve(CURRENT_TMP);
-            try (FileChannel out = FileChannel.open(
-                    tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                out.write(ByteBuffer.wrap((shadow.name() + "\n").getBytes(StandardCharsets.US_ASCII)));
-                out.force(true);
-            }
-            PausePoints.reached("swap: " + CURRENT_TMP + " written");
-            Files.move(
-                    tmp,
-                    directory.resolve(CURRENT),
-                    StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
-            syncDirectory();
-            PausePoints.reached("swap: " + CURRENT + " names " + shadow.name());
+            Path pointer = writeNextPointer(shadow.name());
+            switchPointer(pointer);
         } catch (IOException e) {
             throw new OutpostException(
                     ErrorCode.REPLICA_ERROR, "Cannot switch to the new replica database: " + e.getMessage(), e);
         }
+        switched(shadow.name(), previous);
+    }
+
+    /** Writes {@code database}'s name to {@code CURRENT.tmp}, forced to the disk; returns that file. */
+    private Path writeNextPointer(String database) throws IOException {
+        Path tmp = directory.resolve(CURRENT_TMP);
+        try (FileChannel out = FileChannel.open(
+                tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            out.write(ByteBuffer.wrap((database + "\n").getBytes(StandardCharsets.US_ASCII)));
+            out.force(true);
+        }
+        return tmp;
+    }
+
+    /** Renames {@code pointer} over {@code CURRENT} atomically and forces the directory entry to the disk. */
+    private void switchPointer(Path pointer) throws IOException {
+        Files.move(
+                pointer,
+                directory.resolve(CURRENT),
+                StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
+        syncDirectory();
+    }
+
+    /** {@code CURRENT} names {@code database}: new connections use it, and {@code previous} is retired. */
+    private void switched(String database, String previous) {
         synchronized (switching) {
-            current = shadow.name();
+            current = database;
         }
         pending = null;
         LOG.info("Replica {} now uses {}", directory, current);
