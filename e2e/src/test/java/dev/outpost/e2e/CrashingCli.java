@@ -105,9 +105,14 @@ final class CrashingCli {
         Output out = Output.drain(p);
         String address = out.awaitLineStarting(LISTENING);
         String killedAt = null;
-        if (address != null) {
-            VirtualMachine vm = attach(address.substring(LISTENING.length()).trim());
-            killedAt = runUntil(vm, point, p);
+        try {
+            if (address != null) {
+                VirtualMachine vm = attach(address.substring(LISTENING.length()).trim());
+                killedAt = runUntil(vm, point, p);
+            }
+        } catch (IOException | RuntimeException e) {
+            p.destroyForcibly(); // never left behind, held by a debugger that went away
+            throw e;
         }
         int exit = p.waitFor();
         return new Run(killedAt, exit, out.text());
