@@ -146,8 +146,9 @@ public final class SyncBench {
         return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
-    private static PayaraMicroServer startServer(
-            EmbeddedPostgres postgres, Path runDir, Path work, Path gcLog, String database) throws Exception {
+    /** The WAR on Payara Micro over {@code database}, capture and Liquibase off, with a GC log. */
+    static PayaraMicroServer startServer(EmbeddedPostgres postgres, Path runDir, Path work, Path gcLog, String database)
+            throws Exception {
         Path properties = work.resolve("server-" + database + ".properties");
         Files.writeString(
                 properties,

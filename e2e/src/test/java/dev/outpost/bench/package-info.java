@@ -4,6 +4,7 @@
  * same generated data, printed one figure per line with its ratio; {@code -Dbench=version} measures the
  * version check directly and through nginx running {@code server-config/nginx/outpost.conf}, {@code
  * -Dbench=feed} the change feed, {@code -Dbench=link} syncs over shaped links ({@link
- * dev.outpost.bench.LinkBench}). Not part of the test command.
+ * dev.outpost.bench.LinkBench}), {@code -Dbench=http} the client's HTTP stack against the JAX-RS client
+ * ({@link dev.outpost.bench.HttpClientBench}). Not part of the test command.
  */
 package dev.outpost.bench;
