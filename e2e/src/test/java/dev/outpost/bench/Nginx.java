@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * nginx in front of the server with the deployment's own configuration, {@code
  * server-config/nginx/outpost.conf}: a copy with the upstream's port, a free listen port and a
- * temporary cache directory filled in, included by a small main configuration of the bench's (in the
+ * temporary directory for its caches filled in, included by a small main configuration of the bench's (in the
  * foreground, its own prefix, pid, logs and temp paths; {@code user root} when run as root so the workers
  * can write the cache under {@code target/}). The binary is {@code -Dbench.nginx=PATH}, else {@code
  * nginx} on the {@code PATH} (or in {@code /usr/sbin}), else Debian's {@code nginx} package (names in
@@ -22,6 +22,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Nginx implements AutoCloseable {
     static final String PACKAGES = "nginx";
+    /** Where the deployment's configuration keeps its caches: each run gets a directory of its own instead. */
+    private static final String CACHE_ROOT = "/var/cache/nginx/";
+
     private static final Duration STARTUP = Duration.ofSeconds(15);
     /** Logs only the requests nginx passed to the server (those with an upstream address). */
     private static final String UPSTREAM_LOG = "upstream.log";
@@ -74,7 +77,10 @@ public final class Nginx implements AutoCloseable {
                         .collect(java.util.stream.Collectors.joining("\n    ")),
                 deploymentConfig);
         site = replaceOnce(site, "listen 80;", "listen 127.0.0.1:" + port + ";", deploymentConfig);
-        site = replaceOnce(site, "/var/cache/nginx/outpost", cache.toString(), deploymentConfig);
+        if (!site.contains(CACHE_ROOT)) {
+            throw new IllegalStateException(deploymentConfig + " should keep its caches under " + CACHE_ROOT);
+        }
+        site = site.replace(CACHE_ROOT, cache + "/");
         Path siteCopy = prefix.resolve("outpost.conf");
         Files.writeString(siteCopy, site);
         Path log = prefix.resolve("error.log");

@@ -44,6 +44,19 @@ public final class SyncPaths {
      */
     public static final String SCHEMA_PARAM = "schema";
 
+    /**
+     * {@code GET sync/changes/access}: for a caching reverse proxy (nginx's {@code auth_request}), whether
+     * the request's token may read the change feed ({@code 204}, else {@code 401}/{@code 403}), with
+     * the key its cached changes answers are kept under in {@link #HISTORY_KEY_HEADER}.
+     */
+    public static final String HISTORY_ACCESS = CHANGES + "/access";
+
+    /**
+     * Response header of {@link #HISTORY_ACCESS}: the caller's history key, the same for every token
+     * of the same scope on the same database and schema, on every instance.
+     */
+    public static final String HISTORY_KEY_HEADER = "Outpost-History-Key";
+
     /** {@code GET sync/feed}: {@link FeedStatus}. */
     public static final String FEED = "feed";
 

@@ -1,9 +1,13 @@
 package dev.outpost.server.changes;
 
 import dev.outpost.protocol.ChangeLines;
+import dev.outpost.protocol.MediaTypes;
 import dev.outpost.protocol.RowLines;
 import dev.outpost.server.metrics.CountingOutputStream;
 import dev.outpost.server.metrics.ServerMetrics;
+import jakarta.ws.rs.core.EntityTag;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -18,8 +22,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * Streams stored changes after a position: at least {@code limit} changes or all there are, never
- * ending inside a transaction, then the end marker with the position to continue from. Reads the log
+ * Streams stored changes after a position: at least {@code limit} changes, or those up to the end of
+ * the position's aligned range ({@link #rangeEnd}), or all there are, whichever is fewest, never ending
+ * inside a transaction, then the end marker with the position to continue from. Reads the log
  * in chunks of {@value #CHUNK_ROWS} rows by position ({@code where position > ? order by position
  * limit N}): a constant limit makes PostgreSQL walk the primary key from the position in every plan,
  * where an open-ended query over a large log could be planned as a scan and sort of the whole rest
@@ -35,12 +40,28 @@ final class ChangePageOutput implements StreamingOutput {
     /** Rows read per query; also what a live answer with a few changes costs to look up: one query. */
     static final int CHUNK_ROWS = 1_000;
 
+    /** {@code Cache-Control} of an answer that can never change. */
+    static final String IMMUTABLE = "public, max-age=31536000, immutable";
+
+    /** nginx's per-response switch for buffering. */
+    private static final String UNBUFFERED = "X-Accel-Buffering";
+
+    /**
+     * Width of the history's aligned ranges: an answer ends at the first transaction end at or past
+     * the next multiple of this after its position (or at the limit, if that comes first), so that
+     * replicas that started from different positions ask for the same ranges from their second answer on.
+     */
+    static final long RANGE_POSITIONS = 10_000;
+
     private final Connection connection;
     private final ScopedFeed feed;
     private final PreparedStatement statement;
     private ResultSet rows;
     private final long after;
     private final int limit;
+    private final long rangeEnd;
+    private final boolean complete;
+    private final TagSource tag;
     private final ServerMetrics metrics;
 
     private ChangePageOutput(
@@ -50,8 +71,13 @@ final class ChangePageOutput implements StreamingOutput {
             ResultSet rows,
             long after,
             int limit,
+            boolean complete,
+            TagSource tag,
             ServerMetrics metrics) {
+        this.tag = tag;
         this.metrics = metrics;
+        this.rangeEnd = rangeEnd(after);
+        this.complete = complete;
         this.connection = connection;
         this.feed = feed;
         this.statement = statement;
@@ -76,7 +102,13 @@ final class ChangePageOutput implements StreamingOutput {
      * error response and not a broken stream.
      */
     static ChangePageOutput start(
-            Connection connection, ScopedFeed feed, long after, int limit, SnapshotCheck check, ServerMetrics metrics)
+            Connection connection,
+            ScopedFeed feed,
+            long after,
+            int limit,
+            SnapshotCheck check,
+            TagSource tag,
+            ServerMetrics metrics)
             throws SQLException {
         try {
             connection.setAutoCommit(false);
@@ -84,14 +116,57 @@ final class ChangePageOutput implements StreamingOutput {
                 // for this transaction only: the pooled connection keeps its defaults
                 st.execute("set transaction isolation level repeatable read, read only");
             }
-            check.check(ChangeLog.snapshotBounds(connection), connection);
+            ChangeLog.Bounds bounds = ChangeLog.snapshotBounds(connection);
+            check.check(bounds, connection);
             PreparedStatement ps = connection.prepareStatement(feed.sql());
             feed.bind(ps, after);
-            return new ChangePageOutput(connection, feed, ps, ps.executeQuery(), after, limit, metrics);
+            boolean complete = bounds.latestPosition() >= rangeEnd(after);
+            return new ChangePageOutput(connection, feed, ps, ps.executeQuery(), after, limit, complete, tag, metrics);
         } catch (SQLException | RuntimeException e) {
             close(connection);
             throw e;
         }
+    }
+
+    /**
+     * Whether this answer can never change: the log in its snapshot already reaches past the end of
+     * its aligned range, and the log only grows at its end, in commit order (one capturing writer
+     * assigns positions), so the transactions the answer ends with are all there and every later
+     * read of the same position, limit and scope returns the same changes.
+     */
+    boolean complete() {
+        return complete;
+    }
+
+    /**
+     * The response carrying a changes answer: a {@linkplain #complete() complete} one is marked
+     * immutable and shareable ({@code Cache-Control: public, max-age=1 year, immutable}, a weak ETag
+     * from {@code tag}), so that a cache may keep it under its URI and the caller's history key; any
+     * other answer is {@code no-store} and tells nginx not to buffer it ({@code X-Accel-Buffering: no}),
+     * so a live answer reaches the client at once.
+     *
+     */
+    static Response response(StreamingOutput answer) throws SQLException {
+        Response.ResponseBuilder builder = Response.ok(answer).type(MediaTypes.NDJSON);
+        if (answer instanceof ChangePageOutput page && page.complete) {
+            return builder.header(HttpHeaders.CACHE_CONTROL, IMMUTABLE)
+                    .tag(new EntityTag(page.tag.tag(), true))
+                    .build();
+        }
+        return builder.header(HttpHeaders.CACHE_CONTROL, "no-store")
+                .header(UNBUFFERED, "no")
+                .build();
+    }
+
+    /** What identifies a complete answer besides its bytes' encoding; asked only for one. */
+    @FunctionalInterface
+    interface TagSource {
+        String tag() throws SQLException;
+    }
+
+    /** The end of the aligned range a position is in: the next multiple of {@value #RANGE_POSITIONS}. */
+    static long rangeEnd(long after) {
+        return (after / RANGE_POSITIONS + 1) * RANGE_POSITIONS;
     }
 
     @Override
@@ -137,7 +212,7 @@ final class ChangePageOutput implements StreamingOutput {
                                 pending.shape(),
                                 pending.values());
                     }
-                    if (last && count >= limit) {
+                    if (last && (count >= limit || position >= rangeEnd)) {
                         done = true;
                         break;
                     }

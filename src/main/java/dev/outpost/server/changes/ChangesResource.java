@@ -7,6 +7,7 @@ import dev.outpost.protocol.SyncPaths;
 import dev.outpost.server.access.AccessScope;
 import dev.outpost.server.access.Caller;
 import dev.outpost.server.access.CurrentAccess;
+import dev.outpost.server.catalog.Fingerprints;
 import dev.outpost.server.config.OutpostSettings;
 import dev.outpost.server.http.Compress;
 import dev.outpost.server.metrics.ServerMetrics;
@@ -63,6 +64,9 @@ public class ChangesResource {
 
     @Inject
     private ServerMetrics metrics;
+
+    @Inject
+    private HistoryKeys keys;
 
     @GET
     @Compress
@@ -123,7 +127,13 @@ public class ChangesResource {
             waitingPolls.answerSoon(read, this::open, response);
             return;
         }
-        response.resume(Response.ok(open(read)).build());
+        response.resume(ChangePageOutput.response(open(read)));
+    }
+
+    /** What identifies a complete answer to {@code read}: the caller's history key and the request. */
+    private String tag(WaitingPolls.Read read) throws SQLException {
+        return Fingerprints.of(
+                keys.of(read.scope()), Long.toString(read.after()), Integer.toString(read.limit()), read.schema());
     }
 
     /**
@@ -146,6 +156,7 @@ public class ChangesResource {
                             .read(read.scope(), connection)
                             .fingerprint());
                 },
+                () -> tag(read),
                 metrics);
     }
 

@@ -1,6 +1,5 @@
 package dev.outpost.server.changes;
 
-import dev.outpost.protocol.MediaTypes;
 import dev.outpost.protocol.ProblemType;
 import dev.outpost.server.access.AccessScope;
 import dev.outpost.server.access.store.RevocationWatch;
@@ -14,7 +13,6 @@ import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.AsyncResponse;
-import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -339,7 +337,11 @@ public class WaitingPolls {
     }
 
     private static void resume(Poll poll, StreamingOutput answer) {
-        poll.response.resume(Response.ok(answer).type(MediaTypes.NDJSON).build());
+        try {
+            poll.response.resume(ChangePageOutput.response(answer));
+        } catch (SQLException | RuntimeException e) {
+            poll.response.resume(e);
+        }
     }
 
     /** A buffer that refuses to grow past {@value #SHARED_PAGE_BYTES}. */

@@ -22,6 +22,9 @@ import java.util.regex.Pattern;
 public class ReplicaRequests implements ServletRequestListener {
     private static final String SYNC_PATH = "/" + SyncPaths.API_ROOT + "/" + SyncPaths.SYNC + "/";
     private static final String CHANGES_PATH = SYNC_PATH + SyncPaths.CHANGES;
+    /** A caching proxy's access check for a changes request, with the request's parameters. */
+    private static final String HISTORY_ACCESS_PATH = SYNC_PATH + SyncPaths.HISTORY_ACCESS;
+
     private static final Pattern UUID_TEXT =
             Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     private static final Pattern VERSION_TEXT = Pattern.compile("[A-Za-z0-9._+-]{1,40}");
@@ -41,7 +44,9 @@ public class ReplicaRequests implements ServletRequestListener {
             return;
         }
         replica(request.getHeader(SyncPaths.REPLICA_HEADER)).ifPresent(replica -> {
-            String after = path.equals(CHANGES_PATH) ? request.getParameter(SyncPaths.AFTER_PARAM) : null;
+            String after = path.equals(CHANGES_PATH) || path.equals(HISTORY_ACCESS_PATH)
+                    ? request.getParameter(SyncPaths.AFTER_PARAM)
+                    : null;
             Long position = after != null && POSITION_TEXT.matcher(after).matches() ? Long.valueOf(after) : null;
             sightings.seen(replica, caller, clientVersion(request.getHeader(SyncPaths.CLIENT_HEADER)), position);
         });

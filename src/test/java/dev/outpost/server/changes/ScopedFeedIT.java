@@ -204,7 +204,7 @@ class ScopedFeedIT {
         String url = admin.getMetaData().getURL();
         Connection connection = DriverManager.getConnection(url, "postgres", "");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ChangePageOutput.start(connection, feed, 0, 100_000, (bounds, c) -> {}, new ServerMetrics())
+        ChangePageOutput.start(connection, feed, 0, 100_000, (bounds, c) -> {}, () -> "tag", new ServerMetrics())
                 .write(out);
         List<String[]> lines = new ArrayList<>();
         for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {
