@@ -2,8 +2,11 @@ package dev.outpost.bench;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -86,7 +89,11 @@ public final class DebianPackages {
         if (Files.isExecutable(unpacked)) {
             return unpacked;
         }
-        Path debs = Files.createDirectories(dir.resolve("debs"));
+        // fetched and unpacked aside, then moved into place in one step: another process fetching the
+        // same tool at the same time finds either nothing or the whole of it
+        Files.createDirectories(dir);
+        Path aside = Files.createTempDirectory(dir, "fetching-");
+        Path debs = Files.createDirectories(aside.resolve("debs"));
         List<String> download = new ArrayList<>(List.of("apt-get", "download"));
         download.addAll(packages);
         System.out.println(
@@ -96,13 +103,24 @@ public final class DebianPackages {
                 debs,
                 "apt-get download (on a fresh system run 'apt-get update' first, or install it yourself: " + installHint
                         + ")");
+        Path asideRoot = aside.resolve("root");
         try (var files = Files.list(debs)) {
             for (Path deb : files.filter(f -> f.toString().endsWith(".deb")).toList()) {
-                run(List.of("dpkg", "-x", deb.toString(), root.toString()), debs, "dpkg -x " + deb.getFileName());
+                run(List.of("dpkg", "-x", deb.toString(), asideRoot.toString()), debs, "dpkg -x " + deb.getFileName());
             }
         }
-        if (!Files.isExecutable(unpacked)) {
+        if (!Files.isExecutable(asideRoot.resolve(executable))) {
             throw new IllegalStateException("the packages " + packages + " did not contain " + executable);
+        }
+        try {
+            Files.move(asideRoot, root, StandardCopyOption.ATOMIC_MOVE);
+        } catch (FileAlreadyExistsException | DirectoryNotEmptyException fetchedMeanwhile) {
+            // another process moved its copy into place first: use that one
+        }
+        try (var leftovers = Files.walk(aside)) {
+            for (Path p : leftovers.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
         }
         return unpacked;
     }
