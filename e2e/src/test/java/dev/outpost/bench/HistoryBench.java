@@ -47,6 +47,7 @@ import java.util.zip.GZIPInputStream;
  */
 public final class HistoryBench {
     private static final String TOKEN = "bench";
+    private static final String METRICS_TOKEN = "bench-metrics";
     private static final int TRANSACTION_ROWS = 100;
 
     private final HttpClient http = HttpClient.newBuilder()
@@ -83,7 +84,7 @@ public final class HistoryBench {
             Files.writeString(
                     properties,
                     TestPostgres.serverProperties(postgres.getPort(), "outpost", "outpost")
-                            + "outpost.sync-tokens=" + TOKEN + "\noutpost.metrics-tokens=" + TOKEN
+                            + "outpost.sync-tokens=" + TOKEN + "\noutpost.metrics-tokens=" + METRICS_TOKEN
                             + "\noutpost.liquibase.enabled=false\n");
             try (PayaraMicroServer server = PayaraMicroServer.start(runDir, properties, "history-bench")) {
                 URI changesUri = server.baseUri().resolve("api/sync/changes");
@@ -242,7 +243,7 @@ public final class HistoryBench {
     private long changesStreamed() throws Exception {
         String text = http.send(
                         HttpRequest.newBuilder(metrics)
-                                .header("Authorization", "Bearer " + TOKEN)
+                                .header("Authorization", "Bearer " + METRICS_TOKEN)
                                 .build(),
                         HttpResponse.BodyHandlers.ofString())
                 .body();

@@ -23,8 +23,8 @@ import java.sql.Statement;
 
 /**
  * Streams stored changes after a position: at least {@code limit} changes, or those up to the end of
- * the position's aligned range ({@link #rangeEnd}), or all there are, whichever is fewest, never ending
- * inside a transaction, then the end marker with the position to continue from. Reads the log
+ * the position's range of the history ({@link HistoryRanges}), or all there are, whichever is fewest,
+ * never ending inside a transaction, then the end marker with the position to continue from. Reads the log
  * in chunks of {@value #CHUNK_ROWS} rows by position ({@code where position > ? order by position
  * limit N}): a constant limit makes PostgreSQL walk the primary key from the position in every plan,
  * where an open-ended query over a large log could be planned as a scan and sort of the whole rest
@@ -46,13 +46,6 @@ final class ChangePageOutput implements StreamingOutput {
     /** nginx's per-response switch for buffering. */
     private static final String UNBUFFERED = "X-Accel-Buffering";
 
-    /**
-     * Width of the history's aligned ranges: an answer ends at the first transaction end at or past
-     * the next multiple of this after its position (or at the limit, if that comes first), so that
-     * replicas that started from different positions ask for the same ranges from their second answer on.
-     */
-    static final long RANGE_POSITIONS = 10_000;
-
     private final Connection connection;
     private final ScopedFeed feed;
     private final PreparedStatement statement;
@@ -71,13 +64,13 @@ final class ChangePageOutput implements StreamingOutput {
             ResultSet rows,
             long after,
             int limit,
-            boolean complete,
+            long rangeEnd,
             TagSource tag,
             ServerMetrics metrics) {
         this.tag = tag;
         this.metrics = metrics;
-        this.rangeEnd = rangeEnd(after);
-        this.complete = complete;
+        this.rangeEnd = rangeEnd;
+        this.complete = rangeEnd != Long.MAX_VALUE;
         this.connection = connection;
         this.feed = feed;
         this.statement = statement;
@@ -120,8 +113,8 @@ final class ChangePageOutput implements StreamingOutput {
             check.check(bounds, connection);
             PreparedStatement ps = connection.prepareStatement(feed.sql());
             feed.bind(ps, after);
-            boolean complete = bounds.latestPosition() >= rangeEnd(after);
-            return new ChangePageOutput(connection, feed, ps, ps.executeQuery(), after, limit, complete, tag, metrics);
+            long rangeEnd = HistoryRanges.end(connection, after, bounds);
+            return new ChangePageOutput(connection, feed, ps, ps.executeQuery(), after, limit, rangeEnd, tag, metrics);
         } catch (SQLException | RuntimeException e) {
             close(connection);
             throw e;
@@ -129,10 +122,10 @@ final class ChangePageOutput implements StreamingOutput {
     }
 
     /**
-     * Whether this answer can never change: the log in its snapshot already reaches past the end of
-     * its aligned range, and the log only grows at its end, in commit order (one capturing writer
-     * assigns positions), so the transactions the answer ends with are all there and every later
-     * read of the same position, limit and scope returns the same changes.
+     * Whether this answer can never change: it is history ({@link HistoryRanges}), whose range the log
+     * in its snapshot already reaches past, and the log only grows at its end, in commit order (one
+     * capturing writer assigns positions), so the transactions the answer ends with are all there and
+     * every later read of the same position, limit and scope returns the same changes.
      */
     boolean complete() {
         return complete;
@@ -144,11 +137,10 @@ final class ChangePageOutput implements StreamingOutput {
      * from {@code tag}), so that a cache may keep it under its URI and the caller's history key; any
      * other answer is {@code no-store} and tells nginx not to buffer it ({@code X-Accel-Buffering: no}),
      * so a live answer reaches the client at once.
-     *
      */
     static Response response(StreamingOutput answer) throws SQLException {
         Response.ResponseBuilder builder = Response.ok(answer).type(MediaTypes.NDJSON);
-        if (answer instanceof ChangePageOutput page && page.complete) {
+        if (answer instanceof ChangePageOutput page && page.complete()) {
             return builder.header(HttpHeaders.CACHE_CONTROL, IMMUTABLE)
                     .tag(new EntityTag(page.tag.tag(), true))
                     .build();
@@ -162,11 +154,6 @@ final class ChangePageOutput implements StreamingOutput {
     @FunctionalInterface
     interface TagSource {
         String tag() throws SQLException;
-    }
-
-    /** The end of the aligned range a position is in: the next multiple of {@value #RANGE_POSITIONS}. */
-    static long rangeEnd(long after) {
-        return (after / RANGE_POSITIONS + 1) * RANGE_POSITIONS;
     }
 
     @Override
