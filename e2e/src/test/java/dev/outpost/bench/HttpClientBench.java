@@ -7,12 +7,6 @@ import dev.outpost.protocol.VersionInfo;
 import dev.outpost.server.testsupport.TestPostgres;
 import io.airlift.compress.zstd.ZstdInputStream;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import jakarta.json.bind.Jsonb;
-import jakarta.json.bind.JsonbBuilder;
-import jakarta.ws.rs.client.Client;
-import jakarta.ws.rs.client.ClientBuilder;
-import jakarta.ws.rs.client.Invocation;
-import jakarta.ws.rs.core.Response;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,8 +14,6 @@ import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,10 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
-import org.glassfish.jersey.client.ClientProperties;
 
 /**
  * The client library's HTTP stack ({@code java.net.http.HttpClient}, sending as {@code SyncHttpClient}
@@ -54,12 +43,12 @@ import org.glassfish.jersey.client.ClientProperties;
  * with {@code mvn -f parent/pom.xml -Pbench package -Dbench=http}.
  */
 public final class HttpClientBench {
-    private static final String TOKEN = "bench";
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
-    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+    static final String TOKEN = "bench";
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
     private static final String JDK = "java.net.http";
     private static final String JDK_HTTP_1 = "java.net.http, HTTP/1.1";
-    private static final String JERSEY = "Jersey (JAX-RS)";
+    static final String JERSEY = "Jersey (JAX-RS)";
 
     private HttpClientBench() {}
 
@@ -78,13 +67,13 @@ public final class HttpClientBench {
             SyncBench.BenchTable.create("jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/outpost", rows);
             try (PayaraMicroServer server =
                             SyncBench.startServer(postgres, runDir, work, work.resolve("server-gc.log"), "outpost");
-                    Transport jdk = new JdkTransport(JDK, HttpClient.Version.HTTP_2);
-                    Transport jersey = new JerseyTransport();
-                    Transport jdkHttp1 = new JdkTransport(JDK_HTTP_1, HttpClient.Version.HTTP_1_1)) {
+                    HttpTransport jdk = new JdkTransport(JDK, HttpClient.Version.HTTP_2);
+                    HttpTransport jersey = new JerseyTransport();
+                    HttpTransport jdkHttp1 = new JdkTransport(JDK_HTTP_1, HttpClient.Version.HTTP_1_1)) {
                 URI api = server.baseUri().resolve(SyncPaths.API_ROOT + "/");
                 System.out.printf(
                         Locale.ROOT, "server: Payara Micro, %s; %,d rows in pages of %,d%n", api, rows, pageRows);
-                List<Transport> all = List.of(jdk, jersey, jdkHttp1);
+                List<HttpTransport> all = List.of(jdk, jersey, jdkHttp1);
                 throughput(api, all, rows, pageRows, rounds, server);
                 latency(api, all, requests);
             }
@@ -96,7 +85,7 @@ public final class HttpClientBench {
 
     /** Downloads every page with each client in alternating rounds, uncompressed then compressed. */
     private static void throughput(
-            URI api, List<Transport> clients, int rows, int pageRows, int rounds, PayaraMicroServer server)
+            URI api, List<HttpTransport> clients, int rows, int pageRows, int rounds, PayaraMicroServer server)
             throws Exception {
         Map<String, Download> best = new LinkedHashMap<>();
         for (int round = 0; round <= rounds; round++) {
@@ -106,9 +95,9 @@ public final class HttpClientBench {
                     round == 0 ? "warm-up round" : "round " + round + " of " + rounds,
                     Machine.load());
             for (boolean compress : new boolean[] {false, true}) {
-                List<Transport> order = new ArrayList<>(clients);
+                List<HttpTransport> order = new ArrayList<>(clients);
                 Collections.rotate(order, round);
-                for (Transport client : order) {
+                for (HttpTransport client : order) {
                     String figure = client.name() + (compress ? ", zstd/gzip" : ", uncompressed");
                     double loadBefore = Machine.load();
                     long cpu = processCpu();
@@ -151,7 +140,7 @@ public final class HttpClientBench {
         }
         for (String encoding : new String[] {", uncompressed", ", zstd/gzip"}) {
             Download base = best.get(JDK + encoding);
-            for (Transport client : clients) {
+            for (HttpTransport client : clients) {
                 Download d = best.get(client.name() + encoding);
                 System.out.printf(
                         Locale.ROOT,
@@ -169,7 +158,7 @@ public final class HttpClientBench {
     }
 
     /** One download of every page of the table, read to the end of each body. */
-    private static Download download(Transport client, URI api, int pageRows, boolean compress) throws IOException {
+    private static Download download(HttpTransport client, URI api, int pageRows, boolean compress) throws IOException {
         String table = URLEncoder.encode("bench_rows", StandardCharsets.UTF_8);
         byte[] buffer = new byte[1 << 16];
         long bytes = 0;
@@ -190,7 +179,7 @@ public final class HttpClientBench {
                         .append('=')
                         .append(URLEncoder.encode(after, StandardCharsets.UTF_8));
             }
-            Answer answer = client.get(api.resolve(path.toString()), MediaTypes.NDJSON, compress);
+            HttpAnswer answer = client.get(api.resolve(path.toString()), MediaTypes.NDJSON, compress);
             encoding = answer.protocol() + " " + (answer.encoding().isEmpty() ? "identity" : answer.encoding());
             after = answer.header(SyncPaths.NEXT_PAGE_HEADER);
             try (InputStream body = decoded(answer.encoding(), new Counting(answer.body(), wire))) {
@@ -216,14 +205,14 @@ public final class HttpClientBench {
     }
 
     /** The version check's round trip, sequential requests, in alternating rounds after a warm-up. */
-    private static void latency(URI api, List<Transport> clients, int requests) throws Exception {
+    private static void latency(URI api, List<HttpTransport> clients, int requests) throws Exception {
         URI version = api.resolve(SyncPaths.SYNC + "/" + SyncPaths.VERSION);
         int warmup = Math.max(500, requests / 2);
         int rounds = 4;
         int perRound = Math.max(1, requests / rounds);
         Map<String, long[]> nanos = new LinkedHashMap<>();
         Map<String, double[]> loads = new LinkedHashMap<>();
-        for (Transport client : clients) {
+        for (HttpTransport client : clients) {
             nanos.put(client.name(), new long[perRound * rounds]);
             loads.put(client.name(), new double[] {Double.MAX_VALUE, 0});
         }
@@ -234,15 +223,15 @@ public final class HttpClientBench {
                 rounds,
                 perRound,
                 Machine.load());
-        for (Transport client : clients) {
+        for (HttpTransport client : clients) {
             for (int i = 0; i < warmup; i++) {
                 client.version(version);
             }
         }
         for (int round = 0; round < rounds; round++) {
-            List<Transport> order = new ArrayList<>(clients);
+            List<HttpTransport> order = new ArrayList<>(clients);
             Collections.rotate(order, round);
-            for (Transport client : order) {
+            for (HttpTransport client : order) {
                 long[] times = nanos.get(client.name());
                 double[] load = loads.get(client.name());
                 load[0] = Math.min(load[0], Machine.load());
@@ -258,7 +247,7 @@ public final class HttpClientBench {
             }
         }
         double baseP50 = 0;
-        for (Transport client : clients) {
+        for (HttpTransport client : clients) {
             long[] times = nanos.get(client.name()).clone();
             Arrays.sort(times);
             double[] load = loads.get(client.name());
@@ -295,7 +284,7 @@ public final class HttpClientBench {
     }
 
     /** The client library's version, from the resource it reads it from, for its request header. */
-    private static String clientVersion() {
+    static String clientVersion() {
         try (InputStream in = HttpClientBench.class.getResourceAsStream(
                 "/dev/outpost/client/internal/http/client-version.properties")) {
             Properties p = new Properties();
@@ -321,220 +310,6 @@ public final class HttpClientBench {
             double serverCpu) {
         Download timed(double s, double client, double server) {
             return new Download(rows, lines, pages, bytes, wireBytes, encoding, s, client, server);
-        }
-    }
-
-    /** An answer's status, headers and body stream; closing it releases the connection. */
-    interface Answer extends AutoCloseable {
-        int status();
-
-        String header(String name);
-
-        String encoding();
-
-        String protocol();
-
-        InputStream body();
-
-        @Override
-        void close();
-    }
-
-    /** One HTTP client, sending what the client library sends. */
-    interface Transport extends AutoCloseable {
-        String name();
-
-        /** A GET with the library's headers; {@code compress}: with {@code Accept-Encoding: zstd, gzip}. */
-        Answer get(URI uri, String accept, boolean compress) throws IOException;
-
-        /** The version check, its JSON read into {@link VersionInfo}. */
-        VersionInfo version(URI uri) throws IOException;
-    }
-
-    /**
-     * The client library's way: {@code sendAsync} and a wait for the headers, the body as a stream. The
-     * library leaves the protocol version at the JDK's default, HTTP/2 (over plain HTTP by an upgrade
-     * on the first request, which Payara Micro accepts); pinned to HTTP/1.1 it shows what HTTP/2 costs.
-     */
-    static final class JdkTransport implements Transport {
-        private final String name;
-        private final HttpClient http;
-        private final Jsonb jsonb = JsonbBuilder.create();
-        private final String replica = UUID.randomUUID().toString();
-        private final String clientVersion = clientVersion();
-
-        JdkTransport(String name, HttpClient.Version version) {
-            this.name = name;
-            this.http = HttpClient.newBuilder()
-                    .version(version)
-                    .connectTimeout(CONNECT_TIMEOUT)
-                    .followRedirects(HttpClient.Redirect.NORMAL)
-                    .build();
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public Answer get(URI uri, String accept, boolean compress) throws IOException {
-            HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
-                    .header("Authorization", "Bearer " + TOKEN)
-                    .header(SyncPaths.CLIENT_HEADER, clientVersion)
-                    .header(SyncPaths.REPLICA_HEADER, replica)
-                    .GET()
-                    .timeout(REQUEST_TIMEOUT)
-                    .header("Accept", accept + ", " + MediaTypes.PROBLEM_JSON);
-            if (compress) {
-                builder.header("Accept-Encoding", "zstd, gzip");
-            }
-            HttpResponse<InputStream> response;
-            try {
-                response = http.sendAsync(builder.build(), HttpResponse.BodyHandlers.ofInputStream())
-                        .get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException(e);
-            } catch (java.util.concurrent.ExecutionException e) {
-                throw new IOException(e.getCause());
-            }
-            return new Answer() {
-                @Override
-                public int status() {
-                    return response.statusCode();
-                }
-
-                @Override
-                public String header(String name) {
-                    return response.headers().firstValue(name).orElse(null);
-                }
-
-                @Override
-                public String encoding() {
-                    return response.headers().firstValue("Content-Encoding").orElse("");
-                }
-
-                @Override
-                public String protocol() {
-                    return response.version() == HttpClient.Version.HTTP_2 ? "HTTP/2" : "HTTP/1.1";
-                }
-
-                @Override
-                public InputStream body() {
-                    return response.body();
-                }
-
-                @Override
-                public void close() {
-                    try {
-                        response.body().close();
-                    } catch (IOException e) {
-                        // already read to its end
-                    }
-                }
-            };
-        }
-
-        @Override
-        public VersionInfo version(URI uri) throws IOException {
-            try (Answer answer = get(uri, "application/json", false);
-                    InputStream body = answer.body()) {
-                if (answer.status() != 200) {
-                    throw new IllegalStateException("version: HTTP " + answer.status());
-                }
-                return jsonb.fromJson(body, VersionInfo.class);
-            }
-        }
-
-        @Override
-        public void close() throws Exception {
-            jsonb.close();
-        }
-    }
-
-    /**
-     * The JAX-RS Client API through Jersey as a team would set it up: {@code ClientBuilder} with its
-     * default connector ({@code HttpURLConnection}), JSON-B found on the classpath, the same headers.
-     */
-    static final class JerseyTransport implements Transport {
-        private final Client client = ClientBuilder.newBuilder()
-                .connectTimeout(CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                .readTimeout(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                .property(ClientProperties.FOLLOW_REDIRECTS, true)
-                .build();
-        private final String replica = UUID.randomUUID().toString();
-        private final String clientVersion = clientVersion();
-
-        @Override
-        public String name() {
-            return JERSEY;
-        }
-
-        private Invocation.Builder request(URI uri, String accept, boolean compress) {
-            Invocation.Builder builder = client.target(uri)
-                    .request()
-                    .header("Authorization", "Bearer " + TOKEN)
-                    .header(SyncPaths.CLIENT_HEADER, clientVersion)
-                    .header(SyncPaths.REPLICA_HEADER, replica)
-                    .header("Accept", accept + ", " + MediaTypes.PROBLEM_JSON);
-            if (compress) {
-                builder.header("Accept-Encoding", "zstd, gzip");
-            }
-            return builder;
-        }
-
-        @Override
-        public Answer get(URI uri, String accept, boolean compress) {
-            Response response = request(uri, accept, compress).get();
-            InputStream body = response.readEntity(InputStream.class);
-            return new Answer() {
-                @Override
-                public int status() {
-                    return response.getStatus();
-                }
-
-                @Override
-                public String header(String name) {
-                    return response.getHeaderString(name);
-                }
-
-                @Override
-                public String encoding() {
-                    String e = response.getHeaderString("Content-Encoding");
-                    return e == null ? "" : e;
-                }
-
-                @Override
-                public String protocol() {
-                    return "HTTP/1.1";
-                }
-
-                @Override
-                public InputStream body() {
-                    return body;
-                }
-
-                @Override
-                public void close() {
-                    response.close();
-                }
-            };
-        }
-
-        @Override
-        public VersionInfo version(URI uri) {
-            try (Response response = request(uri, "application/json", false).get()) {
-                if (response.getStatus() != 200) {
-                    throw new IllegalStateException("version: HTTP " + response.getStatus());
-                }
-                return response.readEntity(VersionInfo.class);
-            }
-        }
-
-        @Override
-        public void close() {
-            client.close();
         }
     }
 

@@ -35,13 +35,15 @@ import org.junit.jupiter.api.TestInstance;
  * request's token may read the feed and under which key ({@code auth_request}), and serves the cached
  * answer only to tokens of the same scope. Replicas that start from different positions ask for the
  * same ranges after a few short answers; a token of another scope, a revoked, a wrong or a
- * missing token never gets a cached answer; the newest changes are never cached.
+ * missing token never gets a cached answer; the newest changes are never cached; and a replica served
+ * from the cache still shows its position in the fleet view (the authorization carries it).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HistoryCacheIT {
     private static final String SYNC_TOKEN = "e2e-history-sync";
     private static final String ADMIN_TOKEN = "e2e-history-admin";
     private static final String TOKENS = SyncPaths.API_ROOT + "/" + AdminPaths.ADMIN + "/" + AdminPaths.TOKENS;
+    private static final String ADMIN = SyncPaths.API_ROOT + "/" + AdminPaths.ADMIN + "/" + AdminPaths.REPLICAS;
     private static final String CHANGES = SyncPaths.API_ROOT + "/" + SyncPaths.SYNC + "/" + SyncPaths.CHANGES;
     private static final String BOTH_TABLES =
             """
@@ -168,6 +170,17 @@ class HistoryCacheIT {
                 sharing.get(0).body().split("\n").length < 5_000,
                 "a short first answer, not a whole range: " + sharing.get(0).query());
 
+        // an answer from the cache still tells the fleet view where the replica stands
+        String replica = java.util.UUID.randomUUID().toString();
+        String shared = filling.get(1).query();
+        HttpResponse<String> fromCache = get(sameScope, shared, replica);
+        assertEquals("HIT", fromCache.headers().firstValue("X-Outpost-Cache").orElse(""));
+        long sharedAfter = Long.parseLong(shared.substring("?after=".length()));
+        Conditions.await("the fleet view shows the replica's position", Duration.ofSeconds(30), () -> {
+            HttpResponse<String> fleet = api.get(ADMIN + "/" + replica, ADMIN_TOKEN);
+            return fleet.statusCode() == 200 && fleet.body().contains("\"position\":" + sharedAfter);
+        });
+
         // another scope: the same URIs are its own entries, with only what it may see
         List<Answer> other = walk(otherScope, start);
         assertEquals(filled, other.stream().map(Answer::query).toList());
@@ -225,10 +238,17 @@ class HistoryCacheIT {
     }
 
     private HttpResponse<String> get(String token, String query) throws Exception {
+        return get(token, query, null);
+    }
+
+    private HttpResponse<String> get(String token, String query, String replica) throws Exception {
         URI uri = URI.create(nginx.proxied(stack.server().baseUri().resolve(CHANGES)) + query);
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30));
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
+        }
+        if (replica != null) {
+            request.header(SyncPaths.REPLICA_HEADER, replica);
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
