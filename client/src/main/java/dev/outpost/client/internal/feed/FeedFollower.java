@@ -81,7 +81,7 @@ public final class FeedFollower {
             if (applied > 0) {
                 events.accept(new SyncEvent.ChangesApplied(applied, session.position));
             }
-            return new Pull.Applied(applied, end.rows() < limit);
+            return new Pull.Applied(applied, end.rows() < limit && !source.lastChangesComplete());
         } catch (SchemaMoved e) {
             endSession();
             return new Pull.MustMigrate(e.getMessage());

@@ -55,6 +55,14 @@ public interface ReplicaSource {
      */
     RowLines.End changes(long after, int limit, int waitSeconds, String schemaFingerprint, PageReader reader);
 
+    /**
+     * Whether the last {@link #changes} answer was a complete range of the history (marked immutable by
+     * the server): more changes follow it, however few it held, so the feed is not drained.
+     */
+    default boolean lastChangesComplete() {
+        return false;
+    }
+
     /** The row count and digest of one synced table, for verifying a replica. */
     TableDigest digest(String table);
 

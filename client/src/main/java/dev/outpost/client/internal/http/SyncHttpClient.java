@@ -201,18 +201,22 @@ public final class SyncHttpClient implements ReplicaSource, AutoCloseable {
                     .append('=')
                     .append(URLEncoder.encode(schemaFingerprint, StandardCharsets.UTF_8));
         }
-        return readLines(uri(path.toString()), Duration.ofSeconds(waitSeconds), reader);
-    }
-
-    /** Streams the NDJSON answer of {@code uri} to {@code reader}; {@code held}: see {@link #send}. */
-    private RowLines.End readLines(URI uri, Duration held, PageReader reader) {
-        try (InputStream body = send(uri, MediaTypes.NDJSON, held).body();
+        URI uri = uri(path.toString());
+        Answer answer = send(uri, MediaTypes.NDJSON, Duration.ofSeconds(waitSeconds));
+        lastChangesComplete =
+                answer.headers().firstValue("Cache-Control").orElse("").contains("immutable");
+        try (InputStream body = answer.body();
                 BufferedReader lines =
                         new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8), 1 << 16)) {
             return reader.read(lines);
         } catch (IOException e) {
             throw unreachable(uri, e);
         }
+    }
+
+    @Override
+    public boolean lastChangesComplete() {
+        return lastChangesComplete;
     }
 
     @Override
@@ -280,6 +284,9 @@ public final class SyncHttpClient implements ReplicaSource, AutoCloseable {
 
     /** A 200 answer: its body, decoded, and its headers. */
     private record Answer(InputStream body, HttpHeaders headers) {}
+
+    /** Whether the last changes answer was a complete range of the history ({@link #lastChangesComplete()}). */
+    private volatile boolean lastChangesComplete;
 
     /**
      * Sends a GET and returns the 200 answer, its body decoded; any other status is thrown.
