@@ -21,6 +21,8 @@ final class OutpostStack implements AutoCloseable {
 
     private EmbeddedPostgres postgres;
     private Path postgresData;
+    /** The primary's hot standby, when the stack has one. */
+    private EmbeddedPostgres standby;
     /** The application database the server and {@link #connect} use (its owner is {@link #database}). */
     private String postgresDatabase;
 
@@ -60,6 +62,25 @@ final class OutpostStack implements AutoCloseable {
     static OutpostStack start(
             String name, String token, String serverProperties, String walLevel, Preparation preparation)
             throws Exception {
+        return start(name, token, serverProperties, walLevel, false, preparation);
+    }
+
+    /**
+     * Starts it all with a hot standby of the prepared database, which the server reads from ({@code
+     * db.standby.*}).
+     */
+    static OutpostStack startWithStandby(String name, String token, Preparation preparation) throws Exception {
+        return start(name, token, "", "logical", true, preparation);
+    }
+
+    private static OutpostStack start(
+            String name,
+            String token,
+            String serverProperties,
+            String walLevel,
+            boolean withStandby,
+            Preparation preparation)
+            throws Exception {
         Path runDir = Path.of(System.getProperty("outpost.runDir", "target")).toAbsolutePath();
         Path data = Files.createTempDirectory(runDir, name + "-postgres-");
         EmbeddedPostgres postgres = TestPostgres.start(walLevel, data, 0);
@@ -72,12 +93,19 @@ final class OutpostStack implements AutoCloseable {
             try (Connection c = stack.connect()) {
                 preparation.prepare(c);
             }
+            String standbyProperties = "";
+            if (withStandby) {
+                stack.standby = TestPostgres.startStandby(
+                        postgres, data, Files.createTempDirectory(runDir, name + "-standby-"));
+                standbyProperties = "db.standby.host=127.0.0.1\ndb.standby.port=" + stack.standby.getPort() + "\n";
+            }
             Files.writeString(
                     properties,
                     TestPostgres.serverProperties(postgres.getPort(), name, name) + "outpost.sync-tokens=" + token
                             + "\noutpost.liquibase.enabled=false\n"
                             // the tests migrate and sync at once: every version check reads the database
                             + "outpost.version.max-age-ms=0\n"
+                            + standbyProperties
                             + serverProperties);
             stack.server = PayaraMicroServer.start(runDir, properties, name);
             return stack;
@@ -104,6 +132,21 @@ final class OutpostStack implements AutoCloseable {
         int port = postgres.getPort();
         postgres.close();
         postgres = TestPostgres.start(walLevel, postgresData, port);
+    }
+
+    /**
+     * A new connection to the hot standby as superuser (read only): to the application database, or
+     * to {@code postgres} with {@code cluster} (for operations).
+     */
+    Connection connectToStandby(boolean cluster) throws java.sql.SQLException {
+        return standby.getDatabase("postgres", cluster ? "postgres" : postgresDatabase)
+                .getConnection();
+    }
+
+    /** Stops the hot standby, as a failed standby host. */
+    void stopStandby() {
+        TestPostgres.stop(standby);
+        standby = null;
     }
 
     /** A new connection to the cluster's {@code postgres} database, as superuser (for operations). */
@@ -158,6 +201,7 @@ final class OutpostStack implements AutoCloseable {
         if (server != null) {
             server.close();
         }
+        TestPostgres.stop(standby);
         TestPostgres.stop(postgres);
     }
 }

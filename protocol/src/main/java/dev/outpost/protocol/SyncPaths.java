@@ -20,7 +20,7 @@ public final class SyncPaths {
     /** Path parameter naming a synced table. */
     public static final String TABLE_PARAM = "table";
 
-    /** {@code GET sync/tables/{table}/rows?after=&limit=}: one page of rows as {@link RowLines}. */
+    /** {@code GET sync/tables/{table}/rows?after=&limit=&position=}: one page of rows as {@link RowLines}. */
     public static final String TABLE_ROWS = "tables/{" + TABLE_PARAM + "}/rows";
 
     /** {@code GET sync/tables/{table}/digest}: the table's {@link TableDigest}, for verifying a replica. */
@@ -31,6 +31,13 @@ public final class SyncPaths {
 
     /** Maximum number of rows in one page. */
     public static final String LIMIT_PARAM = "limit";
+
+    /**
+     * On a page of rows: the feed position the client continues from after the download. The page then
+     * holds every change up to it, and a server may answer it from a standby that has them; without it
+     * the page is read from the primary.
+     */
+    public static final String POSITION_PARAM = "position";
 
     /**
      * {@code GET sync/changes?after=&limit=&wait=&schema=}: committed changes after a position, as {@link

@@ -13,6 +13,7 @@ import dev.outpost.server.http.Compress;
 import dev.outpost.server.metrics.ServerMetrics;
 import dev.outpost.server.problem.ProblemException;
 import dev.outpost.server.schema.SyncedSchema;
+import dev.outpost.server.standby.StandbyReads;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -26,6 +27,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
@@ -47,6 +49,9 @@ public class ChangesResource {
     /** Longest wait for capture to store what was committed before a position request: below the client's read timeout. */
     private static final long CAPTURE_WAIT_MILLIS = 30_000;
 
+    /** Longest wait for the standby to hold a snapshot's position, so that its pages need not go to the primary. */
+    private static final long STANDBY_WAIT_MILLIS = 2_000;
+
     @Resource(lookup = OutpostSettings.DATASOURCE)
     private DataSource dataSource;
 
@@ -67,6 +72,9 @@ public class ChangesResource {
 
     @Inject
     private HistoryKeys keys;
+
+    @Inject
+    private StandbyReads reads;
 
     @GET
     @Compress
@@ -119,15 +127,15 @@ public class ChangesResource {
         WaitingPolls.Read read = new WaitingPolls.Read(after, limit, schemaParam, scope);
         if (wait > 0 && status.latestPosition() <= after) {
             Long token = access.caller().flatMap(Caller::tokenId).orElse(null);
-            waitingPolls.await(read, this::open, wait * 1000L, token, response);
+            waitingPolls.await(read, this::openOnPrimary, wait * 1000L, token, response);
             return;
         }
         if (wait > 0) {
             // a live follower with changes waiting: answered with the others asking the same
-            waitingPolls.answerSoon(read, this::open, response);
+            waitingPolls.answerSoon(read, this::openOnPrimary, response);
             return;
         }
-        response.resume(ChangePageOutput.response(open(read)));
+        response.resume(ChangePageOutput.response(openStored(read)));
     }
 
     /** What identifies a complete answer to {@code read}: the caller's history key and the request. */
@@ -136,24 +144,57 @@ public class ChangesResource {
                 keys.of(read.scope()), Long.toString(read.after()), Integer.toString(read.limit()), read.schema());
     }
 
+    /** A live follower's read: of the newest changes, which the primary has first. */
+    private StreamingOutput openOnPrimary(WaitingPolls.Read read) throws SQLException {
+        return open(read, dataSource.getConnection(), true);
+    }
+
     /**
-     * The changes a read asks for, streamed from the log, its position checked again in the page's
-     * snapshot; the schema is read now (a wait can outlast a release).
+     * A read of changes already stored: from the standby when it holds the position. A standby behind
+     * the primary may refuse what the primary continues (a release it has not replayed yet): the
+     * primary then answers.
      */
-    private StreamingOutput open(WaitingPolls.Read read) throws SQLException {
-        ScopedFeed feed = read.scope().unrestricted()
-                ? ScopedFeed.unrestricted()
-                : ScopedFeed.of(read.scope(), syncedSchema.read());
+    private StreamingOutput openStored(WaitingPolls.Read read) throws SQLException {
+        Optional<Connection> standby = reads.standby(read.after());
+        if (standby.isPresent()) {
+            try {
+                return open(read, standby.get(), false);
+            } catch (ProblemException e) {
+                if (e.type() != ProblemType.MUST_REBUILD) {
+                    throw e;
+                }
+            }
+        }
+        return openOnPrimary(read);
+    }
+
+    /**
+     * The changes a read asks for, streamed from the log on {@code connection}, its position checked
+     * again in the page's snapshot; the schema is read now (a wait can outlast a release). Only the
+     * primary's snapshot tells this instance the feed's bounds: a standby's may be older.
+     */
+    private StreamingOutput open(WaitingPolls.Read read, Connection connection, boolean primary) throws SQLException {
+        ScopedFeed feed;
+        try {
+            feed = read.scope().unrestricted()
+                    ? ScopedFeed.unrestricted()
+                    : ScopedFeed.of(read.scope(), syncedSchema.read());
+        } catch (SQLException | RuntimeException e) {
+            connection.close();
+            throw e;
+        }
         long started = System.nanoTime();
         return ChangePageOutput.start(
-                dataSource.getConnection(),
+                connection,
                 feed,
                 read.after(),
                 read.limit(),
-                (inSnapshot, connection) -> {
-                    bounds.observe(started, inSnapshot);
+                (inSnapshot, snapshot) -> {
+                    if (primary) {
+                        bounds.observe(started, inSnapshot);
+                    }
                     ChangeLog.checkContinuable(inSnapshot, read.after(), read.schema(), () -> syncedSchema
-                            .read(read.scope(), connection)
+                            .read(read.scope(), snapshot)
                             .fingerprint());
                 },
                 () -> tag(read),
@@ -166,15 +207,18 @@ public class ChangesResource {
      * capturer): a snapshot read after this answer then already holds every change up to the position,
      * and the changes after it are only those committed later, none applied twice. When the wait is
      * cut short the position is older, which stays correct: the overlap is applied again, idempotently.
+     * With a standby, the answer waits a little for the standby to hold the position too, so that the
+     * snapshot's pages come from it.
      */
     private long newestPositionCoveringNow() throws SQLException, InterruptedException {
-        ChangeLog.Bounds status = bounds.readSince(System.nanoTime());
+        long position = bounds.readSince(System.nanoTime()).latestPosition();
         try (Connection connection = dataSource.getConnection()) {
-            if (!ChangeLog.awaitCapturedUpToNow(connection, CAPTURE_WAIT_MILLIS)) {
-                return status.latestPosition();
+            if (ChangeLog.awaitCapturedUpToNow(connection, CAPTURE_WAIT_MILLIS)) {
+                position = bounds.readSince(System.nanoTime()).latestPosition();
             }
         }
-        return bounds.readSince(System.nanoTime()).latestPosition();
+        reads.awaitStandby(position, STANDBY_WAIT_MILLIS);
+        return position;
     }
 
     private static long position(String value) {

@@ -4,6 +4,7 @@ import dev.outpost.server.catalog.SyncScope;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +25,8 @@ public class OutpostSettings {
     public static final String DB_NAME = "db.name";
     public static final String DB_USER = "db.user";
     public static final String DB_PASSWORD = "db.password";
+    public static final String DB_STANDBY_HOST = "db.standby.host";
+    public static final String DB_STANDBY_PORT = "db.standby.port";
 
     public static final String LIQUIBASE_ENABLED = "outpost.liquibase.enabled";
     public static final String LIQUIBASE_CHANGELOG = "outpost.liquibase.changelog";
@@ -51,6 +54,7 @@ public class OutpostSettings {
 
     private final Properties source;
     private final DatabaseSettings database;
+    private final Optional<DatabaseSettings> standby;
     private final boolean liquibaseEnabled;
     private final String changelog;
     private final String schema;
@@ -74,6 +78,15 @@ public class OutpostSettings {
         this.source = source;
         this.database = new DatabaseSettings(
                 required(DB_HOST), port(), required(DB_NAME), required(DB_USER), text(DB_PASSWORD, ""));
+        String standbyHost = text(DB_STANDBY_HOST, null);
+        this.standby = standbyHost == null
+                ? Optional.empty()
+                : Optional.of(new DatabaseSettings(
+                        standbyHost,
+                        (int) whole(DB_STANDBY_PORT, database.port(), 1, 65535),
+                        database.name(),
+                        database.user(),
+                        database.password()));
         this.liquibaseEnabled = bool(LIQUIBASE_ENABLED, true);
         this.changelog = text(LIQUIBASE_CHANGELOG, DEFAULT_CHANGELOG);
         this.schema = text(SCHEMA, DEFAULT_SCHEMA);
@@ -162,6 +175,15 @@ public class OutpostSettings {
     /** The PostgreSQL the server reads and captures from ({@code db.*}; the datasource uses the same). */
     public DatabaseSettings database() {
         return database;
+    }
+
+    /**
+     * The hot standby that serves snapshot pages and the change history ({@value #DB_STANDBY_HOST},
+     * {@value #DB_STANDBY_PORT}, default the primary's port; the same database, user and password), or
+     * empty when every read goes to the primary.
+     */
+    public Optional<DatabaseSettings> standby() {
+        return standby;
     }
 
     /**

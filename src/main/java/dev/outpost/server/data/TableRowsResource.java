@@ -12,6 +12,7 @@ import dev.outpost.server.http.Compress;
 import dev.outpost.server.metrics.ServerMetrics;
 import dev.outpost.server.problem.ProblemException;
 import dev.outpost.server.schema.SyncedSchema;
+import dev.outpost.server.standby.StandbyReads;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -31,8 +32,10 @@ import java.util.List;
 import javax.sql.DataSource;
 
 /**
- * {@code GET /api/sync/tables/{table}/rows?after=&limit=}: one page of a table's rows, streamed: the
- * granted columns of the rows the caller's grant admits.
+ * {@code GET /api/sync/tables/{table}/rows?after=&limit=&position=}: one page of a table's rows,
+ * streamed: the granted columns of the rows the caller's grant admits. A page that names the feed
+ * position its download continues from may come from the standby ({@link StandbyReads}); any other
+ * from the primary.
  * Everything that can be wrong with the request (table, cursor, limit) is checked and the query is
  * started before the first byte is sent, so bad input is a 4xx problem, never a broken stream. A
  * table without a primary key is always one page, whatever the limit (see {@code docs/protocol.md}).
@@ -52,15 +55,20 @@ public class TableRowsResource {
     @Inject
     private ServerMetrics metrics;
 
+    @Inject
+    private StandbyReads reads;
+
     @GET
     @Compress
     @Produces(MediaTypes.NDJSON)
     public Response rows(
             @PathParam(SyncPaths.TABLE_PARAM) String tableName,
             @QueryParam(SyncPaths.AFTER_PARAM) String after,
-            @QueryParam(SyncPaths.LIMIT_PARAM) String limitParam)
+            @QueryParam(SyncPaths.LIMIT_PARAM) String limitParam,
+            @QueryParam(SyncPaths.POSITION_PARAM) String positionParam)
             throws SQLException {
         int limit = limit(limitParam);
+        long position = position(positionParam);
         ScopedTable scoped = syncedSchema.table(tableName, access.scope());
         TableSchema table = scoped.view();
         CompiledFilter filter = scoped.filter(PageQuery::column).orElse(null);
@@ -68,7 +76,25 @@ public class TableRowsResource {
                 ? List.of()
                 : PageCursor.decode(after, table.name(), table.primaryKey().size());
         // a table without a primary key has no stable order to page by: it is sent whole, in one page
-        return start(table, filter, afterKey, table.primaryKey().isEmpty() ? Integer.MAX_VALUE : limit);
+        Connection connection = position < 0 ? dataSource.getConnection() : reads.covering(position);
+        return start(connection, table, filter, afterKey, table.primaryKey().isEmpty() ? Integer.MAX_VALUE : limit);
+    }
+
+    /** The feed position a page must cover, -1 when the request names none. */
+    private static long position(String value) {
+        if (value == null || value.isEmpty()) {
+            return -1;
+        }
+        try {
+            long position = Long.parseLong(value);
+            if (position >= 0) {
+                return position;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ProblemException(
+                ProblemType.BAD_REQUEST, "'position' must be a position of the change feed, was '" + value + "'");
     }
 
     private static int limit(String value) {
@@ -93,9 +119,9 @@ public class TableRowsResource {
      * the same snapshot (repeatable read), so that the next page's cursor is known before the rows and
      * goes out as {@link SyncPaths#NEXT_PAGE_HEADER}; the page then ends exactly at that key.
      */
-    private Response start(TableSchema table, CompiledFilter filter, List<String> afterKey, int limit)
+    private Response start(
+            Connection connection, TableSchema table, CompiledFilter filter, List<String> afterKey, int limit)
             throws SQLException {
-        Connection connection = dataSource.getConnection();
         try {
             TextSession.begin(connection);
             String filterSql = filter == null ? null : filter.sql();

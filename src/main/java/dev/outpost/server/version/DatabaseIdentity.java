@@ -14,13 +14,13 @@ import java.sql.Statement;
  * <p>Where the server's role may not call {@code pg_control_system()}, the identity is the oid alone:
  * still new for every recreated database, though not for a new cluster that reuses the oid.
  */
-final class DatabaseIdentity {
+public final class DatabaseIdentity {
     private static final String INSUFFICIENT_PRIVILEGE = "42501";
 
     private DatabaseIdentity() {}
 
     /** The identity, as {@code systemIdentifier:databaseOid} (or {@code :databaseOid}). */
-    static String read(Connection connection) throws SQLException {
+    public static String read(Connection connection) throws SQLException {
         String oid = query(connection, "select oid::text from pg_database where datname = current_database()");
         String system;
         try {

@@ -2,10 +2,18 @@ package dev.outpost.server.testsupport;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Comparator;
+import java.util.Set;
+import java.util.stream.Stream;
 
 /** Starting, preparing and stopping an embedded PostgreSQL for tests and the demo run. */
 public final class TestPostgres {
@@ -44,6 +52,76 @@ public final class TestPostgres {
                 .start();
     }
 
+    /** What a base backup leaves out: a running server's own files, and the WAL that streaming brings. */
+    private static final Set<String> NOT_BACKED_UP = Set.of(
+            "postmaster.pid",
+            "postmaster.opts",
+            "epg-lock",
+            "pg_wal",
+            "pg_replslot",
+            "pg_stat_tmp",
+            "pg_dynshmem",
+            "pg_notify",
+            "pg_serial",
+            "pg_snapshots",
+            "pg_subtrans");
+
+    /**
+     * A hot standby of {@code primary} (whose data directory is {@code primaryData}) on {@code
+     * standbyData}, streaming from it through a physical replication slot, as an operator sets one up:
+     * a base backup taken while the primary runs ({@code pg_backup_start}, a copy of the directory,
+     * {@code pg_backup_stop}), then {@code standby.signal} and {@code primary_conninfo}.
+     */
+    public static EmbeddedPostgres startStandby(EmbeddedPostgres primary, Path primaryData, Path standbyData)
+            throws IOException, SQLException {
+        try (Connection c = primary.getPostgresDatabase().getConnection();
+                Statement st = c.createStatement()) {
+            st.execute("select pg_create_physical_replication_slot('outpost_standby', true)");
+            st.execute("select pg_backup_start('outpost-standby', true)");
+            copyForBackup(primaryData, standbyData);
+            try (ResultSet rs = st.executeQuery("select labelfile from pg_backup_stop(false)")) {
+                rs.next();
+                Files.writeString(standbyData.resolve("backup_label"), rs.getString(1));
+            }
+        }
+        Files.writeString(standbyData.resolve("standby.signal"), "");
+        Files.writeString(
+                standbyData.resolve("postgresql.auto.conf"),
+                "primary_conninfo = 'host=127.0.0.1 port=" + primary.getPort() + " user=postgres'\n"
+                        + "primary_slot_name = 'outpost_standby'\n",
+                StandardOpenOption.APPEND);
+        return builder("logical")
+                .setDataDirectory(standbyData)
+                .setCleanDataDirectory(false)
+                .start();
+    }
+
+    /** Copies a running server's data directory, the directories {@link #NOT_BACKED_UP} names empty. */
+    private static void copyForBackup(Path from, Path to) throws IOException {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path path : (Iterable<Path>) paths::iterator) {
+                Path relative = from.relativize(path);
+                boolean skipped = relative.getNameCount() > 0
+                        && NOT_BACKED_UP.contains(relative.getName(0).toString());
+                Path target = to.resolve(relative.toString());
+                if (Files.isDirectory(path)) {
+                    if (relative.getNameCount() <= 1 || !skipped) {
+                        Files.createDirectories(target);
+                    }
+                } else if (!skipped) {
+                    try {
+                        Files.copy(path, target);
+                    } catch (NoSuchFileException e) {
+                        // a temporary file removed while copying: the WAL replayed from the backup's start covers it
+                    }
+                }
+            }
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        Files.createDirectories(to.resolve("pg_wal/archive_status"));
+    }
+
     private static EmbeddedPostgres.Builder builder(String walLevel) {
         return EmbeddedPostgres.builder()
                 .setServerConfig("wal_level", walLevel)
@@ -77,9 +155,8 @@ public final class TestPostgres {
 
     /** Deletes a directory and everything in it, best effort (a PostgreSQL data directory). */
     public static void deleteTree(Path root) {
-        try (java.util.stream.Stream<Path> paths = java.nio.file.Files.walk(root)) {
-            paths.sorted(java.util.Comparator.reverseOrder())
-                    .forEach(p -> p.toFile().delete());
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             System.err.println("could not delete " + root + ": " + e.getMessage());
         }

@@ -35,7 +35,9 @@ public interface ReplicaSource {
 
     /**
      * The change feed's newest position, taken before reading a snapshot: the changes after it
-     * include everything written while the snapshot is read.
+     * include everything written while the snapshot is read. Pages asked for after it name it ({@link
+     * dev.outpost.protocol.SyncPaths#POSITION_PARAM}), so that a server reading from a standby answers
+     * them only from one that holds every change up to it.
      *
      * @throws dev.outpost.client.OutpostException {@link dev.outpost.client.ErrorCode#FEED_UNAVAILABLE}
      *     when the server runs no change feed

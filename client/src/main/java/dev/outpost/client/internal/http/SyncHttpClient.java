@@ -75,6 +75,8 @@ public final class SyncHttpClient implements ReplicaSource, AutoCloseable {
     private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
 
     private volatile boolean stopped;
+    /** The last {@link #feedPosition()} answer, which pages name; -1 before there is one. */
+    private volatile long snapshotPosition = -1;
     /** Whether the last report failed: a failure is logged at INFO once, until a report goes through. */
     private final AtomicBoolean reportsFailing = new AtomicBoolean();
 
@@ -138,6 +140,9 @@ public final class SyncHttpClient implements ReplicaSource, AutoCloseable {
                     .append('=')
                     .append(URLEncoder.encode(after, StandardCharsets.UTF_8));
         }
+        if (snapshotPosition >= 0) {
+            path.append('&').append(SyncPaths.POSITION_PARAM).append('=').append(snapshotPosition);
+        }
         Answer answer = send(uri(path.toString()), MediaTypes.NDJSON, Duration.ZERO);
         return new PageStream(
                 new BufferedReader(new InputStreamReader(answer.body(), StandardCharsets.UTF_8), 1 << 16),
@@ -171,7 +176,8 @@ public final class SyncHttpClient implements ReplicaSource, AutoCloseable {
                 })
                 .next();
         try {
-            return Long.parseLong(next);
+            snapshotPosition = Long.parseLong(next);
+            return snapshotPosition;
         } catch (NumberFormatException e) {
             throw new OutpostException(ErrorCode.PROTOCOL_ERROR, "The feed's position is not a number: " + next);
         }
