@@ -338,6 +338,9 @@ public class DeploymentIT {
                 .encodeToString("[\"users\",\"abc\"]".getBytes(StandardCharsets.UTF_8));
         problem(api.get(rows("users") + "?after=" + forged, SYNC_TOKEN), 400, ProblemType.MALFORMED_CURSOR);
         problem(api.get(rows("users") + "?limit=0", SYNC_TOKEN), 400, ProblemType.BAD_REQUEST);
+        // the feed position a page must cover: a position, or the page is refused before any row is read
+        problem(api.get(rows("users") + "?position=-1", SYNC_TOKEN), 400, ProblemType.MALFORMED_CURSOR);
+        problem(api.get(rows("users") + "?position=yesterday", SYNC_TOKEN), 400, ProblemType.MALFORMED_CURSOR);
         problem(
                 api.send(api.request(VERSION, SYNC_TOKEN)
                         .header("Accept", "text/html")

@@ -53,7 +53,6 @@ final class ChangePageOutput implements StreamingOutput {
     private final long after;
     private final int limit;
     private final long rangeEnd;
-    private final boolean complete;
     private final TagSource tag;
     private final ServerMetrics metrics;
 
@@ -70,7 +69,6 @@ final class ChangePageOutput implements StreamingOutput {
         this.tag = tag;
         this.metrics = metrics;
         this.rangeEnd = rangeEnd;
-        this.complete = rangeEnd != Long.MAX_VALUE;
         this.connection = connection;
         this.feed = feed;
         this.statement = statement;
@@ -128,7 +126,7 @@ final class ChangePageOutput implements StreamingOutput {
      * every later read of the same position, limit and scope returns the same changes.
      */
     boolean complete() {
-        return complete;
+        return rangeEnd != Long.MAX_VALUE;
     }
 
     /**

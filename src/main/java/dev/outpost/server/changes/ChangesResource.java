@@ -117,7 +117,7 @@ public class ChangesResource {
         }
         long asked = System.nanoTime();
         ChangeLog.Bounds status = bounds.recent();
-        long after = position(afterParam);
+        long after = FeedPositions.parse(SyncPaths.AFTER_PARAM, afterParam);
         if (after > status.latestPosition()) {
             status = bounds.readSince(asked); // refused only by a read begun after the request arrived
         }
@@ -155,7 +155,7 @@ public class ChangesResource {
      * primary then answers.
      */
     private StreamingOutput openStored(WaitingPolls.Read read) throws SQLException {
-        Optional<Connection> standby = reads.standby(read.after());
+        Optional<Connection> standby = reads.changes(read.after());
         if (standby.isPresent()) {
             try {
                 return open(read, standby.get(), false);
@@ -219,19 +219,6 @@ public class ChangesResource {
         }
         reads.awaitStandby(position, STANDBY_WAIT_MILLIS);
         return position;
-    }
-
-    private static long position(String value) {
-        try {
-            long position = Long.parseLong(value);
-            if (position >= 0) {
-                return position;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new ProblemException(
-                ProblemType.MALFORMED_CURSOR, "'after' must be a position this feed issued, was '" + value + "'");
     }
 
     private static int number(String name, String value, int fallback, int min, int max) {

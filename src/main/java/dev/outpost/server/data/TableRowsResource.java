@@ -7,6 +7,7 @@ import dev.outpost.protocol.TableSchema;
 import dev.outpost.server.access.CurrentAccess;
 import dev.outpost.server.access.filter.FilterCompiler.CompiledFilter;
 import dev.outpost.server.access.view.ScopedTable;
+import dev.outpost.server.changes.FeedPositions;
 import dev.outpost.server.config.OutpostSettings;
 import dev.outpost.server.http.Compress;
 import dev.outpost.server.metrics.ServerMetrics;
@@ -68,7 +69,10 @@ public class TableRowsResource {
             @QueryParam(SyncPaths.POSITION_PARAM) String positionParam)
             throws SQLException {
         int limit = limit(limitParam);
-        long position = position(positionParam);
+        // the feed position the page must cover, -1 when the request names none
+        long position = positionParam == null || positionParam.isEmpty()
+                ? -1
+                : FeedPositions.parse(SyncPaths.POSITION_PARAM, positionParam);
         ScopedTable scoped = syncedSchema.table(tableName, access.scope());
         TableSchema table = scoped.view();
         CompiledFilter filter = scoped.filter(PageQuery::column).orElse(null);
@@ -76,25 +80,8 @@ public class TableRowsResource {
                 ? List.of()
                 : PageCursor.decode(after, table.name(), table.primaryKey().size());
         // a table without a primary key has no stable order to page by: it is sent whole, in one page
-        Connection connection = position < 0 ? dataSource.getConnection() : reads.covering(position);
+        Connection connection = position < 0 ? dataSource.getConnection() : reads.page(position);
         return start(connection, table, filter, afterKey, table.primaryKey().isEmpty() ? Integer.MAX_VALUE : limit);
-    }
-
-    /** The feed position a page must cover, -1 when the request names none. */
-    private static long position(String value) {
-        if (value == null || value.isEmpty()) {
-            return -1;
-        }
-        try {
-            long position = Long.parseLong(value);
-            if (position >= 0) {
-                return position;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new ProblemException(
-                ProblemType.BAD_REQUEST, "'position' must be a position of the change feed, was '" + value + "'");
     }
 
     private static int limit(String value) {

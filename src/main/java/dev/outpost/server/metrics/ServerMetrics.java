@@ -44,6 +44,12 @@ public class ServerMetrics {
             .help("Bytes of row and change lines sent, before compression")
             .labelNames("stream")
             .register(registry);
+    private final Counter reads = Counter.builder()
+            .name("outpost_standby_eligible_reads_total")
+            .help("Snapshot pages and catch-up reads of the change log that a hot standby may answer,"
+                    + " by the PostgreSQL server that answered them")
+            .labelNames("stream", "server")
+            .register(registry);
     private final Counter syncs = Counter.builder()
             .name("outpost_sync_reports_total")
             .help("Sync reports received from replicas, by outcome")
@@ -59,6 +65,11 @@ public class ServerMetrics {
     public void streamed(Stream stream, long rowCount, long byteCount) {
         rows.labelValues(stream.label()).inc(rowCount);
         bytes.labelValues(stream.label()).inc(byteCount);
+    }
+
+    /** Counts a read on {@code stream} that a standby may answer, answered by it or by the primary. */
+    public void standbyEligibleRead(Stream stream, boolean byStandby) {
+        reads.labelValues(stream.label(), byStandby ? "standby" : "primary").inc();
     }
 
     /** Counts a sync report with {@code outcome} (one of the protocol's outcomes). */

@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.outpost.server.capture.FeedTables;
 import dev.outpost.server.config.DatabaseSettings;
 import dev.outpost.server.config.OutpostSettings;
+import dev.outpost.server.metrics.ServerMetrics;
 import dev.outpost.server.version.DatabaseIdentity;
 import dev.outpost.server.version.RecentVersion;
 import jakarta.annotation.PostConstruct;
@@ -57,6 +58,9 @@ public class StandbyReads {
     @Inject
     private RecentVersion version;
 
+    @Inject
+    private ServerMetrics metrics;
+
     private HikariDataSource standby;
 
     /** When the standby may be tried again after a failure ({@link System#nanoTime()}); 0 when it is up. */
@@ -93,17 +97,23 @@ public class StandbyReads {
     }
 
     /**
-     * A connection whose reads hold every change up to {@code position}: the standby's when it holds
-     * it, else the primary's.
+     * A connection for a snapshot page whose reads hold every change up to {@code position}: the
+     * standby's when it holds it, else the primary's.
      */
-    public Connection covering(long position) throws SQLException {
+    public Connection page(long position) throws SQLException {
         Connection connection = standbyHolding(position);
+        metrics.standbyEligibleRead(ServerMetrics.Stream.SNAPSHOT, connection != null);
         return connection != null ? connection : primary.getConnection();
     }
 
-    /** A standby connection whose reads hold every change up to {@code position}, if the standby has it. */
-    public Optional<Connection> standby(long position) {
-        return Optional.ofNullable(standbyHolding(position));
+    /**
+     * A standby connection for a read of stored changes after {@code position}, if the standby holds
+     * it; empty when the primary is to answer.
+     */
+    public Optional<Connection> changes(long position) {
+        Connection connection = standbyHolding(position);
+        metrics.standbyEligibleRead(ServerMetrics.Stream.CHANGES, connection != null);
+        return Optional.ofNullable(connection);
     }
 
     /**
