@@ -219,6 +219,30 @@ public final class FeedBench {
                 percentile(sorted, 0.50),
                 percentile(sorted, 0.99),
                 sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1] / 1e6);
+        captureHop(url, base);
+    }
+
+    /**
+     * The first hop of the live latency, from PostgreSQL's own clock: each live commit's {@code
+     * updated_at} (its transaction's start, just before its commit) to the start of the capture
+     * transaction that stored it ({@code captured_at}). The rest is the server's answer and the
+     * replica's apply.
+     */
+    private static void captureHop(String url, long base) throws Exception {
+        try (Connection pg = DriverManager.getConnection(url);
+                Statement st = pg.createStatement();
+                ResultSet rs = st.executeQuery("select"
+                        + " percentile_cont(0.5) within group (order by hop), percentile_cont(0.99) within group (order by hop)"
+                        + " from (select extract(epoch from captured_at - (vals::jsonb ->> 4)::timestamptz) * 1000 as hop"
+                        + " from outpost_feed.change_log where table_name = 'feed_rows' and (vals::jsonb ->> 0) = '1'"
+                        + " and (vals::jsonb ->> 3)::bigint > " + base + ") h")) {
+            rs.next();
+            System.out.printf(
+                    Locale.ROOT,
+                    "figure: of which commit to capture's storing transaction: p50 %.1f ms, p99 %.1f ms%n",
+                    rs.getDouble(1),
+                    rs.getDouble(2));
+        }
     }
 
     private static double percentile(long[] sorted, double p) {
