@@ -165,6 +165,15 @@ final class OutpostStack implements AutoCloseable {
         postgresDatabase = name;
     }
 
+    /** Restarts the server with its standby setting pointing at {@code port} on this machine. */
+    void restartWithStandbyPort(int port) throws java.io.IOException, InterruptedException {
+        stopServer();
+        String properties = Files.readString(serverProperties)
+                .replaceAll("(?m)^db\\.standby\\.port=.*$", "db.standby.port=" + port);
+        Files.writeString(serverProperties, properties);
+        restartServer();
+    }
+
     /** Kills the server with SIGKILL, as a crash. */
     void killServer() throws InterruptedException {
         server.kill();

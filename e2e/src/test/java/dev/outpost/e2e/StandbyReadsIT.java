@@ -7,6 +7,8 @@ import dev.outpost.client.OutpostReplica;
 import dev.outpost.client.ReplicaConfig;
 import dev.outpost.client.SyncResult;
 import dev.outpost.server.testsupport.TestLiquibase;
+import dev.outpost.server.testsupport.TestPostgres;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -24,7 +26,8 @@ import org.junit.jupiter.api.TestInstance;
  * pages and the stored change history from the standby, and PostgreSQL's statement statistics on
  * both servers show it. A standby that stops replaying only delays what an existing replica sees; a
  * replica built meanwhile reads from the primary and misses nothing; a standby that is gone moves
- * every read to the primary. Each replica is compared with the primary row by row.
+ * every read to the primary; a server of another database set up as the standby is never read from.
+ * Each replica is compared with the primary row by row.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StandbyReadsIT {
@@ -123,6 +126,41 @@ class StandbyReadsIT {
             SyncResult followed = replica.sync();
             assertEquals(100, followed.changesApplied(), followed.toString());
             assertSameAsPrimary(replica);
+        }
+
+        // a "standby" of another database (a misconfiguration): the same tables, other rows, a change log
+        // that claims every position; the server checks its identity and never reads from it
+        EmbeddedPostgres impostor = TestPostgres.start();
+        try {
+            TestPostgres.createDatabase(impostor, NAME, NAME);
+            try (Connection c = impostor.getDatabase(NAME, NAME).getConnection();
+                    Statement st = c.createStatement()) {
+                TestLiquibase.update(c, TestLiquibase.MASTER, "1.0");
+                DemoData.release1(c, 20, 100);
+                TestLiquibase.update(c, TestLiquibase.MASTER, "2.0");
+                st.executeUpdate("update users set display_name = 'not from the primary'");
+                st.execute("create schema outpost_feed");
+                st.execute("create table outpost_feed.change_log (position bigint primary key)");
+                st.execute("create table outpost_feed.horizon (after_position bigint not null)");
+                st.executeUpdate("insert into outpost_feed.horizon values (" + (Long.MAX_VALUE / 2) + ")");
+            }
+            try (Connection c = impostor.getPostgresDatabase().getConnection();
+                    Statement st = c.createStatement()) {
+                st.execute("create extension if not exists pg_stat_statements");
+            }
+            stack.restartWithStandbyPort(impostor.getPort());
+            write(1);
+            try (OutpostReplica replica = open("impostor-")) {
+                SyncResult created = replica.sync();
+                assertEquals(SyncResult.Outcome.CREATED, created.outcome(), created.toString());
+                assertSameAsPrimary(replica);
+            }
+            try (Connection c = impostor.getPostgresDatabase().getConnection()) {
+                assertEquals(0, calls(c, USER_PAGES), "no page was read from another database");
+                assertEquals(0, calls(c, CHANGE_READS), "no change was read from another database");
+            }
+        } finally {
+            TestPostgres.stop(impostor);
         }
     }
 
