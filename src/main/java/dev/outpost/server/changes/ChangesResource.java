@@ -27,7 +27,6 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
@@ -149,23 +148,10 @@ public class ChangesResource {
         return open(read, dataSource.getConnection(), true);
     }
 
-    /**
-     * A read of changes already stored: from the standby when it holds the position. A standby behind
-     * the primary may refuse what the primary continues (a release it has not replayed yet): the
-     * primary then answers.
-     */
+    /** A read of changes already stored: from the standby when it holds the position ({@link StandbyReads}). */
     private StreamingOutput openStored(WaitingPolls.Read read) throws SQLException {
-        Optional<Connection> standby = reads.changes(read.after());
-        if (standby.isPresent()) {
-            try {
-                return open(read, standby.get(), false);
-            } catch (ProblemException e) {
-                if (e.type() != ProblemType.MUST_REBUILD) {
-                    throw e;
-                }
-            }
-        }
-        return openOnPrimary(read);
+        return reads.read(
+                ServerMetrics.Stream.CHANGES, read.after(), (connection, standby) -> open(read, connection, !standby));
     }
 
     /**

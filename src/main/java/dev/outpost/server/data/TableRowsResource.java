@@ -80,8 +80,14 @@ public class TableRowsResource {
                 ? List.of()
                 : PageCursor.decode(after, table.name(), table.primaryKey().size());
         // a table without a primary key has no stable order to page by: it is sent whole, in one page
-        Connection connection = position < 0 ? dataSource.getConnection() : reads.page(position);
-        return start(connection, table, filter, afterKey, table.primaryKey().isEmpty() ? Integer.MAX_VALUE : limit);
+        int rows = table.primaryKey().isEmpty() ? Integer.MAX_VALUE : limit;
+        if (position < 0) {
+            return start(dataSource.getConnection(), table, filter, afterKey, rows);
+        }
+        return reads.read(
+                ServerMetrics.Stream.SNAPSHOT,
+                position,
+                (connection, standby) -> start(connection, table, filter, afterKey, rows));
     }
 
     private static int limit(String value) {

@@ -2,10 +2,12 @@ package dev.outpost.server.standby;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.outpost.protocol.ProblemType;
 import dev.outpost.server.capture.FeedTables;
 import dev.outpost.server.config.DatabaseSettings;
 import dev.outpost.server.config.OutpostSettings;
 import dev.outpost.server.metrics.ServerMetrics;
+import dev.outpost.server.problem.ProblemException;
 import dev.outpost.server.version.DatabaseIdentity;
 import dev.outpost.server.version.RecentVersion;
 import jakarta.annotation.PostConstruct;
@@ -17,7 +19,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -96,24 +97,35 @@ public class StandbyReads {
         return new HikariDataSource(config);
     }
 
-    /**
-     * A connection for a snapshot page whose reads hold every change up to {@code position}: the
-     * standby's when it holds it, else the primary's.
-     */
-    public Connection page(long position) throws SQLException {
-        Connection connection = standbyHolding(position);
-        metrics.standbyEligibleRead(ServerMetrics.Stream.SNAPSHOT, connection != null);
-        return connection != null ? connection : primary.getConnection();
+    /** A read on a connection it owns (it closes it, also when it fails). */
+    @FunctionalInterface
+    public interface Read<T> {
+        /** @param standby whether the connection is the standby's */
+        T on(Connection connection, boolean standby) throws SQLException;
     }
 
     /**
-     * A standby connection for a read of stored changes after {@code position}, if the standby holds
-     * it; empty when the primary is to answer.
+     * Runs {@code read} on the standby when it holds {@code position}, else on the primary; also on the
+     * primary when the standby's read fails (a query cancelled by a conflict with replay) or refuses
+     * the position ({@link ProblemType#MUST_REBUILD}: a release the standby has not replayed yet).
      */
-    public Optional<Connection> changes(long position) {
-        Connection connection = standbyHolding(position);
-        metrics.standbyEligibleRead(ServerMetrics.Stream.CHANGES, connection != null);
-        return Optional.ofNullable(connection);
+    public <T> T read(ServerMetrics.Stream stream, long position, Read<T> read) throws SQLException {
+        Connection standbyConnection = standbyHolding(position);
+        if (standbyConnection != null) {
+            try {
+                T result = read.on(standbyConnection, true);
+                metrics.standbyEligibleRead(stream, true);
+                return result;
+            } catch (ProblemException e) {
+                if (e.type() != ProblemType.MUST_REBUILD) {
+                    throw e;
+                }
+            } catch (SQLException e) {
+                LOG.log(Level.FINE, "a read on the standby failed, the primary answers it", e);
+            }
+        }
+        metrics.standbyEligibleRead(stream, false);
+        return read.on(primary.getConnection(), false);
     }
 
     /**
