@@ -162,6 +162,7 @@ public final class SyncHttpClient implements ReplicaSource, AutoCloseable {
 
     @Override
     public long feedPosition() {
+        snapshotPosition = -1; // a server without a feed (any more) gets pages that name none
         String next = changes(null, 1, 0, null, lines -> {
                     try {
                         String line = lines.readLine();

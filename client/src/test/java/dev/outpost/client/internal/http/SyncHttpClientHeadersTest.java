@@ -36,7 +36,7 @@ class SyncHttpClientHeadersTest {
     private HttpServer server;
 
     /** What the test server saw of one request. */
-    private record Request(String method, String path, String replica, String client, String body) {}
+    private record Request(String method, String path, String query, String replica, String client, String body) {}
 
     @AfterEach
     void stop() {
@@ -63,6 +63,20 @@ class SyncHttpClientHeadersTest {
             assertEquals(ClientVersion.VALUE, request.client(), request.path());
         }
         assertNotEquals(ClientVersion.UNKNOWN, ClientVersion.VALUE, "the build wrote the version");
+    }
+
+    @Test
+    void pagesAfterAFeedPositionNameItAndPagesWithoutOneDoNot() throws Exception {
+        try (SyncHttpClient client = clientOf(200)) {
+            client.openPage("users", null, 10).close();
+            assertEquals(5, client.feedPosition());
+            client.openPage("users", "abc", 10).close();
+        }
+        assertEquals("limit=10", requests.get(0).query(), "no position before the client asked for one");
+        assertEquals(
+                "limit=10&" + SyncPaths.AFTER_PARAM + "=abc&" + SyncPaths.POSITION_PARAM + "=5",
+                requests.get(2).query(),
+                "the page covers the position the download continues from");
     }
 
     @Test
@@ -117,6 +131,7 @@ class SyncHttpClientHeadersTest {
                 requests.add(new Request(
                         exchange.getRequestMethod(),
                         exchange.getRequestURI().getPath(),
+                        exchange.getRequestURI().getQuery(),
                         exchange.getRequestHeaders().getFirst(SyncPaths.REPLICA_HEADER),
                         exchange.getRequestHeaders().getFirst(SyncPaths.CLIENT_HEADER),
                         body));
