@@ -2,6 +2,7 @@ package dev.outpost.server;
 
 import static dev.outpost.server.testsupport.EmbeddedPostgresSession.SYNC_TOKEN;
 import static dev.outpost.server.testsupport.EmbeddedPostgresSession.WRITE_TOKEN;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -209,6 +210,28 @@ public class DeploymentIT {
         assertEquals("1990-02-21", last[5]);
         assertNull(last[6]);
         assertTrue(last[7].endsWith("+00"), "timestamptz in UTC: " + last[7]);
+
+        // a page of named columns carries the key and those, in the table's order (a replica whose
+        // table only gained columns asks for the key and the new ones)
+        List<String[]> projected = new ArrayList<>();
+        after = null;
+        do {
+            HttpResponse<String> page = api.get(
+                    rows("users") + "?limit=5&column=birth_date&column=display_name"
+                            + (after == null ? "" : "&after=" + after),
+                    SYNC_TOKEN);
+            assertEquals(200, page.statusCode(), page.body());
+            String[] lines = page.body().split("\n");
+            for (int i = 0; i < lines.length - 1; i++) {
+                projected.add(assertInstanceOf(RowLines.Row.class, RowLines.parse(lines[i]))
+                        .values());
+            }
+            after = assertInstanceOf(RowLines.End.class, RowLines.parse(lines[lines.length - 1]))
+                    .next();
+        } while (after != null);
+        assertEquals(all.size(), projected.size());
+        assertArrayEquals(
+                new String[] {last[0], "Zoë \uD83D\uDE00", "1990-02-21"}, projected.get(projected.size() - 1));
     }
 
     @Test
@@ -338,6 +361,7 @@ public class DeploymentIT {
                 .encodeToString("[\"users\",\"abc\"]".getBytes(StandardCharsets.UTF_8));
         problem(api.get(rows("users") + "?after=" + forged, SYNC_TOKEN), 400, ProblemType.MALFORMED_CURSOR);
         problem(api.get(rows("users") + "?limit=0", SYNC_TOKEN), 400, ProblemType.BAD_REQUEST);
+        problem(api.get(rows("users") + "?column=no_such_column", SYNC_TOKEN), 400, ProblemType.BAD_REQUEST);
         // the feed position a page must cover: a position, or the page is refused before any row is read
         problem(api.get(rows("users") + "?position=-1", SYNC_TOKEN), 400, ProblemType.MALFORMED_CURSOR);
         problem(api.get(rows("users") + "?position=yesterday", SYNC_TOKEN), 400, ProblemType.MALFORMED_CURSOR);

@@ -43,6 +43,22 @@ public sealed interface SyncEvent {
     /** A table was loaded completely with {@code rows} rows. */
     record TableLoaded(String table, long rows) implements SyncEvent {}
 
+    /**
+     * A table whose new definition only adds columns was filled without downloading what the replica
+     * held: the key and the new columns of each row came from the server, the other columns from the
+     * current database. A {@link TableLoaded} follows.
+     *
+     * @param table the table
+     * @param columns the new columns
+     * @param rows rows of the table
+     */
+    record ColumnsAdded(String table, List<String> columns, long rows) implements SyncEvent {
+        /** Copies the column list. */
+        public ColumnsAdded {
+            columns = List.copyOf(columns);
+        }
+    }
+
     /** An unchanged table was copied into the new database from the current one, with {@code rows} rows. */
     record TableKept(String table, long rows) implements SyncEvent {}
 

@@ -161,13 +161,37 @@ class EndToEndIT {
     @Test
     @Order(2)
     void releaseTwoRebuildsTheReplicaWithTheNewColumnAndTable() throws Exception {
+        try (Connection c = pg();
+                Statement st = c.createStatement()) {
+            // a change under users' old definition: replica a applies it before the release, while
+            // replica b, offline, meets it only after (see skippedReleasesRebuildOnce)
+            st.executeUpdate(
+                    "update users set display_name = 'renamed before release 2' where id = (select min(id) from users)");
+        }
+        try (OutpostReplica a = open("a")) {
+            assertEquals(SyncResult.Outcome.UP_TO_DATE, a.sync().outcome());
+        }
         try (Connection c = pg()) {
             TestLiquibase.update(c, TestLiquibase.MASTER, "2.0");
             DemoData.release2(c);
         }
         awaitFollowed("user_preferences"); // else the next test's sync rebuilds it to follow it
         try (OutpostReplica a = open("a")) {
+            List<SyncEvent> events = new CopyOnWriteArrayList<>();
+            a.addListener(events::add);
             SyncResult result = a.sync();
+            // users only gained a column: its key and phone were downloaded, the rest kept locally, and
+            // the release's writes to phone came from the feed
+            assertEquals(
+                    List.of(new SyncEvent.ColumnsAdded("users", List.of("phone"), 900)),
+                    events.stream()
+                            .filter(e -> e instanceof SyncEvent.ColumnsAdded)
+                            .toList());
+            assertTrue(
+                    events.stream()
+                            .noneMatch(e -> e instanceof SyncEvent.RebuildStarted r
+                                    && r.reason().equals("following the change feed")),
+                    "users is not downloaded whole after all: " + events);
             assertEquals(SyncResult.Outcome.REBUILT, result.outcome());
             assertEquals("1.0", result.previousTag());
             assertEquals("2.0", result.newTag());
@@ -221,10 +245,33 @@ class EndToEndIT {
                                         && !r.reason().equals("following the change feed"))
                                 .count(),
                         name + ": one rebuild for the skipped releases: " + events);
+                if (name.equals("b")) {
+                    // b held users from before the change made under its old definition: that change
+                    // cannot be applied to the widened table, so users is downloaded whole after all
+                    int added = indexOf(
+                            events,
+                            e -> e instanceof SyncEvent.ColumnsAdded c
+                                    && c.table().equals("users"));
+                    int whole = indexOf(
+                            events,
+                            e -> e instanceof SyncEvent.RebuildStarted r
+                                    && r.reason().equals("following the change feed")
+                                    && r.tables().contains("users"));
+                    assertTrue(added >= 0 && whole > added, events.toString());
+                }
                 assertReplicaEqualsPostgres(replica, RELEASE_4_TABLES);
                 assertEquals(SyncResult.Outcome.UP_TO_DATE, replica.sync().outcome(), name);
             }
         }
+    }
+
+    private static int indexOf(List<SyncEvent> events, java.util.function.Predicate<SyncEvent> wanted) {
+        for (int i = 0; i < events.size(); i++) {
+            if (wanted.test(events.get(i))) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     @Test

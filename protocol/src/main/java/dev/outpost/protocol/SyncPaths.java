@@ -40,6 +40,13 @@ public final class SyncPaths {
     public static final String POSITION_PARAM = "position";
 
     /**
+     * On a page of rows, repeatable: the columns the page carries, in the table's column order, with the
+     * primary key's columns always among them; absent, every column. A replica whose table only gained
+     * columns downloads the key and the new columns and keeps the rest of each row locally.
+     */
+    public static final String COLUMN_PARAM = "column";
+
+    /**
      * {@code GET sync/changes?after=&limit=&wait=&schema=}: committed changes after a position, as {@link
      * ChangeLines}.
      */

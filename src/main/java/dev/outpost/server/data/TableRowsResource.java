@@ -33,8 +33,9 @@ import java.util.List;
 import javax.sql.DataSource;
 
 /**
- * {@code GET /api/sync/tables/{table}/rows?after=&limit=&position=}: one page of a table's rows,
- * streamed: the granted columns of the rows the caller's grant admits. A page that names the feed
+ * {@code GET /api/sync/tables/{table}/rows?after=&limit=&position=&column=}: one page of a table's rows,
+ * streamed: the granted columns (or those named, {@link ColumnProjection}) of the rows the caller's
+ * grant admits. A page that names the feed
  * position its download continues from may come from the standby ({@link StandbyReads}); any other
  * from the primary.
  * Everything that can be wrong with the request (table, cursor, limit) is checked and the query is
@@ -66,7 +67,8 @@ public class TableRowsResource {
             @PathParam(SyncPaths.TABLE_PARAM) String tableName,
             @QueryParam(SyncPaths.AFTER_PARAM) String after,
             @QueryParam(SyncPaths.LIMIT_PARAM) String limitParam,
-            @QueryParam(SyncPaths.POSITION_PARAM) String positionParam)
+            @QueryParam(SyncPaths.POSITION_PARAM) String positionParam,
+            @QueryParam(SyncPaths.COLUMN_PARAM) List<String> columns)
             throws SQLException {
         int limit = limit(limitParam);
         // the feed position the page must cover, -1 when the request names none
@@ -74,7 +76,7 @@ public class TableRowsResource {
                 ? -1
                 : FeedPositions.parse(SyncPaths.POSITION_PARAM, positionParam);
         ScopedTable scoped = syncedSchema.table(tableName, access.scope());
-        TableSchema table = scoped.view();
+        TableSchema table = ColumnProjection.of(scoped.view(), columns);
         CompiledFilter filter = scoped.filter(PageQuery::column).orElse(null);
         List<String> afterKey = after == null || after.isEmpty()
                 ? List.of()

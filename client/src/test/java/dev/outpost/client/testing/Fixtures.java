@@ -67,6 +67,32 @@ public final class Fixtures {
         return new SchemaInfo(schema.fingerprint() + "+" + type, tables);
     }
 
+    /**
+     * {@code schema} (as {@link #followed} makes it) where {@code table} gained a nullable
+     * {@code varchar(40)} column {@code column} after its others, as in release {@code tag}.
+     */
+    public static SchemaInfo withAddedColumn(SchemaInfo schema, String table, String column, String tag) {
+        List<TableSchema> tables = schema.tables().stream()
+                .map(t -> !t.name().equals(table)
+                        ? t
+                        : new TableSchema(
+                                t.name(),
+                                t.schema(),
+                                java.util.stream.Stream.concat(
+                                                t.columns().stream(),
+                                                java.util.stream.Stream.of(
+                                                        new ColumnSchema(column, "varchar", 40, null, null, true)))
+                                        .toList(),
+                                t.primaryKey(),
+                                t.uniqueConstraints(),
+                                t.foreignKeys(),
+                                t.fingerprint() + "@" + tag,
+                                shape(t.name(), t.fingerprint() + "@" + tag),
+                                t.followed()))
+                .toList();
+        return new SchemaInfo(schema.fingerprint() + "+" + table + "@" + tag, tables);
+    }
+
     /** {@code schema} as a server running the change feed sends it: tables with a key are followed. */
     public static SchemaInfo followed(SchemaInfo schema) {
         List<TableSchema> tables = schema.tables().stream()

@@ -155,7 +155,7 @@ public final class InMemorySource implements ReplicaSource {
     }
 
     @Override
-    public synchronized PageStream openPage(String table, String after, int limit) {
+    public synchronized PageStream openPage(String table, List<String> columns, String after, int limit) {
         Integer left = pagesBeforeFailure.get(table);
         if (left != null) {
             if (left == 0) {
@@ -167,8 +167,9 @@ public final class InMemorySource implements ReplicaSource {
         int from = after == null ? 0 : Integer.parseInt(after);
         int to = Math.min(all.size(), from + limit);
         StringBuilder page = new StringBuilder();
+        int[] projected = projection(table, columns);
         for (String[] row : all.subList(from, to)) {
-            page.append(RowLines.rowLine(row));
+            page.append(RowLines.rowLine(projected == null ? row : project(row, projected)));
         }
         if (!truncated.contains(table)) {
             page.append("{\"end\":true,\"rows\":")
@@ -182,6 +183,29 @@ public final class InMemorySource implements ReplicaSource {
         // the next page's cursor is announced before the rows, as the server does
         return new PageStream(
                 new BufferedReader(new StringReader(page.toString())), to < all.size() ? Integer.toString(to) : null);
+    }
+
+    /** Positions of the named and key columns, as the server projects a page; {@code null}: every column. */
+    private int[] projection(String table, List<String> columns) {
+        if (columns.isEmpty()) {
+            return null;
+        }
+        var t = schema.tables().stream()
+                .filter(s -> s.name().equals(table))
+                .findFirst()
+                .orElseThrow();
+        List<String> names = t.columns().stream().map(ColumnSchema::name).toList();
+        return java.util.stream.IntStream.range(0, names.size())
+                .filter(i -> columns.contains(names.get(i)) || t.primaryKey().contains(names.get(i)))
+                .toArray();
+    }
+
+    private static String[] project(String[] row, int[] positions) {
+        String[] values = new String[positions.length];
+        for (int i = 0; i < positions.length; i++) {
+            values[i] = row[positions[i]];
+        }
+        return values;
     }
 
     @Override

@@ -12,7 +12,9 @@ import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Applies answers of the change feed to the active database. Whole server transactions only: the
@@ -25,6 +27,8 @@ import java.util.Map;
  * table's snapshot (at or before its snapshot position), and changes made under an older definition
  * of the table (their effect is in the snapshot taken after the definition changed). A change made
  * under a newer definition stops the answer with {@link SchemaMoved}: the replica must migrate first.
+ * A change made under an older definition of a table that only gained columns, after the position
+ * its held columns were kept from, stops the table's following ({@link #unfollowed()}).
  */
 final class ChangeApplier implements AutoCloseable {
     /** Changes after which the Derby transaction is committed at the next server-transaction end. */
@@ -41,6 +45,7 @@ final class ChangeApplier implements AutoCloseable {
     private final FeedState.State state;
     private final Shapes shapes;
     private final Map<String, TableChanges> statements = new HashMap<>();
+    private final Set<String> unfollowed = new HashSet<>();
     private long applied;
 
     /**
@@ -54,6 +59,14 @@ final class ChangeApplier implements AutoCloseable {
         this.state = state;
         this.shapes = shapes;
         connection.setAutoCommit(false);
+    }
+
+    /**
+     * Tables that stopped following the feed while applying (see {@link FeedFollower.Pull.MustReload}):
+     * stored with the position of the answer that stopped them.
+     */
+    Set<String> unfollowed() {
+        return Set.copyOf(unfollowed);
     }
 
     /** Changes applied (not counting skipped ones) by committed transactions so far. */
@@ -122,12 +135,20 @@ final class ChangeApplier implements AutoCloseable {
     /** Applies one change; returns whether it was applied rather than skipped. */
     private boolean apply(ChangeLines.Change change) throws SQLException {
         ReplicaTable table = tables.get(change.table());
-        FeedState.Table followed = state.tables().get(change.table());
+        FeedState.Table followed =
+                unfollowed.contains(change.table()) ? null : state.tables().get(change.table());
         if (table == null || followed == null || position(change) <= followed.snapshotPosition()) {
             return false;
         }
         if (!followed.shape().equals(change.shape())) {
             if (shapes.older(change.table(), change.shape())) {
+                if (followed.snapshotPosition() < state.snapshotPosition()) {
+                    // a table that kept its held columns from before this database's snapshot while
+                    // it gained new ones: the change is missing from them and the new table cannot
+                    // take it, so the table stops following the feed and is downloaded whole
+                    FeedState.unfollow(connection, change.table());
+                    unfollowed.add(change.table());
+                }
                 return false;
             }
             throw new SchemaMoved("table " + change.table() + " changed its definition on the server");

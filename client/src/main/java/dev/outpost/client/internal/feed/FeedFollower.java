@@ -81,6 +81,11 @@ public final class FeedFollower {
             if (applied > 0) {
                 events.accept(new SyncEvent.ChangesApplied(applied, session.position));
             }
+            Set<String> unfollowed = session.applier.unfollowed();
+            if (!unfollowed.isEmpty()) {
+                endSession(); // the feed state changed: the next pull reads it again
+                return new Pull.MustReload(applied, unfollowed);
+            }
             return new Pull.Applied(applied, end.rows() < limit && !source.lastChangesComplete());
         } catch (SchemaMoved e) {
             endSession();
@@ -287,6 +292,16 @@ public final class FeedFollower {
 
         /** See {@link #NOT_FOLLOWING}. */
         record NotFollowing() implements Pull {}
+
+        /**
+         * Changes were applied, and tables stopped following the feed: each had kept its held columns
+         * when it gained new ones, and the feed then sent a change made under its old definition. They
+         * must be downloaded whole.
+         *
+         * @param changes changes applied
+         * @param tables the tables to download
+         */
+        record MustReload(long changes, Set<String> tables) implements Pull {}
 
         /** The server's schema is no longer the one the replica was built from: it must migrate first. */
         record MustMigrate(String why) implements Pull {}

@@ -7,6 +7,7 @@ import dev.outpost.protocol.TableDigest;
 import dev.outpost.protocol.VersionInfo;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.util.List;
 import java.util.OptionalLong;
 
 /** Where a sync reads from: the server's sync API ({@code SyncHttpClient}) or, in tests, memory. */
@@ -22,9 +23,16 @@ public interface ReplicaSource {
      * request throws here); the caller reads it up to its end marker and closes it. Safe to call from
      * another thread while an earlier page is being read.
      *
+     * @param columns the columns the page is to carry besides the key ({@link
+     *     dev.outpost.protocol.SyncPaths#COLUMN_PARAM}); empty: every column
      * @param after cursor from the previous page's end marker, {@code null} for the first page
      */
-    PageStream openPage(String table, String after, int limit);
+    PageStream openPage(String table, List<String> columns, String after, int limit);
+
+    /** Opens one page of every column of a table's rows: see {@link #openPage(String, List, String, int)}. */
+    default PageStream openPage(String table, String after, int limit) {
+        return openPage(table, List.of(), after, limit);
+    }
 
     /** Streams one page of a table's rows to {@code reader} and returns what it returns. */
     default RowLines.End page(String table, String after, int limit, PageReader reader) {

@@ -28,6 +28,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -127,7 +128,7 @@ public final class SyncHttpClient implements ReplicaSource, AutoCloseable {
     }
 
     @Override
-    public PageStream openPage(String table, String after, int limit) {
+    public PageStream openPage(String table, List<String> columns, String after, int limit) {
         String encodedTable = URLEncoder.encode(table, StandardCharsets.UTF_8).replace("+", "%20");
         StringBuilder path = new StringBuilder(SyncPaths.tableRows(encodedTable))
                 .append('?')
@@ -142,6 +143,12 @@ public final class SyncHttpClient implements ReplicaSource, AutoCloseable {
         }
         if (snapshotPosition >= 0) {
             path.append('&').append(SyncPaths.POSITION_PARAM).append('=').append(snapshotPosition);
+        }
+        for (String column : columns) {
+            path.append('&')
+                    .append(SyncPaths.COLUMN_PARAM)
+                    .append('=')
+                    .append(URLEncoder.encode(column, StandardCharsets.UTF_8).replace("+", "%20"));
         }
         Answer answer = send(uri(path.toString()), MediaTypes.NDJSON, Duration.ZERO);
         return new PageStream(

@@ -30,6 +30,17 @@ public final class TableCopier {
      * @return rows copied
      */
     public static long copy(Connection from, Connection to, ReplicaTable table) {
+        return copy(from, to, table, table.sqlName());
+    }
+
+    /**
+     * Copies {@code table}'s columns of every row in {@code from} into the table {@code target} of
+     * {@code to}, which has those columns.
+     *
+     * @param target the target table as written in Derby SQL
+     * @return rows copied
+     */
+    public static long copy(Connection from, Connection to, ReplicaTable table, String target) {
         List<String> names = new ArrayList<>();
         List<String> parameters = new ArrayList<>();
         for (ReplicaColumn column : table.columns()) {
@@ -43,7 +54,8 @@ public final class TableCopier {
         }
         String columns = String.join(", ", names);
         String name = table.sqlName();
-        String insertSql = "insert into " + name + " (" + columns + ") values (" + String.join(", ", parameters) + ")";
+        String insertSql =
+                "insert into " + target + " (" + columns + ") values (" + String.join(", ", parameters) + ")";
         long rows = 0;
         try (Statement select = from.createStatement();
                 ResultSet rs = select.executeQuery("select " + columns + " from " + name);

@@ -32,9 +32,11 @@ public final class FeedState {
      * The feed state of a database.
      *
      * @param position changes after this position are still to be applied
+     * @param snapshotPosition the position taken before the database's snapshot: a table followed
+     *     from an earlier position holds rows the database did not download (kept or widened)
      * @param tables the followed tables by name; a table missing here is not followed
      */
-    public record State(long position, Map<String, Table> tables) {
+    public record State(long position, long snapshotPosition, Map<String, Table> tables) {
         public State {
             tables = Map.copyOf(tables);
         }
@@ -116,11 +118,13 @@ public final class FeedState {
         }
         try (Statement s = c.createStatement()) {
             long position;
-            try (ResultSet rs = s.executeQuery("select position from " + FEED)) {
+            long snapshotPosition;
+            try (ResultSet rs = s.executeQuery("select position, snapshot_position from " + FEED)) {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
                 position = rs.getLong(1);
+                snapshotPosition = rs.getLong(2);
             }
             Map<String, Table> tables = new HashMap<>();
             try (ResultSet rs = s.executeQuery("select table_name, shape, snapshot_position from " + TABLES)) {
@@ -128,7 +132,7 @@ public final class FeedState {
                     tables.put(rs.getString(1), new Table(rs.getString(2), rs.getLong(3)));
                 }
             }
-            return Optional.of(new State(position, tables));
+            return Optional.of(new State(position, snapshotPosition, tables));
         }
     }
 

@@ -5,6 +5,7 @@ import dev.outpost.client.OutpostException;
 import dev.outpost.client.internal.http.ReplicaSource;
 import dev.outpost.protocol.RowLines;
 import java.io.BufferedReader;
+import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -27,6 +28,7 @@ import java.util.concurrent.ExecutionException;
 final class PagePipeline implements AutoCloseable {
     private final ReplicaSource source;
     private final String table;
+    private final List<String> columns;
     private final int limit;
     private String aheadAfter;
     private CompletableFuture<ReplicaSource.PageStream> ahead;
@@ -35,8 +37,14 @@ final class PagePipeline implements AutoCloseable {
     private String currentAfter;
 
     PagePipeline(ReplicaSource source, String table, int limit) {
+        this(source, table, List.of(), limit);
+    }
+
+    /** A pipeline of pages that carry only the key and {@code columns} ({@link ReplicaSource#openPage}). */
+    PagePipeline(ReplicaSource source, String table, List<String> columns, int limit) {
         this.source = source;
         this.table = table;
+        this.columns = List.copyOf(columns);
         this.limit = limit;
     }
 
@@ -59,7 +67,7 @@ final class PagePipeline implements AutoCloseable {
             if (!Objects.equals(after, currentAfter)) {
                 discardAhead(); // not wanted: the load went elsewhere; but a page asked for again keeps it
             }
-            return source.openPage(table, after, limit);
+            return source.openPage(table, columns, after, limit);
         }
         try {
             return asked.get();
@@ -118,7 +126,9 @@ final class PagePipeline implements AutoCloseable {
             }
         }
         replaceAhead(
-                after, CompletableFuture.supplyAsync(() -> source.openPage(table, after, limit), PagePipeline::daemon));
+                after,
+                CompletableFuture.supplyAsync(
+                        () -> source.openPage(table, columns, after, limit), PagePipeline::daemon));
     }
 
     /**

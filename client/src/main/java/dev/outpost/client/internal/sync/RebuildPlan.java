@@ -1,8 +1,10 @@
 package dev.outpost.client.internal.sync;
 
 import dev.outpost.client.ReplicaStatus;
+import dev.outpost.client.internal.schema.ReplicaColumn;
 import dev.outpost.client.internal.schema.ReplicaTable;
 import dev.outpost.client.internal.store.FeedState;
+import dev.outpost.client.internal.store.HeldColumns;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +28,16 @@ import java.util.stream.Collectors;
  * @param download names of the tables to download
  * @param kept names of the tables to keep
  * @param dropped names of the replica's tables the new version no longer has
+ * @param widened of the tables to download, those whose new definition only adds columns to the one
+ *     the replica holds, with the held columns: only their key and new columns are downloaded ({@link
+ *     AddedColumns})
  */
-record RebuildPlan(List<ReplicaTable> tables, List<String> download, List<String> kept, List<String> dropped) {
+record RebuildPlan(
+        List<ReplicaTable> tables,
+        List<String> download,
+        List<String> kept,
+        List<String> dropped,
+        Map<String, List<ReplicaColumn>> widened) {
 
     /**
      * The plan from the replica's state (empty for a first sync) to the preflighted {@code tables}.
@@ -62,12 +72,37 @@ record RebuildPlan(List<ReplicaTable> tables, List<String> download, List<String
                 .filter(name -> !names.contains(name))
                 .sorted()
                 .toList();
-        return new RebuildPlan(List.copyOf(tables), download, kept, dropped);
+        return new RebuildPlan(List.copyOf(tables), download, kept, dropped, Map.of());
     }
 
-    /** The same tables, every one downloaded. */
+    /** The same tables, every one downloaded whole. */
     RebuildPlan downloadAll() {
-        return new RebuildPlan(tables, tables.stream().map(ReplicaTable::name).toList(), List.of(), dropped);
+        return new RebuildPlan(tables, tables.stream().map(ReplicaTable::name).toList(), List.of(), dropped, Map.of());
+    }
+
+    /**
+     * The same plan, with each table to download that only gained columns marked as widened: a table
+     * with a primary key, whose held definition ({@code held}) has the same key and whose held columns
+     * come first in the new definition, unchanged, and which the replica follows in {@code feed} (its
+     * held columns are then current up to the feed position, and every change after it is applied).
+     */
+    RebuildPlan withWidened(Map<String, HeldColumns.Held> held, Optional<FeedState.State> feed) {
+        Map<String, List<ReplicaColumn>> widened = new HashMap<>();
+        for (ReplicaTable table : tables) {
+            HeldColumns.Held before = held.get(table.name());
+            boolean followed = table.followed()
+                    && feed.map(f -> f.tables().containsKey(table.name())).orElse(false);
+            if (download.contains(table.name())
+                    && followed
+                    && before != null
+                    && !table.primaryKey().isEmpty()
+                    && before.primaryKey().equals(table.primaryKey())
+                    && table.columns().size() > before.columns().size()
+                    && table.columns().subList(0, before.columns().size()).equals(before.columns())) {
+                widened.put(table.name(), before.columns());
+            }
+        }
+        return new RebuildPlan(tables, download, kept, dropped, Map.copyOf(widened));
     }
 
     /** Whether the new version has exactly the replica's tables, unchanged. */

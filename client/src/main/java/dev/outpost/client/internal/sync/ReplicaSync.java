@@ -112,6 +112,8 @@ public final class ReplicaSync {
             Pull pull = follower.pull(0);
             if (pull instanceof Pull.Applied applied) {
                 total += applied.changes();
+            } else if (pull instanceof Pull.MustReload reload) {
+                total += reload.changes();
             }
             if (decide(pull, this::update)) {
                 return total;
@@ -128,6 +130,11 @@ public final class ReplicaSync {
         if (pull instanceof Pull.Applied applied) {
             lostPositionRecoveries = 0;
             return applied.drained();
+        }
+        if (pull instanceof Pull.MustReload reload) {
+            LOG.info("Downloading {} whole: the feed sent changes made before their new columns", reload.tables());
+            update.apply(Scope.TABLES_TO_FOLLOW);
+            return false;
         }
         if (pull instanceof Pull.MustMigrate migrate) {
             LOG.info("Migrating before applying more changes: {}", migrate.why());

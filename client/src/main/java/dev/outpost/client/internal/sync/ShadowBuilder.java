@@ -7,10 +7,12 @@ import dev.outpost.client.SyncEvent;
 import dev.outpost.client.internal.http.ReplicaSource;
 import dev.outpost.client.internal.load.TableCopier;
 import dev.outpost.client.internal.schema.HibernateSchemaBuilder;
+import dev.outpost.client.internal.schema.ReplicaColumn;
 import dev.outpost.client.internal.schema.ReplicaTable;
 import dev.outpost.client.internal.store.DerbyReplicaStore;
 import dev.outpost.client.internal.store.DerbyReplicaStore.ShadowDatabase;
 import dev.outpost.client.internal.store.FeedState;
+import dev.outpost.client.internal.store.HeldColumns;
 import dev.outpost.client.internal.store.Quarantine;
 import dev.outpost.client.internal.store.ReplicaMetadata;
 import dev.outpost.client.internal.store.ShadowProgress;
@@ -30,7 +32,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Builds (or resumes) the shadow database of a migration and activates it: kept tables are copied
- * from the active database, the others downloaded ({@link TableDownloads}: short tables several to a
+ * from the active database, tables that only gained columns filled from both ({@link AddedColumns}),
+ * the others downloaded ({@link TableDownloads}: short tables several to a
  * commit, {@link TableGroup}, with their first pages asked for ahead, {@link FirstPages}; a longer
  * table's first download in one transaction, resumable page by page after an interruption).
  * After a crash or a failed download the next sync for the same server version continues from what is
@@ -46,6 +49,7 @@ final class ShadowBuilder {
     private final DerbyReplicaStore store;
     private final int pageRows;
     private final TableDownloads downloads;
+    private final AddedColumns addedColumns;
     private final Consumer<SyncEvent> events;
     /** Whether tables are being copied or downloaded: a local failure there discards the shadow. */
     private boolean fillingTables;
@@ -60,12 +64,13 @@ final class ShadowBuilder {
         this.store = store;
         this.pageRows = pageRows;
         this.downloads = new TableDownloads(source, pageRows, events, bytes);
+        this.addedColumns = new AddedColumns(source, store, pageRows, events, bytes);
         this.events = events;
     }
 
     /** Rows this run downloaded (not counting those a resumed shadow already had). */
     long rowsDownloaded() {
-        return downloads.rowsDownloaded();
+        return downloads.rowsDownloaded() + addedColumns.rowsDownloaded();
     }
 
     /**
@@ -119,7 +124,7 @@ final class ShadowBuilder {
         Map<String, ShadowProgress.Table> progress = ShadowProgress.tables(c);
         Optional<Long> feedFrom = FeedState.snapshotPosition(c);
         Optional<FeedState.State> activeFeed = Optional.empty();
-        if (feedFrom.isPresent() && !plan.kept().isEmpty()) {
+        if (feedFrom.isPresent() && !(plan.kept().isEmpty() && plan.widened().isEmpty())) {
             try (Connection active = store.connect()) {
                 activeFeed = FeedState.read(active);
             }
@@ -129,7 +134,8 @@ final class ShadowBuilder {
         TableGroup group = new TableGroup(c);
         List<String> fromStart = plan.tables().stream()
                 .map(ReplicaTable::name)
-                .filter(name -> !plan.kept().contains(name) && !progress.containsKey(name))
+                .filter(name ->
+                        !plan.kept().contains(name) && !plan.widened().containsKey(name) && !progress.containsKey(name))
                 .toList();
         try (FirstPages firstPages = new FirstPages(source, fromStart, pageRows)) {
             for (ReplicaTable table : plan.tables()) {
@@ -139,7 +145,12 @@ final class ShadowBuilder {
                 if (plan.kept().contains(table.name())) {
                     rows = keep(c, group, table, done, follow.isPresent() ? activeFeed : Optional.empty());
                 } else {
-                    rows = downloads.download(c, group, firstPages, table, done, follow);
+                    rows = done.done() || follow.isEmpty() || activeFeed.isEmpty()
+                            ? -1
+                            : widen(c, group, table, plan.widened().get(table.name()), activeFeed.get());
+                    if (rows < 0) {
+                        rows = downloads.download(c, group, firstPages, table, done, follow);
+                    }
                 }
                 tables.add(new ReplicaStatus.Table(table.name(), table.fingerprint(), rows));
             }
@@ -150,6 +161,7 @@ final class ShadowBuilder {
         }
         fillingTables = false; // a count that differs below resets only its tables, for the next sync
         ShadowRowCounts.verify(c, plan, store);
+        HeldColumns.write(c, plan.tables());
         ReplicaMetadata.write(
                 c,
                 new ReplicaStatus.Local(
@@ -161,6 +173,20 @@ final class ShadowBuilder {
                         target.database(),
                         null)); // the feed position is FeedState's, not written with the metadata
         return tables;
+    }
+
+    /**
+     * Fills a table that only gained columns ({@link AddedColumns}) after committing the group; -1 for
+     * a table that is not such a table or must be downloaded whole after all.
+     */
+    private long widen(
+            Connection c, TableGroup group, ReplicaTable table, List<ReplicaColumn> held, FeedState.State activeFeed)
+            throws SQLException {
+        if (held == null || !activeFeed.tables().containsKey(table.name())) {
+            return -1;
+        }
+        group.commit();
+        return addedColumns.fill(c, table, held, activeFeed);
     }
 
     /**

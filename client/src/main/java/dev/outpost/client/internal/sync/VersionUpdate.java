@@ -10,6 +10,7 @@ import dev.outpost.client.internal.schema.DerbyTypes;
 import dev.outpost.client.internal.schema.ReplicaTable;
 import dev.outpost.client.internal.store.DerbyReplicaStore;
 import dev.outpost.client.internal.store.FeedState;
+import dev.outpost.client.internal.store.HeldColumns;
 import dev.outpost.client.internal.store.ReplicaMetadata;
 import dev.outpost.client.internal.store.ShadowProgress;
 import dev.outpost.protocol.SchemaInfo;
@@ -18,6 +19,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -75,6 +77,8 @@ final class VersionUpdate {
         boolean joiningFeed = position.isPresent() && held.feed().isEmpty();
         if (scope == ReplicaSync.Scope.EVERY_TABLE || held.otherDatabase() || joiningFeed) {
             plan = plan.downloadAll();
+        } else if (position.isPresent() && held.local().isPresent()) {
+            plan = plan.withWidened(heldColumns(), held.feed());
         }
         if (held.current()
                 && scope == ReplicaSync.Scope.TABLES_TO_FOLLOW
@@ -235,6 +239,16 @@ final class VersionUpdate {
                 return OptionalLong.empty();
             }
             throw e;
+        }
+    }
+
+    /** The definitions the active database's tables were built with. */
+    private Map<String, HeldColumns.Held> heldColumns() {
+        try (Connection c = store.connect()) {
+            return HeldColumns.read(c);
+        } catch (SQLException e) {
+            throw new OutpostException(
+                    ErrorCode.REPLICA_ERROR, "Cannot read the replica's table definitions: " + e.getMessage(), e);
         }
     }
 
