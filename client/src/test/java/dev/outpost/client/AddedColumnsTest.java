@@ -8,10 +8,6 @@ import dev.outpost.client.testing.InMemorySource;
 import dev.outpost.protocol.ChangeLines;
 import dev.outpost.protocol.SchemaInfo;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
@@ -113,13 +109,7 @@ class AddedColumnsTest {
     }
 
     private InMemorySource source() {
-        return new InMemorySource("v1", V1)
-                .rows(
-                        "categories",
-                        List.of(new String[] {"1", "3", "child"}, new String[] {"2", null, "root"}, new String[] {
-                            "3", "2", "middle"
-                        }))
-                .withFeed();
+        return Fixtures.categories(V1);
     }
 
     private ReplicaConfig config() {
@@ -127,14 +117,6 @@ class AddedColumnsTest {
     }
 
     private static List<String> categories(OutpostReplica replica) throws Exception {
-        List<String> rows = new ArrayList<>();
-        try (Connection c = replica.openConnection();
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("select id, parent_id, name, note from categories order by id")) {
-            while (rs.next()) {
-                rows.add(rs.getLong(1) + "|" + rs.getObject(2) + "|" + rs.getString(3) + "|" + rs.getString(4));
-            }
-        }
-        return rows;
+        return Fixtures.rows(replica, "select id, parent_id, name, note from categories order by id");
     }
 }

@@ -9,10 +9,6 @@ import dev.outpost.client.testing.Fixtures;
 import dev.outpost.client.testing.InMemorySource;
 import dev.outpost.protocol.ChangeLines;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -166,13 +162,7 @@ class FeedFollowingTest {
     }
 
     private InMemorySource source() {
-        return new InMemorySource("v1", Fixtures.followed(Fixtures.schema()))
-                .rows(
-                        "categories",
-                        List.of(new String[] {"1", "3", "child"}, new String[] {"2", null, "root"}, new String[] {
-                            "3", "2", "middle"
-                        }))
-                .withFeed();
+        return Fixtures.categories(Fixtures.followed(Fixtures.schema()));
     }
 
     private ReplicaConfig config() {
@@ -180,14 +170,6 @@ class FeedFollowingTest {
     }
 
     private static List<String> categories(OutpostReplica replica) throws Exception {
-        List<String> rows = new ArrayList<>();
-        try (Connection c = replica.openConnection();
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("select id, parent_id, name from categories order by id")) {
-            while (rs.next()) {
-                rows.add(rs.getLong(1) + "|" + rs.getObject(2) + "|" + rs.getString(3));
-            }
-        }
-        return rows;
+        return Fixtures.rows(replica, "select id, parent_id, name from categories order by id");
     }
 }

@@ -18,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.UnaryOperator;
 import java.util.zip.GZIPInputStream;
@@ -51,10 +52,16 @@ final class WireSizes {
      * a full sync, less headers and other requests.
      */
     static long compressedPages(URI base, String token, String table, int pageRows) throws Exception {
+        return compressedPages(base, token, table, List.of(), pageRows);
+    }
+
+    /** The same for pages of the key and {@code columns} only (all columns when empty). */
+    static long compressedPages(URI base, String token, String table, List<String> columns, int pageRows)
+            throws Exception {
         long total = 0;
         String after = null;
         do {
-            Answer answer = page(base, token, table, pageRows, after, true);
+            Answer answer = page(base, token, table, columns, pageRows, after, true);
             total += answer.body().length;
             after = nextCursor(answer.decoded());
         } while (after != null);
@@ -77,7 +84,7 @@ final class WireSizes {
 
     /** One page of {@code table}'s rows as the server sends it uncompressed. */
     static byte[] rawPage(URI base, String token, String table, int pageRows) throws Exception {
-        return page(base, token, table, pageRows, null, false).body();
+        return page(base, token, table, List.of(), pageRows, null, false).body();
     }
 
     /** Prints {@code page}'s size raw and under each encoding, with the best of 3 times per raw MiB. */
@@ -130,12 +137,16 @@ final class WireSizes {
         System.out.println(line);
     }
 
-    private static Answer page(URI base, String token, String table, int pageRows, String after, boolean compress)
+    private static Answer page(
+            URI base, String token, String table, List<String> columns, int pageRows, String after, boolean compress)
             throws Exception {
         String query = SyncPaths.LIMIT_PARAM + "=" + pageRows
                 + (after == null
                         ? ""
                         : "&" + SyncPaths.AFTER_PARAM + "=" + URLEncoder.encode(after, StandardCharsets.UTF_8));
+        for (String column : columns) {
+            query += "&" + SyncPaths.COLUMN_PARAM + "=" + URLEncoder.encode(column, StandardCharsets.UTF_8);
+        }
         HttpRequest.Builder request = HttpRequest.newBuilder(
                         base.resolve(SyncPaths.API_ROOT + "/" + SyncPaths.tableRows(table) + "?" + query))
                 .header("Authorization", "Bearer " + token);

@@ -18,6 +18,13 @@ public final class FeedTables {
     public static final String EPOCHS = SCHEMA + ".schema_epoch";
     public static final String HORIZON = SCHEMA + ".horizon";
 
+    /**
+     * The feed's newest position as one SQL expression: that of the newest stored change, or of the
+     * horizon when a gap or a reset moved it past every stored change.
+     */
+    public static final String NEWEST_POSITION = "greatest((select coalesce(max(position), 0) from " + CHANGE_LOG
+            + "), (select after_position from " + HORIZON + "))";
+
     /** Name of the publication (per database). */
     public static final String PUBLICATION = "outpost_feed";
 

@@ -17,9 +17,7 @@ final class ChangeLog {
     private static final long CAPTURE_POLL_MILLIS = 20;
 
     /** The bounds: newest position (of a change, or of a gap), horizon, schema epoch. */
-    private static final String BOUNDS_COLUMNS = ""
-            + " greatest((select coalesce(max(position), 0) from " + FeedTables.CHANGE_LOG + "),"
-            + "   (select after_position from " + FeedTables.HORIZON + ")),"
+    private static final String BOUNDS_COLUMNS = " " + FeedTables.NEWEST_POSITION + ","
             + " (select after_position from " + FeedTables.HORIZON + "),"
             + " (select coalesce(max(position), 0) from " + FeedTables.EPOCHS + ")";
 

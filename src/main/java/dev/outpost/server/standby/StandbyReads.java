@@ -46,9 +46,7 @@ public class StandbyReads {
     private static final long POLL_MILLIS = 20;
 
     /** Whether the standby's change log reaches a position (of a change, or of a gap). */
-    private static final String HOLDS = "select greatest("
-            + " (select coalesce(max(position), 0) from " + FeedTables.CHANGE_LOG + "),"
-            + " (select after_position from " + FeedTables.HORIZON + ")) >= ?";
+    private static final String HOLDS = "select " + FeedTables.NEWEST_POSITION + " >= ?";
 
     @Resource(lookup = OutpostSettings.DATASOURCE)
     private DataSource primary;

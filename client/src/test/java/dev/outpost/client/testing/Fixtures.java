@@ -93,6 +93,35 @@ public final class Fixtures {
         return new SchemaInfo(schema.fingerprint() + "+" + table + "@" + tag, tables);
     }
 
+    /** A source of {@code schema} running a change feed, with three {@code categories} rows (1 to 3). */
+    public static InMemorySource categories(SchemaInfo schema) {
+        return new InMemorySource("v1", schema)
+                .rows(
+                        "categories",
+                        List.of(new String[] {"1", "3", "child"}, new String[] {"2", null, "root"}, new String[] {
+                            "3", "2", "middle"
+                        }))
+                .withFeed();
+    }
+
+    /** The rows {@code sql} reads from the replica, each as its values joined by {@code |}. */
+    public static List<String> rows(dev.outpost.client.OutpostReplica replica, String sql) throws SQLException {
+        List<String> rows = new java.util.ArrayList<>();
+        try (java.sql.Connection c = replica.openConnection();
+                java.sql.Statement s = c.createStatement();
+                java.sql.ResultSet rs = s.executeQuery(sql)) {
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                StringBuilder row = new StringBuilder();
+                for (int i = 1; i <= n; i++) {
+                    row.append(i > 1 ? "|" : "").append(rs.getObject(i));
+                }
+                rows.add(row.toString());
+            }
+        }
+        return rows;
+    }
+
     /** {@code schema} as a server running the change feed sends it: tables with a key are followed. */
     public static SchemaInfo followed(SchemaInfo schema) {
         List<TableSchema> tables = schema.tables().stream()

@@ -30,17 +30,6 @@ public final class TableCopier {
      * @return rows copied
      */
     public static long copy(Connection from, Connection to, ReplicaTable table) {
-        return copy(from, to, table, table.sqlName());
-    }
-
-    /**
-     * Copies {@code table}'s columns of every row in {@code from} into the table {@code target} of
-     * {@code to}, which has those columns.
-     *
-     * @param target the target table as written in Derby SQL
-     * @return rows copied
-     */
-    public static long copy(Connection from, Connection to, ReplicaTable table, String target) {
         List<String> names = new ArrayList<>();
         List<String> parameters = new ArrayList<>();
         for (ReplicaColumn column : table.columns()) {
@@ -54,8 +43,7 @@ public final class TableCopier {
         }
         String columns = String.join(", ", names);
         String name = table.sqlName();
-        String insertSql =
-                "insert into " + target + " (" + columns + ") values (" + String.join(", ", parameters) + ")";
+        String insertSql = "insert into " + name + " (" + columns + ") values (" + String.join(", ", parameters) + ")";
         long rows = 0;
         try (Statement select = from.createStatement();
                 ResultSet rs = select.executeQuery("select " + columns + " from " + name);
@@ -64,7 +52,7 @@ public final class TableCopier {
             int n = meta.getColumnCount();
             while (rs.next()) {
                 for (int i = 1; i <= n; i++) {
-                    copyValue(rs, insert, i, meta.getColumnType(i));
+                    copyValue(rs, i, insert, i, meta.getColumnType(i));
                 }
                 insert.addBatch();
                 if (++rows % TableLoader.BATCH_ROWS == 0) {
@@ -79,19 +67,25 @@ public final class TableCopier {
         }
     }
 
-    private static void copyValue(ResultSet rs, PreparedStatement insert, int i, int type) throws SQLException {
+    /**
+     * Binds the value of column {@code column} of {@code rs}'s row, of JDBC type {@code type}, to
+     * parameter {@code parameter} of {@code insert}, exactly as stored (Derby to Derby).
+     */
+    public static void copyValue(ResultSet rs, int column, PreparedStatement insert, int parameter, int type)
+            throws SQLException {
         switch (type) {
-            case Types.BLOB, Types.VARBINARY, Types.BINARY, Types.LONGVARBINARY -> insert.setBytes(i, rs.getBytes(i));
-            case Types.DECIMAL, Types.NUMERIC -> insert.setBigDecimal(i, rs.getBigDecimal(i));
-            case Types.TIMESTAMP -> insert.setString(i, DerbyTimestamps.text(rs, i));
+            case Types.BLOB, Types.VARBINARY, Types.BINARY, Types.LONGVARBINARY -> insert.setBytes(
+                    parameter, rs.getBytes(column));
+            case Types.DECIMAL, Types.NUMERIC -> insert.setBigDecimal(parameter, rs.getBigDecimal(column));
+            case Types.TIMESTAMP -> insert.setString(parameter, DerbyTimestamps.text(rs, column));
             case Types.CLOB, Types.VARCHAR, Types.CHAR, Types.LONGVARCHAR, Types.DATE, Types.TIME -> insert.setString(
-                    i, rs.getString(i));
+                    parameter, rs.getString(column));
             default -> {
-                Object value = rs.getObject(i);
+                Object value = rs.getObject(column);
                 if (value == null) {
-                    insert.setNull(i, type);
+                    insert.setNull(parameter, type);
                 } else {
-                    insert.setObject(i, value, type);
+                    insert.setObject(parameter, value, type);
                 }
             }
         }

@@ -2,6 +2,7 @@ package dev.outpost.client.internal.sync;
 
 import dev.outpost.client.SyncEvent;
 import dev.outpost.client.internal.http.ReplicaSource;
+import dev.outpost.client.internal.load.RowBinder;
 import dev.outpost.client.internal.load.TableCopier;
 import dev.outpost.client.internal.load.TableLoader;
 import dev.outpost.client.internal.schema.HibernateSchemaBuilder;
@@ -13,9 +14,11 @@ import dev.outpost.client.internal.store.FeedState;
 import dev.outpost.client.internal.store.Quarantine;
 import dev.outpost.client.internal.store.ShadowProgress;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -36,14 +39,17 @@ import org.slf4j.LoggerFactory;
  * is applied again: a change made under the new definition carries the whole row. One made under the
  * old definition after that position (the replica had not caught up before the release) cannot be
  * applied to the new table: the feed then stops following the table and it is downloaded whole
- * ({@link dev.outpost.client.internal.feed.FeedFollower}). Staging tables hold both halves until the
- * join; an interrupted fill starts again from nothing. A value Derby could not hold in either half
- * sends the table to the ordinary download.
+ * ({@link dev.outpost.client.internal.feed.FeedFollower}).
+ *
+ * <p>The downloaded half waits in a staging table; the join then reads both halves in key order, each
+ * from its own database, and inserts the matching rows in one pass (a merge join: nothing is held in
+ * memory, and the held rows are read once). An interrupted fill starts again from nothing. A value
+ * Derby could not hold in either half, or keys that Derby orders differently from the join's
+ * comparison, send the table to the ordinary download.
  */
 final class AddedColumns {
     private static final Logger LOG = LoggerFactory.getLogger(AddedColumns.class);
     private static final String NEW_STAGE = "OUTPOST_WIDEN_NEW";
-    private static final String HELD_STAGE = "OUTPOST_WIDEN_HELD";
 
     private final ReplicaSource source;
     private final DerbyReplicaStore store;
@@ -90,31 +96,25 @@ final class AddedColumns {
                                 || table.primaryKey().contains(column.name()))
                         .toList(),
                 table);
-        ReplicaTable heldStage = stage(HELD_STAGE, held, table);
-        dropStages(c);
+        dropStage(c);
+        long rows;
         try (Connection active = store.connect()) {
             if (Quarantine.exists(active) && Quarantine.has(active, table.name())) {
                 return -1; // a held value Derby could not hold: its column allows NULL there, not here
             }
-            HibernateSchemaBuilder.createTables(c, List.of(newStage, heldStage));
+            HibernateSchemaBuilder.createTables(c, List.of(newStage));
             c.setAutoCommit(false);
             downloadNew(c, table, newStage, added);
             if (Quarantine.exists(c) && Quarantine.has(c, NEW_STAGE)) {
-                dropStages(c);
+                dropStage(c);
                 return -1;
             }
-            TableCopier.copy(
-                    active,
-                    c,
-                    new ReplicaTable(
-                            table.name(), table.schema(), null, held, table.primaryKey(), List.of(), null, false),
-                    heldStage.sqlName());
-        }
-        long rows;
-        try (Statement s = c.createStatement()) {
-            rows = s.executeUpdate(join(table, heldNames));
-        }
-        try (Connection active = store.connect()) {
+            rows = join(active, c, table, held, newStage);
+            if (rows < 0) {
+                c.rollback();
+                dropStage(c);
+                return -1;
+            }
             Quarantine.copy(active, c, table.name());
         }
         ShadowProgress.record(c, table.name(), new ShadowProgress.Table(null, rows, true));
@@ -123,7 +123,7 @@ final class AddedColumns {
                 activeFeed.position(), activeFeed.tables().get(table.name()).snapshotPosition());
         FeedState.follow(c, table.name(), new FeedState.Table(table.shape(), heldThrough), activeFeed.position());
         c.commit();
-        dropStages(c);
+        dropStage(c);
         LOG.info(
                 "Added columns {} to {}: {} rows, the held columns kept locally",
                 added.stream().map(ReplicaColumn::name).toList(),
@@ -160,18 +160,85 @@ final class AddedColumns {
         }
     }
 
-    /** The insert that joins both halves on the key into the new table. */
-    private static String join(ReplicaTable table, Set<String> heldNames) {
-        String columns =
-                table.columns().stream().map(c -> Identifiers.sql(c.name())).collect(Collectors.joining(", "));
-        String values = table.columns().stream()
-                .map(c -> (heldNames.contains(c.name()) ? "h." : "n.") + Identifiers.sql(c.name()))
-                .collect(Collectors.joining(", "));
-        String on = table.primaryKey().stream()
-                .map(k -> "h." + Identifiers.sql(k) + " = n." + Identifiers.sql(k))
-                .collect(Collectors.joining(" and "));
-        return "insert into " + table.sqlName() + " (" + columns + ") select " + values + " from "
-                + Identifiers.sql(HELD_STAGE) + " h join " + Identifiers.sql(NEW_STAGE) + " n on " + on;
+    /**
+     * Inserts into the new table every row whose key both halves have: the held columns from the active
+     * database, the new ones from the staging table, each read in key order. Returns the rows inserted,
+     * or -1 when a half's keys do not come in the join's order (nothing is committed).
+     */
+    private static long join(
+            Connection active, Connection c, ReplicaTable table, List<ReplicaColumn> held, ReplicaTable newStage)
+            throws SQLException {
+        List<ReplicaColumn> added = newStage.columns().stream()
+                .filter(column -> !table.primaryKey().contains(column.name()))
+                .toList();
+        List<ReplicaColumn> inserted = new ArrayList<>(held);
+        inserted.addAll(added);
+        String insertSql = "insert into " + table.sqlName() + " ("
+                + inserted.stream()
+                        .map(column -> Identifiers.sql(column.name()))
+                        .collect(Collectors.joining(", "))
+                + ") values (" + inserted.stream().map(RowBinder::parameter).collect(Collectors.joining(", ")) + ")";
+        String order = table.primaryKey().stream().map(Identifiers::sql).collect(Collectors.joining(", "));
+        int[] heldKey = positions(held, table.primaryKey());
+        int[] newKey = positions(newStage.columns(), table.primaryKey());
+        int[] newAdded = positions(
+                newStage.columns(), added.stream().map(ReplicaColumn::name).toList());
+        long rows = 0;
+        try (Statement heldRead = active.createStatement();
+                ResultSet h = heldRead.executeQuery(select(table.sqlName(), held, order));
+                Statement newRead = c.createStatement();
+                ResultSet n = newRead.executeQuery(select(newStage.sqlName(), newStage.columns(), order));
+                PreparedStatement insert = c.prepareStatement(insertSql)) {
+            KeyOrder heldOrder = new KeyOrder(h, heldKey);
+            KeyOrder newOrder = new KeyOrder(n, newKey);
+            boolean hasHeld = heldOrder.next();
+            boolean hasNew = newOrder.next();
+            while (hasHeld && hasNew) {
+                int comparison = KeyOrder.compare(heldOrder.key(), newOrder.key());
+                if (comparison < 0) {
+                    hasHeld = heldOrder.next();
+                } else if (comparison > 0) {
+                    hasNew = newOrder.next();
+                } else {
+                    for (int i = 0; i < held.size(); i++) {
+                        TableCopier.copyValue(
+                                h, i + 1, insert, i + 1, held.get(i).kind().jdbcType());
+                    }
+                    for (int i = 0; i < newAdded.length; i++) {
+                        TableCopier.copyValue(
+                                n,
+                                newAdded[i],
+                                insert,
+                                held.size() + i + 1,
+                                added.get(i).kind().jdbcType());
+                    }
+                    insert.addBatch();
+                    if (++rows % TableLoader.BATCH_ROWS == 0) {
+                        insert.executeBatch();
+                    }
+                    hasHeld = heldOrder.next();
+                    hasNew = newOrder.next();
+                }
+                if (heldOrder.outOfOrder() || newOrder.outOfOrder()) {
+                    LOG.info("{}'s keys do not sort in the join's order: it is downloaded whole", table.name());
+                    return -1;
+                }
+            }
+            insert.executeBatch();
+        }
+        return rows;
+    }
+
+    private static String select(String from, List<ReplicaColumn> columns, String order) {
+        return "select "
+                + columns.stream().map(column -> Identifiers.sql(column.name())).collect(Collectors.joining(", "))
+                + " from " + from + " order by " + order;
+    }
+
+    /** 1-based positions of {@code names} among {@code columns}. */
+    private static int[] positions(List<ReplicaColumn> columns, List<String> names) {
+        List<String> all = columns.stream().map(ReplicaColumn::name).toList();
+        return names.stream().mapToInt(name -> all.indexOf(name) + 1).toArray();
     }
 
     /** A staging table of the shadow's default schema with {@code columns} and {@code table}'s key. */
@@ -179,17 +246,15 @@ final class AddedColumns {
         return new ReplicaTable(name, null, null, columns, table.primaryKey(), List.of(), null, false);
     }
 
-    /** Drops the staging tables if they exist, and commits. */
-    private static void dropStages(Connection c) throws SQLException {
-        for (String stage : List.of(NEW_STAGE, HELD_STAGE)) {
-            boolean exists;
-            try (ResultSet rs = c.getMetaData().getTables(null, "APP", stage, null)) {
-                exists = rs.next();
-            }
-            if (exists) {
-                try (Statement s = c.createStatement()) {
-                    s.executeUpdate("drop table " + Identifiers.sql(stage));
-                }
+    /** Drops the staging table if it exists, with what the quarantine holds for it, and commits. */
+    private static void dropStage(Connection c) throws SQLException {
+        boolean exists;
+        try (ResultSet rs = c.getMetaData().getTables(null, "APP", NEW_STAGE, null)) {
+            exists = rs.next();
+        }
+        if (exists) {
+            try (Statement s = c.createStatement()) {
+                s.executeUpdate("drop table " + Identifiers.sql(NEW_STAGE));
             }
         }
         Quarantine.clear(c, NEW_STAGE);
