@@ -13,7 +13,6 @@ import dev.outpost.client.internal.store.DerbyReplicaStore;
 import dev.outpost.client.internal.store.FeedState;
 import dev.outpost.client.internal.store.Quarantine;
 import dev.outpost.client.internal.store.ShadowProgress;
-import dev.outpost.protocol.SyncPaths;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -139,12 +138,7 @@ final class AddedColumns {
     /** Downloads the key and the added columns of every row into {@code stage}, a page per commit. */
     private void downloadNew(Connection c, ReplicaTable table, ReplicaTable stage, List<ReplicaColumn> added) {
         List<String> names = added.stream().map(ReplicaColumn::name).toList();
-        // pages of fewer columns hold proportionally more rows, so that each is about as many bytes as
-        // a whole page and a long round trip is paid as rarely
-        int pageSize = (int) Math.min(
-                SyncPaths.MAX_PAGE_ROWS,
-                (long) pageRows * table.columns().size() / stage.columns().size());
-        try (PagePipeline pages = new PagePipeline(source, table.name(), names, pageSize);
+        try (PagePipeline pages = new PagePipeline(source, table.name(), names, pageRows);
                 TableLoader loader = new TableLoader(
                         c,
                         stage,
