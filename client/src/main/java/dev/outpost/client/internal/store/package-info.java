@@ -6,8 +6,9 @@
  * held by the process that has the replica open; {@code REPLICA_ID} names the replica for its life
  * ({@code ReplicaId}: it belongs to the directory, not to any one database); {@code derby.log} is
  * Derby's own log. The replica's version, fingerprints and sync state live inside each database ({@link
- * dev.outpost.client.internal.store.ReplicaMetadata}), never in a side file, as do the values Derby
- * cannot hold ({@link dev.outpost.client.internal.store.Quarantine}).
+ * dev.outpost.client.internal.store.ReplicaMetadata}), never in a side file, as do the tables' column
+ * definitions ({@link dev.outpost.client.internal.store.HeldColumns}) and the values Derby cannot hold
+ * ({@link dev.outpost.client.internal.store.Quarantine}).
  *
  * <p><b>Invariant:</b> the database named by {@code CURRENT} is always complete and readable. A rebuild
  * writes only into a new shadow database, and {@code CURRENT} is switched by one atomic rename after
