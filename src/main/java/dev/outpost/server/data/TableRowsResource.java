@@ -76,6 +76,14 @@ public class TableRowsResource {
                 ? -1
                 : FeedPositions.parse(SyncPaths.POSITION_PARAM, positionParam);
         ScopedTable scoped = syncedSchema.table(tableName, access.scope());
+        if (columns != null && !columns.isEmpty() && (scoped.columnsRestricted() || scoped.filtered())) {
+            // such a grant's feed leaves out changes made under the table's earlier definition
+            // (ScopedFeed), which a replica keeping the other columns would miss
+            throw new ProblemException(
+                    ProblemType.CONFLICT,
+                    "'" + SyncPaths.COLUMN_PARAM + "' is not offered on " + tableName
+                            + " to a grant that names its columns or filters its rows: download the whole table");
+        }
         TableSchema table = ColumnProjection.of(scoped.view(), columns);
         CompiledFilter filter = scoped.filter(PageQuery::column).orElse(null);
         List<String> afterKey = after == null || after.isEmpty()

@@ -426,6 +426,11 @@ public final class SyncHttpClient implements ReplicaSource, AutoCloseable {
         if (type == ProblemType.UNAVAILABLE && uri.getPath().endsWith("/" + SyncPaths.CHANGES)) {
             return new OutpostException(ErrorCode.FEED_UNAVAILABLE, "The server runs no change feed: " + detail);
         }
+        if (type == ProblemType.CONFLICT
+                && uri.getRawQuery() != null
+                && uri.getRawQuery().contains(SyncPaths.COLUMN_PARAM + "=")) {
+            throw new ColumnsRefused(detail);
+        }
         if (status == 503 || type == ProblemType.UNAVAILABLE) {
             return new OutpostException(
                     ErrorCode.SERVER_UNREACHABLE,

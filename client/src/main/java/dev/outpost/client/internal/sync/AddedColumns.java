@@ -1,6 +1,7 @@
 package dev.outpost.client.internal.sync;
 
 import dev.outpost.client.SyncEvent;
+import dev.outpost.client.internal.http.ColumnsRefused;
 import dev.outpost.client.internal.http.ReplicaSource;
 import dev.outpost.client.internal.load.RowBinder;
 import dev.outpost.client.internal.load.TableCopier;
@@ -104,8 +105,7 @@ final class AddedColumns {
             }
             HibernateSchemaBuilder.createTables(c, List.of(newStage));
             c.setAutoCommit(false);
-            downloadNew(c, table, newStage, added);
-            if (Quarantine.exists(c) && Quarantine.has(c, NEW_STAGE)) {
+            if (!downloadNew(c, table, newStage, added) || (Quarantine.exists(c) && Quarantine.has(c, NEW_STAGE))) {
                 dropStage(c);
                 return -1;
             }
@@ -135,8 +135,12 @@ final class AddedColumns {
         return rows;
     }
 
-    /** Downloads the key and the added columns of every row into {@code stage}, a page per commit. */
-    private void downloadNew(Connection c, ReplicaTable table, ReplicaTable stage, List<ReplicaColumn> added) {
+    /**
+     * Downloads the key and the added columns of every row into {@code stage}, a page per commit;
+     * returns false, having stored nothing, when the server does not send the columns apart ({@link
+     * ColumnsRefused}).
+     */
+    private boolean downloadNew(Connection c, ReplicaTable table, ReplicaTable stage, List<ReplicaColumn> added) {
         List<String> names = added.stream().map(ReplicaColumn::name).toList();
         try (PagePipeline pages = new PagePipeline(source, table.name(), names, pageRows);
                 TableLoader loader = new TableLoader(
@@ -148,7 +152,13 @@ final class AddedColumns {
             String after = null;
             boolean first = true;
             do {
-                var lines = pages.open(after);
+                java.io.BufferedReader lines;
+                try {
+                    lines = pages.open(after);
+                } catch (ColumnsRefused e) {
+                    LOG.info("Downloading {} whole: {}", table.name(), e.getMessage());
+                    return false;
+                }
                 if (first) {
                     events.accept(new SyncEvent.TableStarted(table.name(), pages.estimatedRows()));
                     first = false;
@@ -157,6 +167,7 @@ final class AddedColumns {
                         .next();
             } while (after != null);
             rowsDownloaded += loader.rows();
+            return true;
         }
     }
 
