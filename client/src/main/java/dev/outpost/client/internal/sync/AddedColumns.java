@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The downloaded half waits in a staging table; the join then reads both halves in key order, each
  * from its own database, and inserts the matching rows in one pass (a merge join: nothing is held in
- * memory, and the held rows are read once). An interrupted fill starts again from nothing. A value
+ * memory, and the held rows are read once). An interrupted fill is not tried again: the next attempt
+ * downloads the table whole, which resumes page by page. A value
  * Derby could not hold in either half, or keys that Derby orders differently from the join's
  * comparison, send the table to the ordinary download.
  */
@@ -97,7 +98,12 @@ final class AddedColumns {
                                 || table.primaryKey().contains(column.name()))
                         .toList(),
                 table);
-        dropStage(c);
+        if (dropStage(c)) {
+            // an earlier fill was interrupted: the ordinary download resumes page by page, so that
+            // every attempt gets further than the one before
+            LOG.info("Downloading {} whole: its earlier fill was interrupted", table.name());
+            return -1;
+        }
         long rows;
         try (Connection active = store.connect()) {
             if (Quarantine.exists(active) && Quarantine.has(active, table.name())) {
@@ -257,8 +263,11 @@ final class AddedColumns {
         return new ReplicaTable(name, null, null, columns, table.primaryKey(), List.of(), null, false);
     }
 
-    /** Drops the staging table if it exists, with what the quarantine holds for it, and commits. */
-    private static void dropStage(Connection c) throws SQLException {
+    /**
+     * Drops the staging table if it exists, with what the quarantine holds for it, and commits;
+     * returns whether it existed.
+     */
+    private static boolean dropStage(Connection c) throws SQLException {
         boolean exists;
         try (ResultSet rs = c.getMetaData().getTables(null, "APP", NEW_STAGE, null)) {
             exists = rs.next();
@@ -272,5 +281,6 @@ final class AddedColumns {
         if (!c.getAutoCommit()) {
             c.commit();
         }
+        return exists;
     }
 }
