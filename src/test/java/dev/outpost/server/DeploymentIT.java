@@ -203,6 +203,16 @@ public class DeploymentIT {
         }
         assertEquals(
                 expectedIds, all.stream().map(r -> r[0]).toList(), "every row once, in numeric key order across pages");
+        // a page that ends the table announces no next page even when it is full (no empty page
+        // follows); one row less, and the page announces the next
+        HttpResponse<String> whole = api.get(rows("users") + "?limit=" + all.size(), SYNC_TOKEN);
+        assertEquals(200, whole.statusCode(), whole.body());
+        assertTrue(whole.headers().firstValue(SyncPaths.NEXT_PAGE_HEADER).isEmpty(), "no next page announced");
+        String[] wholeLines = whole.body().split("\n");
+        assertEquals(new RowLines.End(all.size(), null), RowLines.parse(wholeLines[wholeLines.length - 1]));
+        HttpResponse<String> allButOne = api.get(rows("users") + "?limit=" + (all.size() - 1), SYNC_TOKEN);
+        assertEquals(200, allButOne.statusCode(), allButOne.body());
+        assertTrue(allButOne.headers().firstValue(SyncPaths.NEXT_PAGE_HEADER).isPresent(), "the next page announced");
         String[] last = all.get(all.size() - 1);
         assertEquals(Long.toString(companyId), last[1]);
         assertEquals("Zoë \uD83D\uDE00", last[3]);

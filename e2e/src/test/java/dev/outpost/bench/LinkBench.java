@@ -276,12 +276,17 @@ public final class LinkBench {
                 .directory(directory)
                 .compression(ReplicaConfig.Compression.ALWAYS)
                 .build();
-        try (OutpostReplica replica = OutpostReplica.open(config)) {
+        try (OutpostReplica replica = OutpostReplica.open(config);
+                LinkTrace trace = new LinkTrace(proxy)) {
+            replica.addListener(trace);
             long down = proxy.downstreamBytes();
             long up = proxy.upstreamBytes();
             long start = System.nanoTime();
             SyncResult result = replica.sync();
             double seconds = (System.nanoTime() - start) / 1e9;
+            if (link.bytesPerSecond() > 0) {
+                trace.print();
+            }
             Measured measured =
                     new Measured(result, proxy.downstreamBytes() - down, proxy.upstreamBytes() - up, seconds);
             if (expected != null && result.outcome() != expected) {

@@ -30,6 +30,7 @@ final class LinkDirection {
     private final TreeSet<Long> marks = new TreeSet<>();
     private long linkFreeAt = System.nanoTime();
     private long bytes;
+    private long bytesOnLink;
     private int cuts;
 
     LinkDirection(String name, long bytesPerSecond, Duration oneWayDelay) {
@@ -40,6 +41,11 @@ final class LinkDirection {
 
     synchronized long bytes() {
         return bytes;
+    }
+
+    /** Bytes put on the link so far: forwarded, or still in its delay line. */
+    synchronized long bytesOnLink() {
+        return bytesOnLink;
     }
 
     synchronized int cuts() {
@@ -105,6 +111,7 @@ final class LinkDirection {
 
     /** Reserves the link for {@code n} bytes; returns when they are fully sent (now if unlimited). */
     private synchronized long occupyLink(int n) {
+        bytesOnLink += n;
         long now = System.nanoTime();
         if (bytesPerSecond <= 0) {
             return now;

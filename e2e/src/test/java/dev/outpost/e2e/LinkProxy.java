@@ -70,6 +70,14 @@ public final class LinkProxy implements AutoCloseable {
         return downstream.bytes();
     }
 
+    /**
+     * Bytes the target sent that the downstream link has taken so far (forwarded, or still on their
+     * way): while this does not grow, the link is idle.
+     */
+    public long downstreamBytesOnLink() {
+        return downstream.bytesOnLink();
+    }
+
     /** Bytes forwarded from clients to the target, over all connections. */
     public long upstreamBytes() {
         return upstream.bytes();

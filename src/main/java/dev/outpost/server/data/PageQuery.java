@@ -3,7 +3,6 @@ package dev.outpost.server.data;
 import dev.outpost.protocol.ColumnSchema;
 import dev.outpost.protocol.TableSchema;
 import dev.outpost.server.catalog.SyncScope;
-import java.util.List;
 import java.util.stream.Collectors;
 
 /**
@@ -66,9 +65,10 @@ final class PageQuery {
     }
 
     /**
-     * The key (as text) of the page's last row if the page is full: the row at position {@code ?} (the
-     * limit, bound as an offset of limit - 1) after the cursor. No row: the page is the table's last.
-     * The primary-key index answers it without reading the rows.
+     * The key (as text) of the page's last row and of the row after it: the rows at position {@code ?}
+     * (the limit, bound as an offset of limit - 1) and one further after the cursor. Without the second
+     * row the page is the table's last, full or not. The primary-key index answers it without reading
+     * the rows.
      */
     static String lastKey(TableSchema table, SyncScope scope, boolean afterCursor, String filter) {
         String keyText =
@@ -90,7 +90,7 @@ final class PageQuery {
         }
         return sql.append(" order by ")
                 .append(key(table))
-                .append(" offset ? limit 1")
+                .append(" offset ? limit 2")
                 .toString();
     }
 
@@ -104,12 +104,6 @@ final class PageQuery {
         return table.primaryKey().stream()
                 .map(k -> "cast(cast(? as text) as " + quote(typeOf(table, k)) + ")")
                 .collect(Collectors.joining(", "));
-    }
-
-    /** Positions (0-based) of the key columns among the selected columns. */
-    static int[] keyPositions(TableSchema table) {
-        List<String> names = table.columns().stream().map(ColumnSchema::name).toList();
-        return table.primaryKey().stream().mapToInt(names::indexOf).toArray();
     }
 
     private static String typeOf(TableSchema table, String column) {

@@ -15,13 +15,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Writes an open page query as row lines while reading it: at most one fetch of rows is in memory.
- * The end marker names the next page's cursor given (already sent in a header), or else the last
- * row's when the page is full.
+ * The end marker names the next page's cursor given (already sent in a header), if any.
  * Owns the connection and closes it when the page is written or fails; a failure mid-page ends the
  * stream without its end marker, which the client treats as a truncated page.
  */
@@ -33,7 +30,6 @@ final class RowPageOutput implements StreamingOutput {
     private final PreparedStatement statement;
     private final ResultSet rows;
     private final TableSchema table;
-    private final int limit;
     private final String next;
     private final ServerMetrics metrics;
 
@@ -42,7 +38,6 @@ final class RowPageOutput implements StreamingOutput {
             PreparedStatement statement,
             ResultSet rows,
             TableSchema table,
-            int limit,
             String next,
             ServerMetrics metrics) {
         this.metrics = metrics;
@@ -50,7 +45,6 @@ final class RowPageOutput implements StreamingOutput {
         this.statement = statement;
         this.rows = rows;
         this.table = table;
-        this.limit = limit;
         this.next = next;
     }
 
@@ -64,7 +58,6 @@ final class RowPageOutput implements StreamingOutput {
             Writer out = new OutputStreamWriter(counted, StandardCharsets.UTF_8);
             StringBuilder block = new StringBuilder(BUFFER + 4096);
             int width = table.columns().size();
-            int[] keys = PageQuery.keyPositions(table);
             String[] values = new String[width];
             while (rows.next()) {
                 for (int i = 0; i < width; i++) {
@@ -77,9 +70,7 @@ final class RowPageOutput implements StreamingOutput {
                     block.setLength(0);
                 }
             }
-            String cursor =
-                    next != null || count < limit ? next : PageCursor.encode(table.name(), keyValues(values, keys));
-            RowLines.appendEnd(block, count, cursor);
+            RowLines.appendEnd(block, count, next);
             out.append(block);
             out.flush();
         } catch (SQLException e) {
@@ -94,14 +85,6 @@ final class RowPageOutput implements StreamingOutput {
             }
             closeQuietly(connection);
         }
-    }
-
-    private static List<String> keyValues(String[] values, int[] keys) {
-        List<String> key = new ArrayList<>(keys.length);
-        for (int k : keys) {
-            key.add(values[k]);
-        }
-        return key;
     }
 
     static void closeQuietly(Connection connection) {

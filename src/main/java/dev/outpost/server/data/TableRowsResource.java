@@ -149,7 +149,7 @@ public class TableRowsResource {
             // a table's size tells nothing about its rows only to a caller that may read them all
             long estimate = afterKey.isEmpty() && filter == null ? estimatedRows(connection, table) : -1;
             Response.ResponseBuilder answer =
-                    Response.ok(new RowPageOutput(connection, ps, ps.executeQuery(), table, limit, next, metrics));
+                    Response.ok(new RowPageOutput(connection, ps, ps.executeQuery(), table, next, metrics));
             if (next != null) {
                 answer.header(SyncPaths.NEXT_PAGE_HEADER, next);
             }
@@ -171,7 +171,10 @@ public class TableRowsResource {
         }
     }
 
-    /** The key of the page's last row if the page is full, else {@code null} (the table's last page). */
+    /**
+     * The key of the page's last row if rows follow the page, else {@code null} (the table's last page,
+     * which may be full).
+     */
     private List<String> lastKey(
             Connection connection,
             TableSchema table,
@@ -191,7 +194,8 @@ public class TableRowsResource {
                 for (int i = 1; i <= table.primaryKey().size(); i++) {
                     key.add(rs.getString(i));
                 }
-                return key;
+                // no row after the page's last: a full last page announces no next one, which would be empty
+                return rs.next() ? key : null;
             }
         }
     }

@@ -47,6 +47,8 @@ public final class FeedFollower {
     private final Set<String> olderShapes = new HashSet<>();
     private String tablesFingerprint;
     private Map<String, ReplicaTable> tables;
+    /** Whether {@link #tables} was read from the server during the current sync ({@link #syncStarted}). */
+    private boolean tablesReadThisSync;
     private Session session;
 
     /** @param limit most changes asked for in one answer */
@@ -218,7 +220,11 @@ public final class FeedFollower {
             return Refresh.NOTHING;
         }
         Optional<FeedState.State> feed = FeedState.ofActive(store);
-        tablesFingerprint = null; // which tables the feed follows changes without the fingerprint: read it now
+        if (!tablesReadThisSync) {
+            // which tables the feed follows changes without the fingerprint: read it now, unless this
+            // sync has read it already
+            tablesFingerprint = null;
+        }
         Map<String, ReplicaTable> replicaTables = tablesOf(local.get());
         if (replicaTables == null) {
             return Refresh.NOTHING; // the next sync migrates first
@@ -313,6 +319,25 @@ public final class FeedFollower {
         record PositionLost(OutpostException refusal) implements Pull {}
     }
 
+    /**
+     * A new sync starts: the server's schema read before it may have changed which tables the feed
+     * follows, so {@link #refreshUnfollowed} reads it again unless the sync reads it first.
+     */
+    public void syncStarted() {
+        tablesReadThisSync = false;
+    }
+
+    /**
+     * The server's schema as the sync read it (its version update), so that the pulls and the
+     * refresh that follow need not ask for it again.
+     */
+    public void schemaRead(String fingerprint, List<ReplicaTable> schemaTables) {
+        tables = schemaTables.stream().collect(Collectors.toUnmodifiableMap(ReplicaTable::name, t -> t));
+        tablesFingerprint = fingerprint;
+        tablesReadThisSync = true;
+        olderShapes.clear();
+    }
+
     /** The replica's tables when the server's schema is still the one it was built from, else {@code null}. */
     private Map<String, ReplicaTable> tablesOf(ReplicaStatus.Local local) {
         if (!Objects.equals(tablesFingerprint, local.schemaFingerprint())) {
@@ -320,10 +345,7 @@ public final class FeedFollower {
             if (!Objects.equals(schema.fingerprint(), local.schemaFingerprint())) {
                 return null;
             }
-            tables = DerbyTypes.preflight(schema).stream()
-                    .collect(Collectors.toUnmodifiableMap(ReplicaTable::name, t -> t));
-            tablesFingerprint = local.schemaFingerprint();
-            olderShapes.clear();
+            schemaRead(schema.fingerprint(), DerbyTypes.preflight(schema));
         }
         return tables;
     }

@@ -148,7 +148,7 @@ final class AddedColumns {
      */
     private boolean downloadNew(Connection c, ReplicaTable table, ReplicaTable stage, List<ReplicaColumn> added) {
         List<String> names = added.stream().map(ReplicaColumn::name).toList();
-        try (PagePipeline pages = new PagePipeline(source, table.name(), names, pageRows);
+        try (PagePipeline pages = new PagePipeline(source, table.name(), names, pageRows, () -> {});
                 TableLoader loader = new TableLoader(
                         c,
                         stage,

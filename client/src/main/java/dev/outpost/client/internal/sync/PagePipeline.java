@@ -19,6 +19,10 @@ import java.util.concurrent.ExecutionException;
  * while the page before still arrives, and the link never idles between pages; the next answer waits
  * in the connection (TCP flow control, not memory) until it is read.
  *
+ * <p>Once the pipeline knows the page it opened is the table's last (the server announced the pages
+ * before it and none after it, or the page's end marker says so), it runs {@code lastPage}, once: the
+ * download asks for the next table's first page there ({@link FirstPages}).
+ *
  * <p>At most one page is asked for ahead. A page asked for ahead that is not wanted after all (the
  * page before it failed to store, or the download stopped) is closed unread by {@link #close()}; a
  * request that failed surfaces as the same {@link OutpostException} when the page is taken, exactly as
@@ -30,27 +34,37 @@ final class PagePipeline implements AutoCloseable {
     private final String table;
     private final List<String> columns;
     private final int limit;
+    private final Runnable lastPage;
+    private boolean announced;
+    private boolean lastPageSeen;
     private String aheadAfter;
     private CompletableFuture<ReplicaSource.PageStream> ahead;
     private ReplicaSource.PageStream current;
     private OptionalLong estimatedRows = OptionalLong.empty();
     private String currentAfter;
 
-    PagePipeline(ReplicaSource source, String table, int limit) {
-        this(source, table, List.of(), limit);
+    /** A pipeline of whole rows that runs {@code lastPage} once its last page is known. */
+    PagePipeline(ReplicaSource source, String table, int limit, Runnable lastPage) {
+        this(source, table, List.of(), limit, lastPage);
     }
 
     /** A pipeline of pages that carry only the key and {@code columns} ({@link ReplicaSource#openPage}). */
-    PagePipeline(ReplicaSource source, String table, List<String> columns, int limit) {
+    PagePipeline(ReplicaSource source, String table, List<String> columns, int limit, Runnable lastPage) {
         this.source = source;
         this.table = table;
         this.columns = List.copyOf(columns);
         this.limit = limit;
+        this.lastPage = lastPage;
     }
 
     /** A pipeline whose first page ({@code after} {@code null}) was asked for already: {@code first}. */
-    PagePipeline(ReplicaSource source, String table, int limit, CompletableFuture<ReplicaSource.PageStream> first) {
-        this(source, table, limit);
+    PagePipeline(
+            ReplicaSource source,
+            String table,
+            int limit,
+            Runnable lastPage,
+            CompletableFuture<ReplicaSource.PageStream> first) {
+        this(source, table, limit, lastPage);
         this.ahead = first;
     }
 
@@ -98,7 +112,10 @@ final class PagePipeline implements AutoCloseable {
             estimatedRows = current.estimatedRows();
         }
         if (current.next() != null) {
+            announced = true;
             askAhead(current.next());
+        } else if (announced) {
+            lastPage();
         }
         return current.lines();
     }
@@ -115,7 +132,19 @@ final class PagePipeline implements AutoCloseable {
     void endArrived(RowLines.End end) {
         if (end.next() != null) {
             askAhead(end.next());
+        } else {
+            lastPage();
         }
+    }
+
+    private void lastPage() {
+        synchronized (this) {
+            if (lastPageSeen) {
+                return;
+            }
+            lastPageSeen = true;
+        }
+        lastPage.run();
     }
 
     /** Asks for the page after {@code after} on a thread of its own, unless it was asked for already. */

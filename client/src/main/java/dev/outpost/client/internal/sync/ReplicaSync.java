@@ -62,6 +62,7 @@ public final class ReplicaSync {
     /** The sync: the version update {@code scope} asks for, then the feed's changes and the unfollowed tables. */
     public SyncResult sync(Scope scope) {
         long start = System.nanoTime();
+        follower.syncStarted();
         SyncResult result = update(scope);
         long bytesBefore = source.bytesReceived();
         long changes = catchUp();
@@ -102,7 +103,7 @@ public final class ReplicaSync {
     }
 
     private SyncResult update(Scope scope) {
-        return new VersionUpdate(source, store, pageRows, events).run(scope);
+        return new VersionUpdate(source, store, pageRows, events, follower::schemaRead).run(scope);
     }
 
     /** Applies changes until the server has none newer; returns how many. */

@@ -85,33 +85,46 @@ final class ShadowBuilder {
      */
     List<ReplicaStatus.Table> buildAndActivate(
             ShadowProgress.Target target, RebuildPlan plan, String latestChangeSet, OptionalLong feedPosition) {
-        ShadowDatabase shadow = shadowFor(target, plan.tables(), feedPosition);
-        List<ReplicaStatus.Table> tables;
-        try {
-            tables = buildIn(shadow, target, plan, latestChangeSet);
-        } catch (OutpostException e) {
-            if (e.code() == ErrorCode.REPLICA_ERROR && fillingTables) {
-                // a local failure (a full disk, a value or table Derby refused) would fail the same way
-                // again: the unfinished database is deleted, never left holding the disk
-                LOG.info("Discarding the unfinished rebuild in {} after a local failure", shadow.name());
-                store.discard(shadow);
+        List<String> downloaded = plan.tables().stream()
+                .map(ReplicaTable::name)
+                .filter(name -> !plan.kept().contains(name) && !plan.widened().containsKey(name))
+                .toList();
+        try (FirstPages firstPages = new FirstPages(source, downloaded, pageRows)) {
+            if (store.pendingShadow().isEmpty()) {
+                firstPages.askNext(); // the first table's rows travel while the shadow database is created
             }
-            throw e;
+            ShadowDatabase shadow = shadowFor(target, plan.tables(), feedPosition);
+            List<ReplicaStatus.Table> tables;
+            try {
+                tables = buildIn(shadow, target, plan, latestChangeSet, firstPages);
+            } catch (OutpostException e) {
+                if (e.code() == ErrorCode.REPLICA_ERROR && fillingTables) {
+                    // a local failure (a full disk, a value or table Derby refused) would fail the same
+                    // way again: the unfinished database is deleted, never left holding the disk
+                    LOG.info("Discarding the unfinished rebuild in {} after a local failure", shadow.name());
+                    store.discard(shadow);
+                }
+                throw e;
+            }
+            events.accept(new SyncEvent.Activating(target.tag()));
+            store.activate(shadow);
+            return tables;
         }
-        events.accept(new SyncEvent.Activating(target.tag()));
-        store.activate(shadow);
-        return tables;
     }
 
     private List<ReplicaStatus.Table> buildIn(
-            ShadowDatabase shadow, ShadowProgress.Target target, RebuildPlan plan, String latestChangeSet) {
+            ShadowDatabase shadow,
+            ShadowProgress.Target target,
+            RebuildPlan plan,
+            String latestChangeSet,
+            FirstPages firstPages) {
         try (Connection c = shadow.connect()) {
             Optional<ReplicaStatus.Local> completed = completedFor(c, target);
             if (completed.isPresent()) {
                 LOG.info("{} was completed before the swap was interrupted: activating it", shadow.name());
                 return completed.get().tables();
             }
-            return build(c, target, plan, latestChangeSet);
+            return build(c, target, plan, latestChangeSet, firstPages);
         } catch (SQLException e) {
             throw new OutpostException(
                     ErrorCode.REPLICA_ERROR, "Cannot write the shadow database: " + e.getMessage(), e);
@@ -119,9 +132,15 @@ final class ShadowBuilder {
     }
 
     private List<ReplicaStatus.Table> build(
-            Connection c, ShadowProgress.Target target, RebuildPlan plan, String latestChangeSet) throws SQLException {
+            Connection c,
+            ShadowProgress.Target target,
+            RebuildPlan plan,
+            String latestChangeSet,
+            FirstPages firstPages)
+            throws SQLException {
         List<ReplicaStatus.Table> tables = new ArrayList<>();
         Map<String, ShadowProgress.Table> progress = ShadowProgress.tables(c);
+        firstPages.skip(progress.keySet()); // started by an earlier attempt: each resumes on its own
         Optional<Long> feedFrom = FeedState.snapshotPosition(c);
         Optional<FeedState.State> activeFeed = Optional.empty();
         if (feedFrom.isPresent() && !(plan.kept().isEmpty() && plan.widened().isEmpty())) {
@@ -132,12 +151,7 @@ final class ShadowBuilder {
         fillingTables = true;
         c.setAutoCommit(false);
         TableGroup group = new TableGroup(c);
-        List<String> fromStart = plan.tables().stream()
-                .map(ReplicaTable::name)
-                .filter(name ->
-                        !plan.kept().contains(name) && !plan.widened().containsKey(name) && !progress.containsKey(name))
-                .toList();
-        try (FirstPages firstPages = new FirstPages(source, fromStart, pageRows)) {
+        try {
             for (ReplicaTable table : plan.tables()) {
                 ShadowProgress.Table done = progress.getOrDefault(table.name(), ShadowProgress.Table.NOT_STARTED);
                 Optional<Long> follow = feedFrom.filter(p -> table.followed());

@@ -64,9 +64,10 @@ final class TableDownloads {
             return done.rows();
         }
         boolean fromStart = done.equals(ShadowProgress.Table.NOT_STARTED);
+        // once the table's last page is on its way, the next table's first page is asked for
         try (PagePipeline pages = fromStart
-                ? new PagePipeline(source, table.name(), pageRows, firstPages.take(table.name()))
-                : new PagePipeline(source, table.name(), pageRows)) {
+                ? new PagePipeline(source, table.name(), pageRows, firstPages::askNext, firstPages.take(table.name()))
+                : new PagePipeline(source, table.name(), pageRows, firstPages::askNext)) {
             if (fromStart) {
                 ShortTableInsert.FirstPage first = ShortTableInsert.firstPage(table, pages::open);
                 if (first.isShort()) {

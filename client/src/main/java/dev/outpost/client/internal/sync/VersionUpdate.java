@@ -23,6 +23,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,14 +45,24 @@ final class VersionUpdate {
     private final DerbyReplicaStore store;
     private final int pageRows;
     private final Consumer<SyncEvent> events;
+    private final BiConsumer<String, List<ReplicaTable>> schemaRead;
     private long bytesAtStart;
 
-    /** Updates reading from {@code source} into {@code store}, reporting to {@code events}. */
-    VersionUpdate(ReplicaSource source, DerbyReplicaStore store, int pageRows, Consumer<SyncEvent> events) {
+    /**
+     * Updates reading from {@code source} into {@code store}, reporting to {@code events}; {@code
+     * schemaRead} learns the server's schema (its fingerprint and tables) whenever the update reads it.
+     */
+    VersionUpdate(
+            ReplicaSource source,
+            DerbyReplicaStore store,
+            int pageRows,
+            Consumer<SyncEvent> events,
+            BiConsumer<String, List<ReplicaTable>> schemaRead) {
         this.source = source;
         this.store = store;
         this.pageRows = pageRows;
         this.events = events;
+        this.schemaRead = schemaRead;
     }
 
     /**
@@ -60,6 +73,11 @@ final class VersionUpdate {
         long start = System.nanoTime();
         bytesAtStart = source.bytesReceived();
         events.accept(new SyncEvent.CheckStarted());
+        // a replica that holds nothing yet needs the schema whatever the version says: both are asked
+        // for at once, saving a round trip
+        CompletableFuture<SchemaInfo> schemaAsked = store.state().isEmpty()
+                ? CompletableFuture.supplyAsync(source::schema, PagePipeline::daemon)
+                : null;
         VersionInfo version = source.version();
         Held held = Held.of(store, version);
         if (held.current()
@@ -68,8 +86,9 @@ final class VersionUpdate {
             LOG.info("Replica is up to date (tag {})", held.tag());
             return result(SyncResult.Outcome.UP_TO_DATE, held, version, List.of(), List.of(), 0, start);
         }
-        SchemaInfo schema = source.schema();
+        SchemaInfo schema = schemaAsked == null ? source.schema() : answer(schemaAsked);
         List<ReplicaTable> tables = DerbyTypes.preflight(schema);
+        schemaRead.accept(schema.fingerprint(), tables);
         // taken after the schema was read and before any page is: see FeedState
         OptionalLong position = feedPosition();
         RebuildPlan plan = RebuildPlan.of(held.local(), tables, held.feed(), position.isPresent());
@@ -227,6 +246,18 @@ final class VersionUpdate {
         String tag = outcome == SyncResult.Outcome.UP_TO_DATE ? held.tag() : version.tag();
         return new SyncResult(
                 outcome, held.tag(), tag, rebuilt, kept, rows, bytes(), elapsed(start), 0, List.of(), List.of());
+    }
+
+    /** The answer of a request sent ahead, or the failure it ended with, as if it had been sent now. */
+    private static <T> T answer(CompletableFuture<T> asked) {
+        try {
+            return asked.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
     }
 
     /** The feed's newest position, or empty when the server runs no change feed. */

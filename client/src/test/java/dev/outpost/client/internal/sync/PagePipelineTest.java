@@ -13,17 +13,21 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** Asking for a table's next page while the current one is stored: what is asked, when, and what fails. */
 class PagePipelineTest {
     private static final String TABLE = "order_lines";
 
+    /** How often a pipeline said its table's last page is known. */
+    private final AtomicInteger lastPages = new AtomicInteger();
+
     private final InMemorySource source = new InMemorySource("v1", Fixtures.schema()).rows(TABLE, rows(2500));
 
     @Test
     void theNextPageIsAskedForAsSoonAsThePageBeforeStartsAndTakenFromThere() throws Exception {
-        try (PagePipeline pages = new PagePipeline(source, TABLE, 1000)) {
+        try (PagePipeline pages = new PagePipeline(source, TABLE, 1000, lastPages::incrementAndGet)) {
             BufferedReader first = pages.open(null);
             awaitServed(2000); // the second page was asked for before a row of the first was read
             RowLines.End end = readToEnd(first);
@@ -36,7 +40,7 @@ class PagePipelineTest {
 
     @Test
     void aPageAskedForAgainKeepsThePageAskedForAfterIt() throws Exception {
-        try (PagePipeline pages = new PagePipeline(source, TABLE, 1000)) {
+        try (PagePipeline pages = new PagePipeline(source, TABLE, 1000, lastPages::incrementAndGet)) {
             pages.open(null);
             awaitServed(2000);
             assertEquals("1", firstValue(pages.open(null)), "the first page again, as after a lost connection");
@@ -48,7 +52,7 @@ class PagePipelineTest {
 
     @Test
     void theEndMarkerAsksForTheNextPageWhenTheAnswerDidNotAnnounceIt() throws Exception {
-        try (PagePipeline pages = new PagePipeline(source, TABLE, 1000)) {
+        try (PagePipeline pages = new PagePipeline(source, TABLE, 1000, lastPages::incrementAndGet)) {
             pages.endArrived(new RowLines.End(1000, "1000"));
             awaitServed(1000);
             assertEquals("1001", firstValue(pages.open("1000")));
@@ -58,7 +62,7 @@ class PagePipelineTest {
 
     @Test
     void aPageAskedForAheadThatIsNotTheOneWantedIsDroppedAndTheRightOneAsked() throws Exception {
-        try (PagePipeline pages = new PagePipeline(source, TABLE, 1000)) {
+        try (PagePipeline pages = new PagePipeline(source, TABLE, 1000, lastPages::incrementAndGet)) {
             pages.endArrived(new RowLines.End(1000, "1000"));
             awaitServed(1000);
             assertEquals("2001", firstValue(pages.open("2000")));
@@ -69,7 +73,7 @@ class PagePipelineTest {
     @Test
     void aRequestThatFailedAheadFailsTheTakeWithItsOwnError() throws Exception {
         source.failAfterPages(TABLE, 0);
-        try (PagePipeline pages = new PagePipeline(source, TABLE, 1000)) {
+        try (PagePipeline pages = new PagePipeline(source, TABLE, 1000, lastPages::incrementAndGet)) {
             pages.endArrived(new RowLines.End(1000, "1000"));
             OutpostException e = assertThrows(OutpostException.class, () -> pages.open("1000"));
             assertEquals(ErrorCode.SERVER_UNREACHABLE, e.code());
@@ -79,10 +83,28 @@ class PagePipelineTest {
 
     @Test
     void theLastPageAsksForNothingMore() throws Exception {
-        try (PagePipeline pages = new PagePipeline(source, TABLE, 1000)) {
+        try (PagePipeline pages = new PagePipeline(source, TABLE, 1000, lastPages::incrementAndGet)) {
             pages.endArrived(new RowLines.End(500, null));
             Thread.sleep(200);
             assertEquals(0, source.rowsServed(TABLE));
+            assertEquals(1, lastPages.get(), "the end marker without a next page tells the download so");
+            pages.endArrived(new RowLines.End(500, null));
+            assertEquals(1, lastPages.get(), "told once");
+        }
+    }
+
+    @Test
+    void aLastPageAfterAnnouncedOnesIsKnownAsItOpensBeforeItsRowsAreRead() throws Exception {
+        try (PagePipeline pages = new PagePipeline(source, TABLE, 1000, lastPages::incrementAndGet)) {
+            pages.open(null);
+            assertEquals(0, lastPages.get(), "the first page announced a next one");
+            pages.open("1000");
+            assertEquals(0, lastPages.get());
+            BufferedReader last = pages.open("2000");
+            assertEquals(1, lastPages.get(), "the third page announced none: the table's last");
+            assertEquals(new RowLines.End(500, null), readToEnd(last));
+            pages.endArrived(new RowLines.End(500, null));
+            assertEquals(1, lastPages.get(), "told once");
         }
     }
 
