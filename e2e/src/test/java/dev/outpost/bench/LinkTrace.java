@@ -80,8 +80,7 @@ final class LinkTrace implements SyncListener, AutoCloseable {
             if (s.bytes() != lastBytes) {
                 if (idleFrom >= 0 && s.nanos() - idleFrom >= IDLE_MS * 1_000_000) {
                     total += s.nanos() - idleFrom;
-                    idle.append(String.format(
-                            Locale.ROOT, " %.2f–%.2f", seconds(idleFrom), seconds(s.nanos())));
+                    idle.append(String.format(Locale.ROOT, " %.2f–%.2f", seconds(idleFrom), seconds(s.nanos())));
                 }
                 idleFrom = s.nanos();
                 lastBytes = s.bytes();

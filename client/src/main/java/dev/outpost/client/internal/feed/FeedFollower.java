@@ -49,6 +49,7 @@ public final class FeedFollower {
     private Map<String, ReplicaTable> tables;
     /** Whether {@link #tables} was read from the server during the current sync ({@link #syncStarted}). */
     private boolean tablesReadThisSync;
+
     private Session session;
 
     /** @param limit most changes asked for in one answer */

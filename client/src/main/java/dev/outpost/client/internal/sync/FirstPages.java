@@ -82,7 +82,8 @@ final class FirstPages implements AutoCloseable {
         while (!closed && asked.size() < upTo && !notAsked.isEmpty()) {
             String table = notAsked.poll();
             // the next table's page is read as soon as the table before is stored: a whole page
-            asked.put(table, asked.isEmpty() ? askWhole(table) : ask(table, Math.min(limit, ShortTableInsert.MAX_ROWS)));
+            asked.put(
+                    table, asked.isEmpty() ? askWhole(table) : ask(table, Math.min(limit, ShortTableInsert.MAX_ROWS)));
         }
     }
 

@@ -132,11 +132,7 @@ final class ShadowBuilder {
     }
 
     private List<ReplicaStatus.Table> build(
-            Connection c,
-            ShadowProgress.Target target,
-            RebuildPlan plan,
-            String latestChangeSet,
-            FirstPages firstPages)
+            Connection c, ShadowProgress.Target target, RebuildPlan plan, String latestChangeSet, FirstPages firstPages)
             throws SQLException {
         List<ReplicaStatus.Table> tables = new ArrayList<>();
         Map<String, ShadowProgress.Table> progress = ShadowProgress.tables(c);

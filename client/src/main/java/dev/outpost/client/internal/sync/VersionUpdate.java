@@ -75,9 +75,8 @@ final class VersionUpdate {
         events.accept(new SyncEvent.CheckStarted());
         // a replica that holds nothing yet needs the schema whatever the version says: both are asked
         // for at once, saving a round trip
-        CompletableFuture<SchemaInfo> schemaAsked = store.state().isEmpty()
-                ? CompletableFuture.supplyAsync(source::schema, PagePipeline::daemon)
-                : null;
+        CompletableFuture<SchemaInfo> schemaAsked =
+                store.state().isEmpty() ? CompletableFuture.supplyAsync(source::schema, PagePipeline::daemon) : null;
         VersionInfo version = source.version();
         Held held = Held.of(store, version);
         if (held.current()
