@@ -12,6 +12,7 @@ import dev.outpost.protocol.SyncPaths;
 import dev.outpost.protocol.SyncReport;
 import dev.outpost.protocol.VersionInfo;
 import java.sql.Connection;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -19,6 +20,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -129,9 +132,7 @@ public final class OutpostReplica implements AutoCloseable {
     }
 
     /** Runs {@code sync} and reports how it ended; a failure is turned into the error it throws by {@code asError}. */
-    private SyncResult reported(
-            java.util.function.Supplier<SyncResult> sync,
-            java.util.function.Function<RuntimeException, OutpostException> asError) {
+    private SyncResult reported(Supplier<SyncResult> sync, Function<RuntimeException, OutpostException> asError) {
         long start = System.nanoTime();
         long bytesAtStart = source == null ? 0 : source.bytesReceived();
         try {
@@ -141,10 +142,7 @@ public final class OutpostReplica implements AutoCloseable {
         } catch (RuntimeException e) {
             OutpostException error = asError.apply(e);
             report(() -> SyncReports.failed(
-                    error,
-                    source.bytesReceived() - bytesAtStart,
-                    java.time.Duration.ofNanos(System.nanoTime() - start),
-                    store));
+                    error, source.bytesReceived() - bytesAtStart, Duration.ofNanos(System.nanoTime() - start), store));
             throw error;
         }
     }
@@ -210,8 +208,7 @@ public final class OutpostReplica implements AutoCloseable {
     }
 
     private void followLive(CountDownLatch stop) {
-        long checkNanos =
-                (config.checkInterval() == null ? java.time.Duration.ofMinutes(1) : config.checkInterval()).toNanos();
+        long checkNanos = (config.checkInterval() == null ? Duration.ofMinutes(1) : config.checkInterval()).toNanos();
         long nextCheck = System.nanoTime();
         Backoff backoff = new Backoff(LIVE_FIRST_PAUSE_MILLIS, LIVE_LONGEST_PAUSE_MILLIS);
         while (stop.getCount() > 0 && !Thread.currentThread().isInterrupted()) {
@@ -254,7 +251,7 @@ public final class OutpostReplica implements AutoCloseable {
      * Sends a sync's report, best effort: never when the replica has no server or cannot sync (read
      * only), and a report that cannot be built or sent is only logged.
      */
-    private void report(java.util.function.Supplier<SyncReport> report) {
+    private void report(Supplier<SyncReport> report) {
         if (source == null || store.readOnly()) {
             return;
         }

@@ -339,6 +339,15 @@ public final class FeedFollower {
         olderShapes.clear();
     }
 
+    /**
+     * Says that the next pull will ask for the changes after {@code after} with schema {@code
+     * schemaFingerprint} (a rebuilt replica's first): the source may ask for them already, so that
+     * the answer travels while the rebuild finishes.
+     */
+    public void expect(String schemaFingerprint, long after) {
+        source.expectChanges(after, limit, schemaFingerprint);
+    }
+
     /** The replica's tables when the server's schema is still the one it was built from, else {@code null}. */
     private Map<String, ReplicaTable> tablesOf(ReplicaStatus.Local local) {
         if (!Objects.equals(tablesFingerprint, local.schemaFingerprint())) {

@@ -66,6 +66,12 @@ public interface ReplicaSource {
     RowLines.End changes(long after, int limit, int waitSeconds, String schemaFingerprint, PageReader reader);
 
     /**
+     * Says that {@link #changes} will be asked next for the changes after {@code after} (without
+     * waiting), so that a source on a slow link may ask for them already; a source may also ignore it.
+     */
+    default void expectChanges(long after, int limit, String schemaFingerprint) {}
+
+    /**
      * Whether the last {@link #changes} answer was a complete range of the history (marked immutable by
      * the server): more changes follow it, however few it held, so the feed is not drained.
      */

@@ -40,6 +40,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.GZIPInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,6 +79,8 @@ public final class SyncHttpClient implements ReplicaSource, AutoCloseable {
     private volatile boolean stopped;
     /** The last {@link #feedPosition()} answer, which pages name; -1 before there is one. */
     private volatile long snapshotPosition = -1;
+    /** The changes request sent ahead, if any ({@link #expectChanges}). */
+    private final AtomicReference<Expected> expected = new AtomicReference<>();
     /** Whether the last report failed: a failure is logged at INFO once, until a report goes through. */
     private final AtomicBoolean reportsFailing = new AtomicBoolean();
 
@@ -198,6 +201,23 @@ public final class SyncHttpClient implements ReplicaSource, AutoCloseable {
 
     private RowLines.End changes(
             String after, int limit, int waitSeconds, String schemaFingerprint, PageReader reader) {
+        URI uri = changesUri(after, limit, waitSeconds, schemaFingerprint);
+        CompletableFuture<HttpResponse<InputStream>> ahead = expected(uri);
+        Answer answer = ahead != null
+                ? answer(uri, awaited(uri, ahead))
+                : send(uri, MediaTypes.NDJSON, Duration.ofSeconds(waitSeconds));
+        lastChangesComplete =
+                answer.headers().firstValue("Cache-Control").orElse("").contains("immutable");
+        try (InputStream body = answer.body();
+                BufferedReader lines =
+                        new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8), 1 << 16)) {
+            return reader.read(lines);
+        } catch (IOException e) {
+            throw unreachable(uri, e);
+        }
+    }
+
+    private URI changesUri(String after, int limit, int waitSeconds, String schemaFingerprint) {
         StringBuilder path = new StringBuilder(SyncPaths.SYNC + "/" + SyncPaths.CHANGES)
                 .append('?')
                 .append(SyncPaths.LIMIT_PARAM)
@@ -215,17 +235,7 @@ public final class SyncHttpClient implements ReplicaSource, AutoCloseable {
                     .append('=')
                     .append(URLEncoder.encode(schemaFingerprint, StandardCharsets.UTF_8));
         }
-        URI uri = uri(path.toString());
-        Answer answer = send(uri, MediaTypes.NDJSON, Duration.ofSeconds(waitSeconds));
-        lastChangesComplete =
-                answer.headers().firstValue("Cache-Control").orElse("").contains("immutable");
-        try (InputStream body = answer.body();
-                BufferedReader lines =
-                        new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8), 1 << 16)) {
-            return reader.read(lines);
-        } catch (IOException e) {
-            throw unreachable(uri, e);
-        }
+        return uri(path.toString());
     }
 
     @Override
@@ -276,6 +286,7 @@ public final class SyncHttpClient implements ReplicaSource, AutoCloseable {
 
     @Override
     public void close() {
+        dropExpected(expected.getAndSet(null));
         stallWatch.close();
         try {
             jsonb.close();
@@ -283,6 +294,53 @@ public final class SyncHttpClient implements ReplicaSource, AutoCloseable {
             throw new IllegalStateException(e);
         }
     }
+
+    /**
+     * Sends the changes request {@link #changes} will make next, so that its answer travels while the
+     * caller finishes what it is doing; the call that asks for the same changes within the request
+     * timeout takes it. Any other changes request first drops it (read or not, the feed's answers
+     * never change what they say, so one asked a little early is only a little shorter).
+     */
+    @Override
+    public void expectChanges(long after, int limit, String schemaFingerprint) {
+        URI uri = changesUri(Long.toString(after), limit, 0, schemaFingerprint);
+        CompletableFuture<HttpResponse<InputStream>> sending = http.sendAsync(
+                request(uri, MediaTypes.NDJSON, Duration.ZERO), HttpResponse.BodyHandlers.ofInputStream());
+        inFlight.add(sending);
+        dropExpected(expected.getAndSet(new Expected(uri, sending, System.nanoTime())));
+    }
+
+    /** The answer sent ahead for {@code uri} if it is still fresh; drops any other. */
+    private CompletableFuture<HttpResponse<InputStream>> expected(URI uri) {
+        Expected ahead = expected.getAndSet(null);
+        if (ahead != null && ahead.uri().equals(uri) && System.nanoTime() - ahead.sentAt() < requestTimeout.toNanos()) {
+            return ahead.answer();
+        }
+        dropExpected(ahead);
+        return null;
+    }
+
+    private void dropExpected(Expected ahead) {
+        if (ahead != null) {
+            inFlight.remove(ahead.answer());
+            ahead.answer().whenComplete((response, failure) -> {
+                if (response != null) {
+                    closeQuietly(response.body());
+                }
+            });
+        }
+    }
+
+    private static void closeQuietly(InputStream body) {
+        try {
+            body.close();
+        } catch (IOException e) {
+            LOG.debug("Closing an answer not read failed", e);
+        }
+    }
+
+    /** A changes request sent ahead ({@link #expectChanges}). */
+    private record Expected(URI uri, CompletableFuture<HttpResponse<InputStream>> answer, long sentAt) {}
 
     private <T> T getJson(String path, Class<T> type) {
         URI uri = uri(path);
@@ -309,6 +367,10 @@ public final class SyncHttpClient implements ReplicaSource, AutoCloseable {
      *     request timeout
      */
     private Answer send(URI uri, String accept, Duration held) {
+        return answer(uri, sent(uri, request(uri, accept, held), HttpResponse.BodyHandlers.ofInputStream()));
+    }
+
+    private HttpRequest request(URI uri, String accept, Duration held) {
         HttpRequest.Builder builder = headers(HttpRequest.newBuilder(uri))
                 .GET()
                 .timeout(requestTimeout.plus(held))
@@ -316,7 +378,11 @@ public final class SyncHttpClient implements ReplicaSource, AutoCloseable {
         if (compress) {
             builder.header("Accept-Encoding", "zstd, gzip");
         }
-        HttpResponse<InputStream> response = sent(uri, builder.build(), HttpResponse.BodyHandlers.ofInputStream());
+        return builder.build();
+    }
+
+    /** The 200 answer {@code response}, its body watched and decoded; any other status is thrown. */
+    private Answer answer(URI uri, HttpResponse<InputStream> response) {
         try {
             InputStream watched = stallWatch.watch(response.body());
             if (stopped) { // after watching: either this sees the stop, or stopRequests() ends the body
@@ -344,6 +410,11 @@ public final class SyncHttpClient implements ReplicaSource, AutoCloseable {
     private <T> HttpResponse<T> sent(URI uri, HttpRequest request, HttpResponse.BodyHandler<T> body) {
         CompletableFuture<HttpResponse<T>> sending = http.sendAsync(request, body);
         inFlight.add(sending);
+        return awaited(uri, sending);
+    }
+
+    /** Waits for the headers of {@code sending}, a request in {@link #inFlight}, and takes it out of it. */
+    private <T> HttpResponse<T> awaited(URI uri, CompletableFuture<HttpResponse<T>> sending) {
         try {
             if (stopped) { // after adding: either this sees the stop, or stopRequests() sees the request
                 sending.cancel(true);
@@ -371,6 +442,7 @@ public final class SyncHttpClient implements ReplicaSource, AutoCloseable {
     @Override
     public void stopRequests() {
         stopped = true;
+        dropExpected(expected.getAndSet(null));
         for (CompletableFuture<?> sending : inFlight) {
             sending.cancel(true);
         }

@@ -24,30 +24,69 @@ public final class TableCopier {
     private TableCopier() {}
 
     /**
+     * Rows from which a table is copied by a table function: below, creating and dropping the function
+     * costs more than the batches it saves.
+     */
+    static final long FUNCTION_ROWS = 10_000;
+
+    /**
      * Copies every row of {@code table} from {@code from} into the same, empty table of {@code to},
-     * with the replica's row numbers of a table without a primary key.
+     * with the replica's row numbers of a table without a primary key. A table expected to hold {@link
+     * #FUNCTION_ROWS} rows or more is copied by one {@code INSERT ... SELECT} from a table function
+     * reading {@code from} ({@link CopyFunction}): Derby stores the rows in its bulk mode and builds the
+     * keys by sorting, at the end. A smaller one by JDBC batches.
      *
+     * @param expectedRows the rows the table held when last counted (only chooses the way)
      * @return rows copied
      */
-    public static long copy(Connection from, Connection to, ReplicaTable table) {
+    public static long copy(Connection from, Connection to, ReplicaTable table, long expectedRows) {
         List<String> names = new ArrayList<>();
-        List<String> parameters = new ArrayList<>();
         for (ReplicaColumn column : table.columns()) {
             names.add(Identifiers.sql(column.name()));
-            parameters.add(RowBinder.parameter(column));
         }
         if (table.hasRowNumber()) {
             // the replica's own key of a keyless table: kept as it was, so that rows keep their identity
             names.add(Identifiers.sql(ReplicaTable.ROW_NUMBER_COLUMN));
+        }
+        String select = "select " + String.join(", ", names) + " from " + table.sqlName();
+        try (Statement st = from.createStatement();
+                ResultSet rs = st.executeQuery(select)) {
+            return expectedRows >= FUNCTION_ROWS ? byFunction(rs, to, table) : byBatches(rs, to, table, names);
+        } catch (SQLException e) {
+            throw new OutpostException(
+                    ErrorCode.REPLICA_ERROR, "Cannot copy table " + table.name() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static long byFunction(ResultSet rs, Connection to, ReplicaTable table) throws SQLException {
+        try (RowFunction function = RowFunction.inTransaction(to, table, CopyFunction.class.getName() + ".rows");
+                PreparedStatement insert = function.prepareInsert();
+                CopyFunction.Rows rows = CopyFunction.open(function.name(), rs, table)) {
+            insert.setString(1, function.name());
+            long inserted = insert.executeLargeUpdate();
+            if (inserted != rows.count()) {
+                throw new OutpostException(
+                        ErrorCode.REPLICA_ERROR,
+                        "Cannot copy table " + table.name() + ": " + inserted + " rows stored of " + rows.count()
+                                + " read");
+            }
+            return inserted;
+        }
+    }
+
+    private static long byBatches(ResultSet rs, Connection to, ReplicaTable table, List<String> names)
+            throws SQLException {
+        List<String> parameters = new ArrayList<>();
+        for (ReplicaColumn column : table.columns()) {
+            parameters.add(RowBinder.parameter(column));
+        }
+        if (table.hasRowNumber()) {
             parameters.add("?");
         }
-        String columns = String.join(", ", names);
-        String name = table.sqlName();
-        String insertSql = "insert into " + name + " (" + columns + ") values (" + String.join(", ", parameters) + ")";
+        String insertSql = "insert into " + table.sqlName() + " (" + String.join(", ", names) + ") values ("
+                + String.join(", ", parameters) + ")";
         long rows = 0;
-        try (Statement select = from.createStatement();
-                ResultSet rs = select.executeQuery("select " + columns + " from " + name);
-                PreparedStatement insert = to.prepareStatement(insertSql)) {
+        try (PreparedStatement insert = to.prepareStatement(insertSql)) {
             ResultSetMetaData meta = rs.getMetaData();
             int n = meta.getColumnCount();
             while (rs.next()) {
@@ -61,9 +100,6 @@ public final class TableCopier {
             }
             insert.executeBatch();
             return rows;
-        } catch (SQLException e) {
-            throw new OutpostException(
-                    ErrorCode.REPLICA_ERROR, "Cannot copy table " + table.name() + ": " + e.getMessage(), e);
         }
     }
 

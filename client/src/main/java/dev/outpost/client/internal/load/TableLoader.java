@@ -2,26 +2,15 @@ package dev.outpost.client.internal.load;
 
 import dev.outpost.client.ErrorCode;
 import dev.outpost.client.OutpostException;
-import dev.outpost.client.internal.schema.Identifiers;
-import dev.outpost.client.internal.schema.ReplicaColumn;
 import dev.outpost.client.internal.schema.ReplicaTable;
 import dev.outpost.client.internal.store.Quarantine;
 import dev.outpost.protocol.RowLines;
 import java.io.BufferedReader;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
-import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
-import java.util.stream.Collectors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Stores the pages of one table with {@code INSERT ... SELECT} from a table function that reads the
@@ -39,23 +28,21 @@ import org.slf4j.LoggerFactory;
  * after an interrupted load) the keys are kept up row by row: slower, but that path is the exception,
  * and the table always has the keys Hibernate created for it.
  *
- * <p>The table function is created for the loader (a name of its own, on a separate connection, so
- * that the loading transaction holds only rows) and dropped again by {@link #close()}.
+ * <p>The table function is created for the loader ({@link RowFunction}) and dropped again by {@link
+ * #close()}.
  */
 public final class TableLoader implements AutoCloseable {
-    /** Rows per JDBC batch of the local copies ({@link TableCopier}). */
+    /** Rows per JDBC batch of the local copies of small tables ({@link TableCopier}) and of merges. */
     public static final int BATCH_ROWS = 1000;
 
     /** Progress is reported every this many rows (and at the end of each page). */
     public static final int PROGRESS_ROWS = 10_000;
 
-    private static final Logger LOG = LoggerFactory.getLogger(TableLoader.class);
-
     private final Connection connection;
     private final ReplicaTable table;
     private final LongConsumer progress;
     private final PageCheckpoint checkpoint;
-    private final String function;
+    private final RowFunction function;
     private final PreparedStatement insert;
     private long rows;
 
@@ -77,37 +64,18 @@ public final class TableLoader implements AutoCloseable {
         this.rows = rowsBefore;
         this.checkpoint = checkpoint;
         this.progress = progress;
-        this.function =
-                "OUTPOST_PAGE_" + UUID.randomUUID().toString().replace("-", "").toUpperCase(Locale.ROOT);
-        List<String> names = new ArrayList<>();
-        List<String> returns = new ArrayList<>();
-        List<String> selects = new ArrayList<>();
-        List<ReplicaColumn> columns = table.columns();
-        for (int i = 0; i < columns.size(); i++) {
-            ReplicaColumn c = columns.get(i);
-            names.add(Identifiers.sql(c.name()));
-            returns.add("C" + (i + 1) + " " + PageFunction.functionType(c));
-            selects.add(PageFunction.selectExpression(c.kind(), "P.C" + (i + 1)));
-        }
-        if (table.hasRowNumber()) {
-            names.add(Identifiers.sql(ReplicaTable.ROW_NUMBER_COLUMN));
-            returns.add("C" + (columns.size() + 1) + " BIGINT");
-            selects.add("P.C" + (columns.size() + 1));
-        }
-        String create = "CREATE FUNCTION " + function + "(PAGE_KEY VARCHAR(64)) RETURNS TABLE ("
-                + String.join(", ", returns) + ") LANGUAGE JAVA PARAMETER STYLE DERBY_JDBC_RESULT_SET NO SQL"
-                + " EXTERNAL NAME '" + PageFunction.class.getName() + ".rows'";
-        String sql = "insert into " + table.sqlName()
-                + names.stream().collect(Collectors.joining(", ", " (", ")"))
-                + " select " + String.join(", ", selects) + " from table(" + function + "(?)) P";
+        RowFunction created = null;
         try {
-            ddl(create);
+            created = RowFunction.committed(connection, table, PageFunction.class.getName() + ".rows");
             connection.setAutoCommit(false);
-            this.insert = connection.prepareStatement(sql);
+            this.insert = created.prepareInsert();
         } catch (SQLException e) {
-            dropFunction();
+            if (created != null) {
+                created.close();
+            }
             throw replicaError("cannot prepare the insert", e);
         }
+        this.function = created;
     }
 
     /**
@@ -157,7 +125,7 @@ public final class TableLoader implements AutoCloseable {
             Consumer<RowLines.End> endArrived,
             PageResume pages,
             Consumer<RowLines.End> pageTaken) {
-        String key = function + ":" + rows;
+        String key = function.name() + ":" + rows;
         LongConsumer eachRow = total -> {
             if (total % PROGRESS_ROWS == 0) {
                 progress.accept(total);
@@ -206,26 +174,7 @@ public final class TableLoader implements AutoCloseable {
         } catch (SQLException e) {
             throw replicaError("cannot close the insert", e);
         } finally {
-            dropFunction();
-        }
-    }
-
-    /** Runs one statement on a connection of its own, committed at once. */
-    private void ddl(String sql) throws SQLException {
-        try (Connection own =
-                        DriverManager.getConnection(connection.getMetaData().getURL());
-                Statement st = own.createStatement()) {
-            own.setAutoCommit(true);
-            st.execute(sql);
-        }
-    }
-
-    private void dropFunction() {
-        try {
-            ddl("DROP FUNCTION " + function);
-        } catch (SQLException e) {
-            // left behind it is harmless: nothing calls it again
-            LOG.debug("Could not drop {}: {}", function, e.getMessage());
+            function.close();
         }
     }
 

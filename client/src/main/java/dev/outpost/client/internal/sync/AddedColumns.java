@@ -14,6 +14,7 @@ import dev.outpost.client.internal.store.DerbyReplicaStore;
 import dev.outpost.client.internal.store.FeedState;
 import dev.outpost.client.internal.store.Quarantine;
 import dev.outpost.client.internal.store.ShadowProgress;
+import java.io.BufferedReader;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -158,7 +159,7 @@ final class AddedColumns {
             String after = null;
             boolean first = true;
             do {
-                java.io.BufferedReader lines;
+                BufferedReader lines;
                 try {
                     lines = pages.open(after);
                 } catch (ColumnsRefused e) {

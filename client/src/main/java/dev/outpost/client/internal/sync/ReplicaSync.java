@@ -103,7 +103,7 @@ public final class ReplicaSync {
     }
 
     private SyncResult update(Scope scope) {
-        return new VersionUpdate(source, store, pageRows, events, follower::schemaRead).run(scope);
+        return new VersionUpdate(source, store, pageRows, events, follower).run(scope);
     }
 
     /** Applies changes until the server has none newer; returns how many. */

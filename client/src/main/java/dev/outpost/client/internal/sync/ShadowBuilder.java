@@ -27,6 +27,8 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.ObjLongConsumer;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +53,7 @@ final class ShadowBuilder {
     private final TableDownloads downloads;
     private final AddedColumns addedColumns;
     private final Consumer<SyncEvent> events;
+    private final ObjLongConsumer<String> expectChanges;
     /** Whether tables are being copied or downloaded: a local failure there discards the shadow. */
     private boolean fillingTables;
 
@@ -59,8 +62,10 @@ final class ShadowBuilder {
             DerbyReplicaStore store,
             int pageRows,
             Consumer<SyncEvent> events,
-            LongSupplier bytes) {
+            LongSupplier bytes,
+            ObjLongConsumer<String> expectChanges) {
         this.source = source;
+        this.expectChanges = expectChanges;
         this.store = store;
         this.pageRows = pageRows;
         this.downloads = new TableDownloads(source, pageRows, events, bytes);
@@ -144,6 +149,9 @@ final class ShadowBuilder {
                 activeFeed = FeedState.read(active);
             }
         }
+        Map<String, Long> heldRows = store.state().stream()
+                .flatMap(local -> local.tables().stream())
+                .collect(Collectors.toMap(ReplicaStatus.Table::name, ReplicaStatus.Table::rows));
         fillingTables = true;
         c.setAutoCommit(false);
         TableGroup group = new TableGroup(c);
@@ -153,7 +161,13 @@ final class ShadowBuilder {
                 Optional<Long> follow = feedFrom.filter(p -> table.followed());
                 long rows;
                 if (plan.kept().contains(table.name())) {
-                    rows = keep(c, group, table, done, follow.isPresent() ? activeFeed : Optional.empty());
+                    rows = keep(
+                            c,
+                            group,
+                            table,
+                            done,
+                            heldRows.getOrDefault(table.name(), 0L),
+                            follow.isPresent() ? activeFeed : Optional.empty());
                 } else {
                     rows = done.done() || follow.isEmpty() || activeFeed.isEmpty()
                             ? -1
@@ -169,6 +183,9 @@ final class ShadowBuilder {
             group.rollback();
             throw e;
         }
+        // every page is read: the feed's first answer after them travels while the shadow is checked
+        // and activated (on a slow link, a round trip saved)
+        FeedState.read(c).ifPresent(feed -> expectChanges.accept(target.schemaFingerprint(), feed.position()));
         fillingTables = false; // a count that differs below resets only its tables, for the next sync
         ShadowRowCounts.verify(c, plan, store);
         HeldColumns.write(c, plan.tables());
@@ -257,7 +274,8 @@ final class ShadowBuilder {
     }
 
     /**
-     * Copies a kept table from the active database into {@code group}'s transaction; with {@code
+     * Copies a kept table, of about {@code heldRows} rows, from the active database into {@code
+     * group}'s transaction; with {@code
      * activeFeed}, the table follows the feed from where the active database had got to (read in this
      * run: nothing applies changes to the active database while a migration is pending).
      */
@@ -266,6 +284,7 @@ final class ShadowBuilder {
             TableGroup group,
             ReplicaTable table,
             ShadowProgress.Table done,
+            long heldRows,
             Optional<FeedState.State> activeFeed)
             throws SQLException {
         if (done.done()) {
@@ -274,7 +293,7 @@ final class ShadowBuilder {
         }
         long rows;
         try (Connection active = store.connect()) {
-            rows = TableCopier.copy(active, c, table);
+            rows = TableCopier.copy(active, c, table, heldRows);
             Quarantine.copy(active, c, table.name());
         }
         ShadowProgress.record(c, table.name(), new ShadowProgress.Table(null, rows, true));

@@ -5,6 +5,7 @@ import dev.outpost.client.OutpostException;
 import dev.outpost.client.ReplicaStatus;
 import dev.outpost.client.SyncEvent;
 import dev.outpost.client.SyncResult;
+import dev.outpost.client.internal.feed.FeedFollower;
 import dev.outpost.client.internal.http.ReplicaSource;
 import dev.outpost.client.internal.schema.DerbyTypes;
 import dev.outpost.client.internal.schema.ReplicaTable;
@@ -25,7 +26,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,24 +45,25 @@ final class VersionUpdate {
     private final DerbyReplicaStore store;
     private final int pageRows;
     private final Consumer<SyncEvent> events;
-    private final BiConsumer<String, List<ReplicaTable>> schemaRead;
+    private final FeedFollower follower;
     private long bytesAtStart;
 
     /**
      * Updates reading from {@code source} into {@code store}, reporting to {@code events}; {@code
-     * schemaRead} learns the server's schema (its fingerprint and tables) whenever the update reads it.
+     * follower} learns the server's schema whenever the update reads it, and the position a rebuilt
+     * replica will ask the feed for.
      */
     VersionUpdate(
             ReplicaSource source,
             DerbyReplicaStore store,
             int pageRows,
             Consumer<SyncEvent> events,
-            BiConsumer<String, List<ReplicaTable>> schemaRead) {
+            FeedFollower follower) {
         this.source = source;
         this.store = store;
         this.pageRows = pageRows;
         this.events = events;
-        this.schemaRead = schemaRead;
+        this.follower = follower;
     }
 
     /**
@@ -87,7 +88,7 @@ final class VersionUpdate {
         }
         SchemaInfo schema = schemaAsked == null ? source.schema() : answer(schemaAsked);
         List<ReplicaTable> tables = DerbyTypes.preflight(schema);
-        schemaRead.accept(schema.fingerprint(), tables);
+        follower.schemaRead(schema.fingerprint(), tables);
         // taken after the schema was read and before any page is: see FeedState
         OptionalLong position = feedPosition();
         RebuildPlan plan = RebuildPlan.of(held.local(), tables, held.feed(), position.isPresent());
@@ -165,7 +166,7 @@ final class VersionUpdate {
                 plan.kept(),
                 plan.dropped());
         events.accept(new SyncEvent.RebuildStarted(reason, plan.download()));
-        ShadowBuilder builder = new ShadowBuilder(source, store, pageRows, events, this::bytes);
+        ShadowBuilder builder = new ShadowBuilder(source, store, pageRows, events, this::bytes, follower::expect);
         builder.buildAndActivate(
                 new ShadowProgress.Target(
                         version.tag(),

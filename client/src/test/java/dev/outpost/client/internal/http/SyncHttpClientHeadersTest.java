@@ -80,6 +80,44 @@ class SyncHttpClientHeadersTest {
     }
 
     @Test
+    void changesAskedForAheadAreTakenByTheSameRequestOnly() throws Exception {
+        try (SyncHttpClient client = clientOf(200)) {
+            client.expectChanges(7, 100, "fp");
+            RowLines.End end = client.changes(7, 100, 0, "fp", SyncHttpClientHeadersTest::endOf);
+            assertEquals("5", end.next());
+            assertEquals(1, requests.size(), "the answer asked for ahead was taken: " + requests);
+
+            client.expectChanges(8, 100, "fp");
+            client.changes(8, 100, 0, "other", SyncHttpClientHeadersTest::endOf);
+            awaitRequests(3); // the one asked for ahead reaches the server too, but is not read
+            assertEquals(
+                    List.of(
+                            "limit=100&" + SyncPaths.AFTER_PARAM + "=7&" + SyncPaths.SCHEMA_PARAM + "=fp",
+                            "limit=100&" + SyncPaths.AFTER_PARAM + "=8&" + SyncPaths.SCHEMA_PARAM + "=fp",
+                            "limit=100&" + SyncPaths.AFTER_PARAM + "=8&" + SyncPaths.SCHEMA_PARAM + "=other"),
+                    requests.stream().map(Request::query).sorted().toList(),
+                    "a request for other changes is sent, not answered with the one asked for ahead");
+            client.changes(8, 100, 0, "fp", SyncHttpClientHeadersTest::endOf);
+            assertEquals(4, requests.size(), "the answer asked for ahead was dropped, not kept for later");
+        }
+    }
+
+    private static RowLines.End endOf(java.io.BufferedReader lines) {
+        try {
+            return (RowLines.End) RowLines.parse(lines.readLine());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private void awaitRequests(int count) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (requests.size() < count && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
     void aReportIsAPostOfItsJsonToSyncReports() throws Exception {
         try (SyncHttpClient client = clientOf(204)) {
             client.report(report());
