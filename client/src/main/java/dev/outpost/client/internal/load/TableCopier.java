@@ -59,18 +59,35 @@ public final class TableCopier {
     }
 
     private static long byFunction(ResultSet rs, Connection to, ReplicaTable table) throws SQLException {
-        try (RowFunction function = RowFunction.inTransaction(to, table, CopyFunction.class.getName() + ".rows");
-                PreparedStatement insert = function.prepareInsert();
-                CopyFunction.Rows rows = CopyFunction.open(function.name(), rs, table)) {
-            insert.setString(1, function.name());
-            long inserted = insert.executeLargeUpdate();
-            if (inserted != rows.count()) {
-                throw new OutpostException(
-                        ErrorCode.REPLICA_ERROR,
-                        "Cannot copy table " + table.name() + ": " + inserted + " rows stored of " + rows.count()
-                                + " read");
+        return insert(to, table, CopyFunction.open(rs, table));
+    }
+
+    /**
+     * Inserts into {@code into}, an empty table, the rows of {@code rows} (in the order of {@code
+     * into}'s columns) by one {@code INSERT ... SELECT} from a table function, which Derby runs in its
+     * bulk mode, in {@code to}'s open transaction.
+     *
+     * @param into the table, or a view of it with the columns {@code rows} has, in their order
+     * @return rows inserted
+     * @throws OutpostException {@link ErrorCode#REPLICA_ERROR} when fewer rows were stored than read
+     */
+    public static long insert(Connection to, ReplicaTable into, CopyFunction.Rows rows) throws SQLException {
+        try (RowFunction function = RowFunction.inTransaction(to, into, CopyFunction.class.getName() + ".rows");
+                PreparedStatement insert = function.prepareInsert()) {
+            CopyFunction.register(function.name(), rows);
+            try {
+                insert.setString(1, function.name());
+                long inserted = insert.executeLargeUpdate();
+                if (inserted != rows.count()) {
+                    throw new OutpostException(
+                            ErrorCode.REPLICA_ERROR,
+                            "Cannot copy into " + into.name() + ": " + inserted + " rows stored of " + rows.count()
+                                    + " read");
+                }
+                return inserted;
+            } finally {
+                CopyFunction.unregister(function.name());
             }
-            return inserted;
         }
     }
 
@@ -107,7 +124,7 @@ public final class TableCopier {
      * Binds the value of column {@code column} of {@code rs}'s row, of JDBC type {@code type}, to
      * parameter {@code parameter} of {@code insert}, exactly as stored (Derby to Derby).
      */
-    public static void copyValue(ResultSet rs, int column, PreparedStatement insert, int parameter, int type)
+    private static void copyValue(ResultSet rs, int column, PreparedStatement insert, int parameter, int type)
             throws SQLException {
         switch (type) {
             case Types.BLOB, Types.VARBINARY, Types.BINARY, Types.LONGVARBINARY -> insert.setBytes(

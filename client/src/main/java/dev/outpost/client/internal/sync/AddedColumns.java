@@ -3,7 +3,7 @@ package dev.outpost.client.internal.sync;
 import dev.outpost.client.SyncEvent;
 import dev.outpost.client.internal.http.ColumnsRefused;
 import dev.outpost.client.internal.http.ReplicaSource;
-import dev.outpost.client.internal.load.RowBinder;
+import dev.outpost.client.internal.load.CopyFunction;
 import dev.outpost.client.internal.load.TableCopier;
 import dev.outpost.client.internal.load.TableLoader;
 import dev.outpost.client.internal.schema.HibernateSchemaBuilder;
@@ -16,7 +16,6 @@ import dev.outpost.client.internal.store.Quarantine;
 import dev.outpost.client.internal.store.ShadowProgress;
 import java.io.BufferedReader;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -180,8 +179,10 @@ final class AddedColumns {
 
     /**
      * Inserts into the new table every row whose key both halves have: the held columns from the active
-     * database, the new ones from the staging table, each read in key order. Returns the rows inserted,
-     * or -1 when a half's keys do not come in the join's order (nothing is committed).
+     * database, the new ones from the staging table, each read in key order and joined by {@link
+     * Matches}, stored by one insert from a table function ({@link TableCopier#insert}, Derby's bulk
+     * mode). Returns the rows inserted, or -1 when a half's keys do not come in the join's order (the
+     * caller rolls back).
      */
     private static long join(
             Connection active, Connection c, ReplicaTable table, List<ReplicaColumn> held, ReplicaTable newStage)
@@ -191,60 +192,77 @@ final class AddedColumns {
                 .toList();
         List<ReplicaColumn> inserted = new ArrayList<>(held);
         inserted.addAll(added);
-        String insertSql = "insert into " + table.sqlName() + " ("
-                + inserted.stream()
-                        .map(column -> Identifiers.sql(column.name()))
-                        .collect(Collectors.joining(", "))
-                + ") values (" + inserted.stream().map(RowBinder::parameter).collect(Collectors.joining(", ")) + ")";
         String order = table.primaryKey().stream().map(Identifiers::sql).collect(Collectors.joining(", "));
-        int[] heldKey = positions(held, table.primaryKey());
-        int[] newKey = positions(newStage.columns(), table.primaryKey());
         int[] newAdded = positions(
                 newStage.columns(), added.stream().map(ReplicaColumn::name).toList());
-        long rows = 0;
         try (Statement heldRead = active.createStatement();
                 ResultSet h = heldRead.executeQuery(select(table.sqlName(), held, order));
                 Statement newRead = c.createStatement();
-                ResultSet n = newRead.executeQuery(select(newStage.sqlName(), newStage.columns(), order));
-                PreparedStatement insert = c.prepareStatement(insertSql)) {
-            KeyOrder heldOrder = new KeyOrder(h, heldKey);
-            KeyOrder newOrder = new KeyOrder(n, newKey);
-            boolean hasHeld = heldOrder.next();
-            boolean hasNew = newOrder.next();
-            while (hasHeld && hasNew) {
-                int comparison = KeyOrder.compare(heldOrder.key(), newOrder.key());
-                if (comparison < 0) {
-                    hasHeld = heldOrder.next();
-                } else if (comparison > 0) {
-                    hasNew = newOrder.next();
-                } else {
-                    for (int i = 0; i < held.size(); i++) {
-                        TableCopier.copyValue(
-                                h, i + 1, insert, i + 1, held.get(i).kind().jdbcType());
-                    }
-                    for (int i = 0; i < newAdded.length; i++) {
-                        TableCopier.copyValue(
-                                n,
-                                newAdded[i],
-                                insert,
-                                held.size() + i + 1,
-                                added.get(i).kind().jdbcType());
-                    }
-                    insert.addBatch();
-                    if (++rows % TableLoader.BATCH_ROWS == 0) {
-                        insert.executeBatch();
-                    }
-                    hasHeld = heldOrder.next();
-                    hasNew = newOrder.next();
+                ResultSet n = newRead.executeQuery(select(newStage.sqlName(), newStage.columns(), order))) {
+            ResultSet[] sources = new ResultSet[inserted.size()];
+            int[] positions = new int[inserted.size()];
+            for (int i = 0; i < inserted.size(); i++) {
+                sources[i] = i < held.size() ? h : n;
+                positions[i] = i < held.size() ? i + 1 : newAdded[i - held.size()];
+            }
+            Matches matches = new Matches(
+                    new KeyOrder(h, positions(held, table.primaryKey())),
+                    new KeyOrder(n, positions(newStage.columns(), table.primaryKey())));
+            long rows = TableCopier.insert(
+                    c,
+                    new ReplicaTable(
+                            table.name(),
+                            table.schema(),
+                            table.fingerprint(),
+                            inserted,
+                            table.primaryKey(),
+                            List.of(),
+                            table.shape(),
+                            table.followed()),
+                    CopyFunction.open(matches, inserted, sources, positions));
+            if (matches.outOfOrder()) {
+                LOG.info("{}'s keys do not sort in the join's order: it is downloaded whole", table.name());
+                return -1;
+            }
+            return rows;
+        }
+    }
+
+    /** The rows whose key both halves have, in key order: a merge join of two reads ordered by the key. */
+    private static final class Matches implements CopyFunction.RowCursor {
+        private final KeyOrder held;
+        private final KeyOrder added;
+        private boolean outOfOrder;
+
+        Matches(KeyOrder held, KeyOrder added) {
+            this.held = held;
+            this.added = added;
+        }
+
+        /** Whether a key came out of the join's order: the join stopped there, and must not be kept. */
+        boolean outOfOrder() {
+            return outOfOrder;
+        }
+
+        @Override
+        public boolean next() throws SQLException {
+            // both halves move on: from the start, and from the match before
+            boolean hasHeld = held.next();
+            boolean hasNew = added.next();
+            while (hasHeld && hasNew && !held.outOfOrder() && !added.outOfOrder()) {
+                int comparison = KeyOrder.compare(held.key(), added.key());
+                if (comparison == 0) {
+                    return true;
                 }
-                if (heldOrder.outOfOrder() || newOrder.outOfOrder()) {
-                    LOG.info("{}'s keys do not sort in the join's order: it is downloaded whole", table.name());
-                    return -1;
+                if (comparison < 0) {
+                    hasHeld = held.next();
+                } else {
+                    hasNew = added.next();
                 }
             }
-            insert.executeBatch();
+            outOfOrder = held.outOfOrder() || added.outOfOrder();
+            return false;
         }
-        return rows;
     }
 
     private static String select(String from, List<ReplicaColumn> columns, String order) {
